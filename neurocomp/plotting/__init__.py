@@ -1,0 +1,1 @@
+"""Plotting: one function per figure kind, ``ax=None`` in, Axes out."""

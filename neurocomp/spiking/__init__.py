@@ -1,0 +1,1 @@
+"""Spiking simulations on brian2."""

@@ -1,0 +1,87 @@
+"""brian2 settings shared by every spiking simulation in neurocomp.
+
+* Code-generation target: ``"cython"`` when a C compiler and Cython are
+  available, ``"numpy"`` otherwise; override with the environment variable
+  ``NEUROCOMP_BRIAN2_TARGET`` (``numpy`` | ``cython``) or
+  :func:`set_codegen_target`.
+* Compiled-code cache: a persistent user cache folder
+  (``$NEUROCOMP_CACHE_DIR`` or ``~/.cache/neurocomp/brian2``), so a second
+  identical run compiles nothing.
+* Preferences are changed inside :func:`brian2_settings` and restored after
+  (``try/finally``), never left altered.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import shutil
+from pathlib import Path
+
+from neurocomp._validation import check_option
+
+__all__ = ["default_codegen_target", "set_codegen_target", "cache_dir", "brian2_settings"]
+
+_TARGETS = ("numpy", "cython")
+_override: str | None = None
+
+
+def cache_dir() -> Path:
+    """The persistent folder for brian2's compiled code."""
+    root = os.environ.get("NEUROCOMP_CACHE_DIR")
+    base = Path(root) if root else Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "neurocomp"
+    path = base / "brian2"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@functools.lru_cache(maxsize=1)
+def _cython_available() -> bool:
+    if shutil.which(os.environ.get("CC", "cc")) is None and shutil.which("gcc") is None:
+        return False
+    try:
+        import Cython  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def default_codegen_target() -> str:
+    """The code-generation target neurocomp uses for brian2 runs."""
+    if _override is not None:
+        return _override
+    env = os.environ.get("NEUROCOMP_BRIAN2_TARGET")
+    if env:
+        return check_option("NEUROCOMP_BRIAN2_TARGET", env, _TARGETS)
+    return "cython" if _cython_available() else "numpy"
+
+
+def set_codegen_target(target: str | None) -> None:
+    """Choose the target for later runs (``None`` returns to the automatic choice)."""
+    global _override
+    _override = None if target is None else check_option("target", target, _TARGETS)
+
+
+@contextlib.contextmanager
+def brian2_settings(target: str | None = None):
+    """Apply neurocomp's brian2 preferences for the duration of a block.
+
+    Sets the code-generation target and the Cython cache folder, switches off
+    brian2's per-run file logging, and restores every preference afterwards.
+    """
+    import brian2
+
+    target = default_codegen_target() if target is None else check_option("target", target, _TARGETS)
+    prefs = brian2.prefs
+    saved = {
+        "codegen.target": prefs["codegen.target"],
+        "codegen.runtime.cython.cache_dir": prefs["codegen.runtime.cython.cache_dir"],
+    }
+    try:
+        prefs["codegen.target"] = target
+        prefs["codegen.runtime.cython.cache_dir"] = str(cache_dir() / "cython")
+        yield target
+    finally:
+        for key, value in saved.items():
+            prefs[key] = value
