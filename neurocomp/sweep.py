@@ -1,0 +1,882 @@
+"""Parameter sweeps: a grid over an experiment's parameters, run in-process or on dask.distributed.
+
+A sweep runs one experiment (the same function ``neurocomp run`` calls) at
+every point of a grid over its parameters, ``seeds`` times per point, and
+merges the per-point Datasets into one Dataset with one dimension per swept
+parameter plus ``seed``.
+
+Three properties make sweeps safe to scale out and to interrupt:
+
+* **Order-free randomness.** Each run gets its own integer seed, derived from
+  the sweep seed, the run's resolved parameters and its repeat index through
+  :class:`numpy.random.SeedSequence` (see :func:`child_seed`). Which worker runs
+  a point, and in which order, does not change its result; the seed is stored
+  in the merged Dataset (variable ``point_seed``), so any single point can be
+  made again with ``neurocomp run --seed``.
+* **Resumable.** With a ``cache_dir``, each finished run is written atomically
+  to ``cache_dir/<hash>.nc``, the hash being that of the experiment, its
+  resolved parameters and its seed. A rerun loads finished runs instead of
+  computing them again, so an interrupted sweep resumes where it stopped, and
+  a grid that grows only computes its new points.
+* **Scale-out on an existing engine.** ``workers=N`` starts a
+  ``distributed.LocalCluster`` of N single-threaded worker processes on
+  127.0.0.1; ``scheduler="tcp://host:8786"`` joins a cluster started by hand::
+
+      dask scheduler                      # on one machine; prints its address
+      dask worker tcp://HOST:8786         # on each machine (same Python env)
+
+  dask reschedules the runs of a worker that dies. The cache is written by the
+  process that runs the sweep, so workers need no shared file system.
+
+Command line
+------------
+``neurocomp sweep SPEC.toml [--workers N | --scheduler ADDRESS] [--out DIR]
+[--seeds N] [--seed S] [--set KEY=VALUE]`` reads the spec's ``[sweep]`` table::
+
+    [sweep]
+    n_neurons = [100, 200, 400]                     # a list of values
+    load = {start = 0.05, stop = 0.2, num = 4}       # or a range (linspace)
+    seeds = 5                                        # repeats per point
+
+and writes ``DIR/results.nc``, ``DIR/summary.json``, ``DIR/sweep.png`` and the
+cache ``DIR/cache/``. Rerun with the same ``--out`` to resume. Exit status: 0
+when every run finished; 2 for a user error (bad spec or grid, a scheduler that
+does not answer, dask missing); 3 when some runs raised (they are listed on
+stderr and in summary.json, their cells are NaN in results.nc, the other runs
+are kept); 1 for an internal error.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import hashlib
+import itertools
+import json
+import numbers
+import os
+import sys
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from neurocomp._validation import NeurocompError, ValidationError, check_int
+
+__all__ = [
+    "run_sweep",
+    "expand_grid",
+    "child_seed",
+    "sweep_points",
+    "SweepPoint",
+    "SweepError",
+    "plot_sweep",
+    "add_cli",
+    "EXIT_POINTS_FAILED",
+]
+
+#: Exit status of ``neurocomp sweep`` when some runs raised (the others are kept).
+EXIT_POINTS_FAILED = 3
+
+#: Seconds to wait for a dask scheduler to answer before giving up.
+SCHEDULER_TIMEOUT_S = 5.0
+
+#: Environment of the worker processes of a local cluster: one BLAS thread each.
+WORKER_ENV = {
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "MPLBACKEND": "Agg",
+}
+
+_RANGE_KEYS = {"start", "stop", "num"}
+_RESERVED = ("seed", "seeds", "rng", "point_seed")
+
+
+class SweepError(NeurocompError):
+    """Some runs of a sweep raised.
+
+    Attributes
+    ----------
+    failures : list of (SweepPoint, str)
+        Each failed run and its error message. The runs that finished are
+        cached (when a cache folder was given), so a rerun only redoes these.
+    """
+
+    def __init__(self, message: str, failures=()):
+        super().__init__(message)
+        self.failures = list(failures)
+
+
+@dataclasses.dataclass(frozen=True)
+class SweepPoint:
+    """One run of a sweep: a grid point and a repeat index.
+
+    Attributes
+    ----------
+    values : dict
+        The swept parameters' values at this point.
+    repeat : int
+        Index along the ``seed`` dimension, ``0 <= repeat < seeds``.
+    params : dict
+        All keyword arguments of the experiment (defaults filled in).
+    seed : int
+        The integer ``rng`` this run gets (see :func:`child_seed`).
+    key : str
+        Hash of experiment, params and seed; the run's cache file name.
+    """
+
+    values: dict
+    repeat: int
+    params: dict
+    seed: int
+    key: str
+
+    def describe(self) -> str:
+        """``"n_neurons=100, load=0.1, seed #2"`` for messages."""
+        shown = ", ".join(f"{k}={v!r}" for k, v in self.values.items())
+        return f"{shown}, seed #{self.repeat}"
+
+
+# ----------------------------------------------------------------------------- grid
+
+
+def _is_scalar(value) -> bool:
+    return isinstance(value, (str, bool, numbers.Real)) and not isinstance(value, complex)
+
+
+def _expand_range(name: str, spec: Mapping) -> list:
+    keys = set(spec)
+    if keys - (_RANGE_KEYS | {"log"}) or not _RANGE_KEYS <= keys:
+        raise ValidationError(
+            f"grid[{name!r}] must be a list of values or a range {{start=..., stop=..., num=...}} "
+            f"(optionally log=true); got keys {sorted(keys)}"
+        )
+    start, stop, num, log = spec["start"], spec["stop"], spec["num"], spec.get("log", False)
+    for key, value in (("start", start), ("stop", stop)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+            raise ValidationError(f"grid[{name!r}].{key} must be a finite number; got {value!r}")
+    if isinstance(num, bool) or not isinstance(num, numbers.Integral) or num < 1:
+        raise ValidationError(f"grid[{name!r}].num must be an integer >= 1; got {num!r}")
+    if not isinstance(log, bool):
+        raise ValidationError(f"grid[{name!r}].log must be true or false; got {log!r}")
+    if log:
+        if start <= 0 or stop <= 0:
+            raise ValidationError(f"grid[{name!r}] with log=true needs start, stop > 0; got {start!r}, {stop!r}")
+        values = np.geomspace(start, stop, int(num))
+    else:
+        values = np.linspace(start, stop, int(num))
+    integral = all(isinstance(v, numbers.Integral) for v in (start, stop))
+    if integral and np.allclose(values, np.round(values), rtol=0, atol=1e-9):
+        return [int(v) for v in np.round(values)]
+    return [float(v) for v in values]
+
+
+def expand_grid(grid: Mapping) -> dict[str, list]:
+    """Resolve a grid: ranges become lists; values are checked to be distinct scalars.
+
+    Parameters
+    ----------
+    grid : mapping of str to list or dict
+        Parameter name -> list of values, or a range ``{"start": a, "stop": b,
+        "num": n}`` (``numpy.linspace``; add ``"log": True`` for
+        ``numpy.geomspace``). A range with integer ends whose values are all
+        integers gives ints.
+
+    Returns
+    -------
+    dict of str to list
+        The values per parameter, in grid order.
+
+    Examples
+    --------
+    >>> expand_grid({"n": {"start": 100, "stop": 400, "num": 4}, "mode": ["a", "b"]})
+    {'n': [100, 200, 300, 400], 'mode': ['a', 'b']}
+    """
+    if not isinstance(grid, Mapping):
+        raise ValidationError(f"grid must be a mapping of parameter name to values; got {type(grid).__name__}")
+    if not grid:
+        raise ValidationError(
+            "grid must name at least one parameter with a non-empty list of values; got an empty grid"
+        )
+    out: dict[str, list] = {}
+    for name, values in grid.items():
+        if not isinstance(name, str):
+            raise ValidationError(f"grid keys must be parameter names (str); got {name!r}")
+        if name in _RESERVED:
+            raise ValidationError(
+                f"grid key {name!r} is reserved; set the number of repeats with seeds=N and the sweep seed with seed="
+            )
+        if isinstance(values, Mapping):
+            values = _expand_range(name, values)
+        elif isinstance(values, np.ndarray):
+            values = values.tolist()
+        elif isinstance(values, (list, tuple)):
+            values = [v.item() if isinstance(v, np.generic) else v for v in values]
+        else:
+            raise ValidationError(
+                f"grid[{name!r}] must be a list of values or a range {{start=..., stop=..., num=...}}; "
+                f"got {type(values).__name__} {values!r}"
+            )
+        if not values:
+            raise ValidationError(f"grid[{name!r}] must hold at least one value; got an empty list")
+        bad = [v for v in values if not _is_scalar(v)]
+        if bad:
+            raise ValidationError(
+                f"grid[{name!r}] must hold numbers, strings or booleans (one per grid point); got {bad[0]!r}"
+            )
+        if len({(type(v), v) for v in values}) != len(values):
+            raise ValidationError(f"grid[{name!r}] must hold distinct values; got {values!r}")
+        out[name] = list(values)
+    return out
+
+
+# ----------------------------------------------------------------------------- seeds and keys
+
+
+def _canonical(value):
+    if isinstance(value, Mapping):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return repr(value)
+
+
+def _digest(obj) -> bytes:
+    text = json.dumps(_canonical(obj), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).digest()
+
+
+def child_seed(sweep_seed: int, params: Mapping, repeat: int) -> int:
+    """The integer seed of one run, from the sweep seed, its parameters and repeat index.
+
+    A :class:`numpy.random.SeedSequence` with ``entropy=sweep_seed`` and a
+    ``spawn_key`` made of a SHA-256 hash of the canonical JSON of ``params``
+    followed by ``repeat``; the first 63 bits of its state are the seed.
+
+    Notes
+    -----
+    The seed depends on the resolved parameters, not on which of them are
+    swept: the run ``n=100, load=0.1`` gets the same seed whether ``load`` was
+    swept or fixed, and whatever the grid's order or the worker. Runs whose
+    parameters differ get independent streams.
+
+    Examples
+    --------
+    >>> child_seed(1, {"a": 1.0}, 0) == child_seed(1, {"a": 1.0}, 0)
+    True
+    >>> child_seed(1, {"a": 1.0}, 0) == child_seed(1, {"a": 1.0}, 1)
+    False
+    """
+    words = np.frombuffer(_digest(params)[:16], dtype="<u4").tolist()
+    seq = np.random.SeedSequence(entropy=int(sweep_seed), spawn_key=(*words, int(repeat)))
+    return int(seq.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
+
+
+def _point_key(experiment: str, params: Mapping, seed: int) -> str:
+    return _digest({"experiment": experiment, "params": params, "seed": seed}).hex()[:32]
+
+
+# ----------------------------------------------------------------------------- resolving what to run
+
+
+def _experiment_name(func: Callable) -> str:
+    name = getattr(func, "experiment_name", None)
+    return name if name else f"{func.__module__}:{func.__qualname__}"
+
+
+def _resolve_target(spec_or_function, base_params):
+    """Return (function, experiment name, title, base params) for what to sweep."""
+    from neurocomp.experiments import get
+    from neurocomp.specs import Spec
+
+    if isinstance(spec_or_function, Spec):
+        func = get(spec_or_function.experiment)
+        name, title = spec_or_function.experiment, spec_or_function.title
+        base = {**spec_or_function.params, **(base_params or {})}
+    elif isinstance(spec_or_function, str):
+        func = get(spec_or_function)
+        name, title, base = spec_or_function, spec_or_function, dict(base_params or {})
+    elif callable(spec_or_function):
+        func = spec_or_function
+        name = _experiment_name(func)
+        title, base = name, dict(base_params or {})
+    else:
+        raise ValidationError(
+            "spec_or_function must be a Spec, an experiment name or an experiment function; "
+            f"got {type(spec_or_function).__name__}"
+        )
+    if base_params is not None and not isinstance(base_params, Mapping):
+        raise ValidationError(f"base_params must be a mapping; got {type(base_params).__name__}")
+    return func, name, title, base
+
+
+def sweep_points(func: Callable, grid: Mapping, *, seeds: int = 1, base_params=None, seed: int = 0,
+                 experiment: str | None = None) -> tuple[dict, list[SweepPoint]]:
+    """Validate a sweep and list its runs, in grid order (last parameter fastest, then repeat).
+
+    Every run's parameters are checked with :func:`neurocomp.specs.validate_params`
+    before anything runs: a grid key that is not a parameter of the experiment
+    raises a :class:`ValidationError` that lists the valid ones.
+
+    Returns
+    -------
+    grid : dict of str to list
+        The expanded grid.
+    points : list of SweepPoint
+    """
+    from neurocomp.specs import SpecError, _params_of, validate_params
+
+    experiment = experiment or _experiment_name(func)
+    seeds = check_int("seeds", seeds, low=1)
+    seed = check_int("seed", seed, low=0)
+    grid = expand_grid(grid)
+    allowed = sorted(_params_of(func))
+    unknown = [k for k in grid if k not in allowed]
+    if unknown:
+        raise SpecError(
+            f"sweep key(s) {unknown} are not parameters of experiment {experiment!r}; "
+            f"allowed keys are {allowed}"
+        )
+    base = dict(base_params or {})
+    points = []
+    for combo in itertools.product(*grid.values()):
+        values = dict(zip(grid, combo))
+        try:
+            params = validate_params(func, {**base, **values}, experiment=experiment)
+        except SpecError as exc:
+            raise SpecError(f"sweep point {values}: {exc}") from None
+        for repeat in range(seeds):
+            s = child_seed(seed, params, repeat)
+            points.append(SweepPoint(values, repeat, params, s, _point_key(experiment, params, s)))
+    return grid, points
+
+
+# ----------------------------------------------------------------------------- running one point
+
+
+def _run_point(func: Callable, params: dict, seed: int) -> xr.Dataset:
+    """Run one point and return its Dataset (figures are closed, not shipped)."""
+    result = func(**params, rng=int(seed))
+    figures = getattr(result, "figures", None) or {}
+    if figures:
+        import matplotlib.pyplot as plt
+
+        for fig in figures.values():
+            plt.close(fig)
+    ds = result.dataset if hasattr(result, "dataset") else result
+    if isinstance(ds, xr.DataArray):
+        ds = ds.to_dataset(name=ds.name or "data")
+    if not isinstance(ds, xr.Dataset):
+        raise TypeError(f"the experiment must return an ExperimentResult or a Dataset; got {type(result).__name__}")
+    return ds.load()
+
+
+def _error_text(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+class _Cache:
+    """Finished runs as NetCDF files named by their key (``None`` folder: memory only)."""
+
+    def __init__(self, folder, experiment: str):
+        self.folder = None if folder is None else Path(folder)
+        self.experiment = experiment
+
+    def path(self, point: SweepPoint) -> Path:
+        return self.folder / f"{point.key}.nc"
+
+    def load(self, point: SweepPoint):
+        if self.folder is None:
+            return None
+        path = self.path(point)
+        if not path.is_file():
+            return None
+        from neurocomp.io import load_dataset
+
+        try:
+            ds = load_dataset(path)
+        except ValidationError:
+            return None  # unreadable (should not happen with atomic writes): recompute
+        ds.attrs = {}
+        return ds
+
+    def store(self, point: SweepPoint, ds: xr.Dataset) -> xr.Dataset:
+        """Write ``ds`` and return it as read back, so fresh and cached runs merge identically."""
+        if self.folder is None:
+            ds = ds.copy()
+            ds.attrs = {}
+            return ds
+        from neurocomp.io import provenance_attrs, save_dataset
+
+        attrs = provenance_attrs(seed=point.seed, spec={"experiment": self.experiment, "params": point.params},
+                                 experiment=self.experiment)
+        save_dataset(ds, self.path(point), attrs=attrs)
+        return self.load(point)
+
+
+# ----------------------------------------------------------------------------- executors
+
+
+def _run_in_process(func, todo, on_done):
+    for point in todo:
+        try:
+            ds = _run_point(func, point.params, point.seed)
+        except Exception as exc:  # a failing point must not stop the others
+            on_done(point, None, _error_text(exc))
+        else:
+            on_done(point, ds, None)
+
+
+def _run_on_client(client, func, todo, on_done):
+    from distributed import as_completed
+
+    futures = {}
+    for point in todo:
+        fut = client.submit(_run_point, func, point.params, point.seed, key=f"neurocomp-sweep-{point.key}",
+                            pure=False)
+        futures[fut] = point
+    try:
+        for fut in as_completed(list(futures), loop=client.loop):
+            point = futures[fut]
+            if fut.status == "error":
+                on_done(point, None, _error_text(fut.exception()))
+            else:
+                on_done(point, fut.result(), None)
+            fut.release()
+    finally:
+        for fut in futures:
+            fut.release()
+
+
+def _import_distributed(flag: str):
+    try:
+        import distributed
+    except ImportError:
+        raise ValidationError(
+            f"For {flag} to work, the distributed module is needed: pip install 'neurocomp[dist]'"
+        ) from None
+    return distributed
+
+
+def _connect(scheduler: str):
+    distributed = _import_distributed("--scheduler")
+    if not isinstance(scheduler, str) or not scheduler.strip():
+        raise ValidationError(f"scheduler must be an address like 'tcp://host:8786'; got {scheduler!r}")
+    try:
+        return distributed.Client(scheduler, timeout=SCHEDULER_TIMEOUT_S, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ValidationError(
+            f"scheduler {scheduler!r} did not answer within {SCHEDULER_TIMEOUT_S:g} s "
+            f"(start one with `dask scheduler`, then `dask worker ADDRESS`): {exc}"
+        ) from None
+
+
+def _local_cluster(n_workers: int):
+    distributed = _import_distributed("--workers")
+    import dask
+
+    # Spawned workers inherit the parent's environment: set BLAS to one thread before they start.
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": {
+        **dask.config.get("distributed.nanny.pre-spawn-environ", {}), **WORKER_ENV}}):
+        cluster = distributed.LocalCluster(
+            n_workers=n_workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+            dashboard_address=None, env=dict(WORKER_ENV),
+        )
+    try:
+        client = distributed.Client(cluster, set_as_default=False)
+    except BaseException:
+        cluster.close()
+        raise
+    return cluster, client
+
+
+# ----------------------------------------------------------------------------- merging
+
+
+def _missing_like(ds: xr.Dataset) -> xr.Dataset:
+    out = ds.copy()
+    for name, var in ds.data_vars.items():
+        if var.dtype.kind in "biuf":
+            out[name] = xr.full_like(var, np.nan, dtype=float)
+        elif var.dtype.kind == "c":
+            out[name] = xr.full_like(var, np.nan, dtype=complex)
+        else:
+            out[name] = var.where(False)
+    return out
+
+
+def _label_point(ds: xr.Dataset, point: SweepPoint, dims: list[str]) -> xr.Dataset:
+    clash = [d for d in (*dims, "seed", "point_seed") if d in ds.dims]
+    if clash:
+        raise SweepError(
+            f"the experiment's result already has dimension(s) {clash}, which the sweep needs for its own axes"
+        )
+    ds = ds.drop_vars([d for d in (*dims, "seed", "point_seed") if d in ds.variables])
+    ds["point_seed"] = xr.DataArray(np.int64(point.seed), attrs={"long_name": "integer rng seed of this run"})
+    return ds.assign_coords({d: point.values[d] for d in dims} | {"seed": point.repeat})
+
+
+def _merge(grid: dict, seeds: int, points: list[SweepPoint], results: dict) -> xr.Dataset:
+    dims = list(grid)
+    template = next((results[p.key] for p in points if results.get(p.key) is not None), None)
+    if template is None:
+        raise SweepError("every run of the sweep failed; nothing to merge")
+    missing = _missing_like(template)
+    labelled = [_label_point(results[p.key] if results.get(p.key) is not None else missing, p, dims)
+                for p in points]
+    nested = np.empty([len(v) for v in grid.values()] + [seeds], dtype=object)
+    for flat, ds in enumerate(labelled):
+        nested.flat[flat] = ds
+    merged = xr.combine_nested(
+        nested.tolist(), concat_dim=[*dims, "seed"], data_vars="all", coords="different",
+        compat="equals", join="outer", combine_attrs="drop",
+    )
+    for d in dims:
+        merged[d].attrs.update(long_name=f"{d} (swept parameter)")
+    merged["seed"].attrs.update(long_name="repeat index (each run has its own seed: point_seed)")
+    order = [*dims, "seed"]
+    return merged.transpose(*order, ...)
+
+
+# ----------------------------------------------------------------------------- the public entry point
+
+
+def run_sweep(spec_or_function, grid: Mapping, *, seeds: int = 1, base_params: Mapping | None = None,
+              seed: int | None = 0, cache_dir=None, client=None, workers: int | None = None,
+              scheduler: str | None = None, progress: bool | None = None,
+              errors: str = "raise") -> xr.Dataset:
+    """Run an experiment over a parameter grid and merge the runs into one Dataset.
+
+    Parameters
+    ----------
+    spec_or_function : Spec, str or callable
+        A loaded :class:`neurocomp.specs.Spec` (its params are the base), a
+        registered experiment name or ``"package.module:function"``, or the
+        experiment function itself. On dask its module must be importable by
+        the workers.
+    grid : mapping of str to list or dict
+        Swept parameters and their values (see :func:`expand_grid`).
+    seeds : int, default 1
+        Runs per grid point, each with its own seed (the ``seed`` dimension).
+    base_params : mapping, optional
+        Fixed parameters (over a Spec's own params).
+    seed : int or None, default 0
+        The sweep seed every run's seed derives from (:func:`child_seed`).
+        ``None`` draws one from fresh entropy (recorded in attrs).
+    cache_dir : str or Path, optional
+        Folder for finished runs (``<hash>.nc``). Runs found there are loaded,
+        not recomputed. ``None`` keeps nothing on disk.
+    client : distributed.Client, optional
+        Run on this client's cluster (left open).
+    workers : int, optional
+        Start a LocalCluster of this many single-threaded worker processes on
+        127.0.0.1 for this sweep (closed afterwards).
+    scheduler : str, optional
+        Address of a running dask scheduler, e.g. ``"tcp://10.0.0.5:8786"``.
+        A scheduler that does not answer within 5 s raises ValidationError.
+    progress : bool, optional
+        Show a progress bar; ``None`` shows one only on a terminal.
+    errors : {"raise", "keep"}, default "raise"
+        What to do when runs raise. Either way the other runs finish (and are
+        cached). ``"raise"`` then raises :class:`SweepError` naming each failed
+        point and its error; ``"keep"`` returns the Dataset with NaN in the
+        failed cells and lists them in ``attrs["sweep_failed"]`` (JSON).
+
+    Returns
+    -------
+    xarray.Dataset
+        The runs' variables with leading dims ``(*grid, "seed")``, variable
+        ``point_seed`` (the integer ``rng`` of each run) and attrs
+        ``neurocomp_version``, ``seed``, ``spec`` (JSON with the base params,
+        the grid and seeds), ``created``, ``experiment``, ``title``, and the
+        counts ``sweep_points``, ``sweep_computed``, ``sweep_cached``,
+        ``sweep_failed_count``.
+
+    Raises
+    ------
+    ValidationError
+        Before anything runs, for a grid key that is not a parameter (the
+        message lists the valid ones), an empty grid, a value of the wrong type
+        or out of range, conflicting ``client``/``workers``/``scheduler``, a
+        scheduler that does not answer, or dask missing.
+    SweepError
+        When runs raised and ``errors="raise"``.
+
+    Examples
+    --------
+    >>> ds = run_sweep("mymodule:capacity", {"load": [0.05, 0.1, 0.15]}, seeds=4,
+    ...                cache_dir="runs/capacity/cache", workers=2)  # doctest: +SKIP
+    """
+    from neurocomp._progress import progress as _bar
+    from neurocomp._validation import check_option
+    from neurocomp.io import provenance_attrs
+
+    check_option("errors", errors, ["raise", "keep"])
+    chosen = [n for n, v in (("client", client), ("workers", workers), ("scheduler", scheduler)) if v is not None]
+    if len(chosen) > 1:
+        raise ValidationError(f"give at most one of client, workers and scheduler; got {' and '.join(chosen)}")
+    if workers is not None:
+        workers = check_int("workers", workers, low=1)
+    if seed is None:
+        seed = int(np.random.SeedSequence().generate_state(1)[0] >> 1)
+    func, name, title, base = _resolve_target(spec_or_function, base_params)
+    grid, points = sweep_points(func, grid, seeds=seeds, base_params=base, seed=seed, experiment=name)
+    resolved_base = {k: v for k, v in points[0].params.items() if k not in grid}
+
+    cache = _Cache(cache_dir, name)
+    results: dict[str, xr.Dataset | None] = {}
+    failures: list[tuple[SweepPoint, str]] = []
+    for point in points:
+        ds = cache.load(point)
+        if ds is not None:
+            results[point.key] = ds
+    todo, queued = [], set()
+    for point in points:
+        if point.key not in results and point.key not in queued:  # identical runs are computed once
+            todo.append(point)
+            queued.add(point.key)
+    n_cached = len(points) - len(todo)
+
+    bar = _bar(total=len(points), desc=f"sweep {name}", enabled=progress)
+    bar.update(n_cached)
+
+    def on_done(point, ds, error):
+        if error is None:
+            results[point.key] = cache.store(point, ds)
+        else:
+            results[point.key] = None
+            failures.append((point, error))
+        bar.update(1)
+
+    start = time.perf_counter()
+    try:
+        if not todo:
+            pass
+        elif client is not None:
+            _run_on_client(client, func, todo, on_done)
+        elif scheduler is not None:
+            own = _connect(scheduler)
+            try:
+                _run_on_client(own, func, todo, on_done)
+            finally:
+                own.close()
+        elif workers is not None:
+            cluster, own = _local_cluster(workers)
+            try:
+                _run_on_client(own, func, todo, on_done)
+            finally:
+                own.close()
+                cluster.close()
+        else:
+            _run_in_process(func, todo, on_done)
+    finally:
+        bar.close()
+    elapsed = time.perf_counter() - start
+
+    failed = {p.key: msg for p, msg in failures}
+    failures_all = [(p, failed[p.key]) for p in points if p.key in failed]
+    if failures_all and errors == "raise":
+        lines = "; ".join(f"[{p.describe()}] {msg}" for p, msg in failures_all)
+        raise SweepError(f"{len(failures_all)} of {len(points)} sweep run(s) failed: {lines}", failures_all)
+
+    merged = _merge(grid, seeds, points, results)
+    spec_json = {"title": title, "experiment": name, "params": resolved_base,
+                 "sweep": {**grid, "seeds": seeds}}
+    merged.attrs.update(provenance_attrs(seed=seed, spec=spec_json, experiment=name), title=title)
+    merged.attrs.update(
+        sweep_points=len(points), sweep_computed=len(todo) - len(failed), sweep_cached=n_cached,
+        sweep_failed_count=len(failures_all), sweep_elapsed_s=round(elapsed, 3),
+    )
+    if failures_all:
+        merged.attrs["sweep_failed"] = json.dumps(
+            [{"point": _canonical(p.values), "seed_index": p.repeat, "error": msg} for p, msg in failures_all]
+        )
+    return merged
+
+
+# ----------------------------------------------------------------------------- figure
+
+
+def plot_sweep(ds: xr.Dataset, *, variable: str | None = None, ax=None):
+    """Line plot of a swept result: mean ± s.e.m. over seeds against the first swept parameter.
+
+    One line per value of the second swept parameter (if any); every other
+    dimension of the variable is averaged first.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A Dataset returned by :func:`run_sweep`.
+    variable : str, optional
+        The variable to draw; default the first numeric data variable.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    from neurocomp.plotting._core import axis_label, get_ax
+
+    spec = json.loads(ds.attrs.get("spec", "{}"))
+    dims = [d for d in spec.get("sweep", {}) if d != "seeds" and d in ds.dims] or [
+        d for d in ds.dims if d != "seed"][:1]
+    if variable is None:
+        numeric = [n for n, v in ds.data_vars.items() if n != "point_seed" and v.dtype.kind in "biuf"]
+        if not numeric:
+            raise ValidationError(f"ds must hold a numeric data variable to plot; got {list(ds.data_vars)}")
+        variable = numeric[0]
+    var = ds[variable].astype(float)
+    keep = [d for d in dims[:2]] + ["seed"]
+    per_seed = var.mean([d for d in var.dims if d not in keep])
+    mean = per_seed.mean("seed")
+    n = per_seed.count("seed")
+    sem = (per_seed.std("seed", ddof=1) / np.sqrt(n)) if ds.sizes.get("seed", 1) > 1 else None
+    ax = get_ax(ax)
+    x = ds[dims[0]].values
+    lines = [None] if len(dims) < 2 else list(ds[dims[1]].values)
+    for value in lines:
+        sel = {} if value is None else {dims[1]: value}
+        y = mean.sel(sel).transpose(dims[0]).values
+        label = None if value is None else f"{dims[1]} = {value}"
+        if sem is not None:
+            ax.errorbar(x, y, yerr=sem.sel(sel).transpose(dims[0]).values, marker="o", capsize=3, label=label)
+        else:
+            ax.plot(x, y, marker="o", label=label)
+    ax.set_xlabel(axis_label(ds[dims[0]], dims[0]).replace(" (swept parameter)", ""))
+    ax.set_ylabel(axis_label(ds[variable], variable))
+    if len(dims) >= 2:
+        ax.legend(fontsize="small")
+    if sem is not None:
+        ax.set_title(f"mean ± s.e.m. over {ds.sizes['seed']} seeds", fontsize="small")
+    return ax
+
+
+# ----------------------------------------------------------------------------- command line
+
+
+def _sweep_table(spec) -> tuple[dict, int]:
+    table = dict(spec.sweep or {})
+    if not table:
+        raise ValidationError(
+            f"spec {str(spec.path)!r} has no [sweep] table; add one, e.g. [sweep] with "
+            "param = [1, 2, 3] and seeds = 4"
+        )
+    seeds = table.pop("seeds", 1)
+    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
+        raise ValidationError(f"[sweep] seeds must be an integer >= 1; got {seeds!r}")
+    return table, seeds
+
+
+def _cmd_sweep(args) -> int:
+    from neurocomp.io import atomic_path, atomic_write_text, save_dataset
+    from neurocomp.specs import load_spec
+
+    spec = load_spec(args.spec, overrides=args.set)
+    grid, seeds = _sweep_table(spec)
+    if args.seeds is not None:
+        seeds = args.seeds
+        if seeds < 1:
+            raise ValidationError(f"--seeds must be an integer >= 1; got {seeds}")
+    if args.workers is not None and args.workers < 1:
+        raise ValidationError(f"--workers must be an integer >= 1; got {args.workers}")
+    seed = args.seed if args.seed is not None else (spec.seed if spec.seed is not None else 0)
+    if seed < 0:
+        raise ValidationError(f"--seed must be a non-negative integer; got {seed}")
+    out = Path(args.out) if args.out else Path("runs") / f"{spec.stem}-sweep-{_dt.datetime.now():%Y%m%d-%H%M%S}"
+    func = None
+    from neurocomp.experiments import get
+
+    func = get(spec.experiment)
+    _, points = sweep_points(func, grid, seeds=seeds, base_params=spec.params, seed=seed,
+                             experiment=spec.experiment)  # all checks before any output
+    where = "in-process" if args.workers is None and args.scheduler is None else (
+        f"{args.workers} local dask workers" if args.workers is not None else f"dask scheduler {args.scheduler}")
+    print(f"{spec.title}\n  experiment {spec.experiment}, {len(points)} runs, {where}, output {out}", flush=True)
+
+    ds = run_sweep(spec, grid, seeds=seeds, seed=seed, cache_dir=out / "cache", workers=args.workers,
+                   scheduler=args.scheduler, errors="keep")
+    written = [save_dataset(ds, out / "results.nc")]
+    hook = getattr(func, "sweep_figure", None)
+    try:
+        if hook is not None:
+            figures = hook(ds)
+            if not isinstance(figures, Mapping):
+                figures = {"sweep": figures}
+        else:
+            from matplotlib.figure import Figure
+
+            fig = Figure(figsize=(5.0, 3.8), layout="constrained")
+            plot_sweep(ds, ax=fig.add_subplot())
+            figures = {"sweep": fig}
+    except ValidationError as exc:  # nothing numeric to draw: say so, keep the results
+        print(f"  no figure: {exc}", file=sys.stderr)
+        figures = {}
+    for name, fig in figures.items():
+        target = out / f"{name}.png"
+        with atomic_path(target, suffix=".png") as tmp:
+            fig.savefig(tmp, dpi=150, format="png", bbox_inches="tight")
+        written.append(target)
+    failed = json.loads(ds.attrs.get("sweep_failed", "[]"))
+    summary = {
+        "title": spec.title,
+        "experiment": spec.experiment,
+        "seed": seed,
+        "seeds": seeds,
+        "grid": {k: list(ds[k].values.tolist()) for k in grid},
+        "params": {k: v for k, v in spec.params.items() if k not in grid},
+        "runs": ds.attrs["sweep_points"],
+        "computed": ds.attrs["sweep_computed"],
+        "cached": ds.attrs["sweep_cached"],
+        "failed": failed,
+        "elapsed_s": ds.attrs["sweep_elapsed_s"],
+        "scheduler": where,
+        "files": [p.name for p in written] + ["summary.json", "cache/"],
+    }
+    written.append(atomic_write_text(out / "summary.json", json.dumps(summary, indent=2, default=str)))
+    print(f"  {summary['runs']} runs: {summary['computed']} computed, {summary['cached']} cached, "
+          f"{len(failed)} failed, {summary['elapsed_s']:.1f} s")
+    print("wrote " + ", ".join(str(p) for p in written))
+    if failed:
+        for item in failed:
+            shown = ", ".join(f"{k}={v!r}" for k, v in item["point"].items())
+            print(f"neurocomp sweep: run failed [{shown}, seed #{item['seed_index']}]: {item['error']}",
+                  file=sys.stderr)
+        print(f"neurocomp sweep: {len(failed)} of {summary['runs']} runs failed; the others are in "
+              f"{out / 'results.nc'} (rerun with --out {out} to retry only those)", file=sys.stderr)
+        return EXIT_POINTS_FAILED
+    return 0
+
+
+def add_cli(subparsers) -> None:
+    """Add the ``sweep`` subcommand to the ``neurocomp`` command line."""
+    import argparse
+
+    p = subparsers.add_parser(
+        "sweep", help="run a spec over its [sweep] grid (in-process or on dask)",
+        description="Run a spec's experiment over the grid in its [sweep] table and merge the runs into "
+                    "one results.nc. Rerun with the same --out to resume.",
+        epilog="exit status: 0 all runs done; 2 user error; 3 some runs failed (others kept); 1 internal error. "
+               "Multi-machine: run `dask scheduler` on one machine and `dask worker tcp://HOST:8786` on each, "
+               "then pass --scheduler tcp://HOST:8786.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("spec", help="path to a spec .toml file with a [sweep] table")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, metavar="N",
+                       help="start a local dask cluster of N worker processes (needs neurocomp[dist])")
+    where.add_argument("--scheduler", metavar="ADDRESS", help="join a running dask scheduler, e.g. tcp://host:8786")
+    p.add_argument("--out", help="output folder (default runs/<spec-stem>-sweep-<timestamp>); reuse it to resume")
+    p.add_argument("--seeds", type=int, metavar="N", help="runs per grid point (overrides [sweep] seeds)")
+    p.add_argument("--seed", type=int, help="sweep seed (default the spec's seed, else 0)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a fixed parameter (TOML value)")
+    p.set_defaults(func=_cmd_sweep)
