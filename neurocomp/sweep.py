@@ -406,6 +406,7 @@ class _Cache:
             ds = load_dataset(path)
         except ValidationError:
             return None  # unreadable (should not happen with atomic writes): recompute
+        ds = ds.drop_encoding()  # on-disk dtypes must not outlive a merge with NaN cells
         ds.attrs = {}
         return ds
 
@@ -538,8 +539,9 @@ def _merge(grid: dict, seeds: int, points: list[SweepPoint], results: dict) -> x
         nested.flat[flat] = ds
     merged = xr.combine_nested(
         nested.tolist(), concat_dim=[*dims, "seed"], data_vars="all", coords="different",
-        compat="equals", join="outer", combine_attrs="drop",
+        compat="equals", join="outer", combine_attrs="override",
     )
+    merged.attrs = {}
     for d in dims:
         merged[d].attrs.update(long_name=f"{d} (swept parameter)")
     merged["seed"].attrs.update(long_name="repeat index (each run has its own seed: point_seed)")
