@@ -9,6 +9,15 @@
   identical run compiles nothing.
 * Preferences are changed inside :func:`brian2_settings` and restored after
   (``try/finally``), never left altered.
+* Large runs may opt into brian2's C++ standalone device with
+  :func:`standalone_device` (whole network compiled into one program, kept in
+  ``cache_dir() / "standalone"`` so an unchanged network is not rebuilt).
+
+Choosing a target: ``NEUROCOMP_BRIAN2_TARGET=numpy`` (no compiler needed, no
+compile wait, fine for small networks), ``cython`` (compiles each code object
+once, ~20 s each when cold, then cached: fastest for repeated medium runs), or
+``target="standalone"`` in :func:`neurocomp.spiking.simulate_lif` for large,
+long runs.
 """
 
 from __future__ import annotations
@@ -21,7 +30,14 @@ from pathlib import Path
 
 from neurocomp._validation import check_option
 
-__all__ = ["default_codegen_target", "set_codegen_target", "cache_dir", "brian2_settings"]
+__all__ = [
+    "default_codegen_target",
+    "set_codegen_target",
+    "cache_dir",
+    "brian2_settings",
+    "standalone_device",
+    "cython_cache_dir",
+]
 
 _TARGETS = ("numpy", "cython")
 _override: str | None = None
@@ -85,3 +101,51 @@ def brian2_settings(target: str | None = None):
     finally:
         for key, value in saved.items():
             prefs[key] = value
+
+
+def cython_cache_dir() -> Path:
+    """The folder where brian2's compiled Cython extensions are kept (inside :func:`cache_dir`)."""
+    return cache_dir() / "cython"
+
+
+@contextlib.contextmanager
+def standalone_device(directory=None, *, threads: int = 0):
+    """Run the enclosed brian2 code on the ``cpp_standalone`` device, then return to runtime.
+
+    Parameters
+    ----------
+    directory : str or Path, optional
+        Project folder for the generated C++ code (default
+        ``cache_dir() / "standalone" / "default"``). Re-using it lets ``make``
+        skip unchanged files.
+    threads : int
+        OpenMP threads (0 = none).
+
+    Yields
+    ------
+    brian2 device
+        Call ``device.build(run=True, compile=True, directory=...)`` after the
+        last ``Network.run`` and read the monitors inside the block.
+
+    Notes
+    -----
+    brian2 holds one global device; it is always reset (``device.reinit()``
+    and ``set_device("runtime")``) on leaving, even after an error, so later
+    runtime simulations are unaffected. Not thread-safe.
+    """
+    import brian2
+
+    from neurocomp._validation import check_int
+
+    threads = check_int("threads", threads, low=0)
+    directory = Path(directory) if directory is not None else cache_dir() / "standalone" / "default"
+    directory.mkdir(parents=True, exist_ok=True)
+    saved_threads = brian2.prefs["devices.cpp_standalone.openmp_threads"]
+    brian2.set_device("cpp_standalone", directory=str(directory), build_on_run=False)
+    try:
+        brian2.prefs["devices.cpp_standalone.openmp_threads"] = threads
+        yield brian2.get_device()
+    finally:
+        brian2.prefs["devices.cpp_standalone.openmp_threads"] = saved_threads
+        brian2.device.reinit()
+        brian2.set_device("runtime")

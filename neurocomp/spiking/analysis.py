@@ -1,0 +1,214 @@
+"""Spike-train statistics on spike datasets (see :mod:`neurocomp.spiking.convert`).
+
+Firing rate, inter-spike-interval coefficient of variation, Fano factor of
+spike counts, and peri-stimulus time histogram; all vectorised over neurons
+(Dayan & Abbott, *Theoretical Neuroscience*, 2001, ch. 1). For a Poisson
+process CV = 1 and Fano factor = 1.
+
+Input: a spike dataset (times in s). Output: DataArrays in Hz or dimensionless.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from neurocomp._validation import ValidationError
+from neurocomp.spiking._units import to_si
+
+__all__ = ["firing_rate", "isi_cv", "fano_factor", "psth", "binned_rate", "spike_counts"]
+
+
+def _unpack(spikes, name="spikes"):
+    if not isinstance(spikes, xr.Dataset) or not {"spike_time", "spike_neuron"} <= set(spikes.data_vars):
+        raise TypeError(
+            f"{name} must be a spike dataset (xarray.Dataset with 'spike_time' and 'spike_neuron'), "
+            f"as made by spike_monitor_to_dataset or simulate_lif; got {type(spikes).__name__}"
+        )
+    if "neuron" not in spikes.coords:
+        raise ValidationError(f"{name} must have a 'neuron' coordinate listing the population")
+    neuron = np.asarray(spikes["neuron"].values, dtype=np.int64)
+    times = np.asarray(spikes["spike_time"].values, dtype=float)
+    labels = np.asarray(spikes["spike_neuron"].values, dtype=np.int64)
+    order = np.argsort(neuron, kind="stable")
+    pos_sorted = np.searchsorted(neuron[order], labels)
+    pos = order[np.clip(pos_sorted, 0, max(neuron.size - 1, 0))] if neuron.size else pos_sorted
+    return times, pos, neuron, float(spikes.attrs.get("t_start", 0.0)), float(spikes.attrs.get("t_stop", times.max() if times.size else 0.0))
+
+
+def _window(t_start, t_stop, t0, t1):
+    a = t0 if t_start is None else to_si("t_start", t_start, "s")
+    b = t1 if t_stop is None else to_si("t_stop", t_stop, "s")
+    if not b > a:
+        raise ValidationError(f"t_stop must be > t_start; got t_start = {a!r} s, t_stop = {b!r} s")
+    return a, b
+
+
+def _neuron_coord(neuron):
+    return {"neuron": ("neuron", neuron, {"long_name": "neuron index"})}
+
+
+def spike_counts(spikes, *, t_start=None, t_stop=None) -> xr.DataArray:
+    """Spikes per neuron in ``[t_start, t_stop)``; DataArray of shape (n_neurons,), dim ``neuron``."""
+    times, pos, neuron, t0, t1 = _unpack(spikes)
+    a, b = _window(t_start, t_stop, t0, t1)
+    keep = (times >= a) & (times < b)
+    counts = np.bincount(pos[keep], minlength=neuron.size)
+    return xr.DataArray(counts, dims=("neuron",), coords=_neuron_coord(neuron), name="spike_count",
+                        attrs={"units": "1", "long_name": "spike count"})
+
+
+def firing_rate(spikes, *, t_start=None, t_stop=None) -> xr.DataArray:
+    """Mean firing rate of each neuron, spikes / window length.
+
+    Parameters
+    ----------
+    spikes : xarray.Dataset
+        A spike dataset.
+    t_start, t_stop : float or Quantity, optional
+        Window in s (default: the dataset's ``t_start`` / ``t_stop``).
+
+    Returns
+    -------
+    xarray.DataArray of shape (n_neurons,)
+        Dim ``neuron``, in Hz.
+    """
+    times, pos, neuron, t0, t1 = _unpack(spikes)
+    a, b = _window(t_start, t_stop, t0, t1)
+    counts = spike_counts(spikes, t_start=a, t_stop=b)
+    out = counts / (b - a)
+    out.name = "rate"
+    out.attrs = {"units": "Hz", "long_name": "firing rate"}
+    return out
+
+
+def isi_cv(spikes, *, t_start=None, t_stop=None) -> xr.DataArray:
+    """Coefficient of variation of each neuron's inter-spike intervals, std / mean.
+
+    Neurons with fewer than 3 spikes (under 2 intervals) get NaN. The standard
+    deviation uses ``ddof=1``.
+
+    Returns
+    -------
+    xarray.DataArray of shape (n_neurons,)
+        Dim ``neuron``, dimensionless.
+    """
+    times, pos, neuron, t0, t1 = _unpack(spikes)
+    a, b = _window(t_start, t_stop, t0, t1)
+    keep = (times >= a) & (times < b)
+    times, pos = times[keep], pos[keep]
+    order = np.lexsort((times, pos))
+    times, pos = times[order], pos[order]
+    same = pos[1:] == pos[:-1]
+    isi = np.diff(times)[same]
+    owner = pos[1:][same]
+    n = np.bincount(owner, minlength=neuron.size).astype(float)
+    s1 = np.bincount(owner, weights=isi, minlength=neuron.size)
+    mean = np.divide(s1, n, out=np.full(neuron.size, np.nan), where=n > 0)
+    dev = isi - mean[owner]
+    s2 = np.bincount(owner, weights=dev * dev, minlength=neuron.size)
+    var = np.divide(s2, n - 1, out=np.full(neuron.size, np.nan), where=n > 1)
+    cv = np.where(n > 1, np.sqrt(var) / np.where(mean > 0, mean, np.nan), np.nan)
+    return xr.DataArray(cv, dims=("neuron",), coords=_neuron_coord(neuron), name="isi_cv",
+                        attrs={"units": "1", "long_name": "ISI coefficient of variation"})
+
+
+def _count_matrix(times, pos, n_neurons, edges):
+    n_bins = edges.size - 1
+    k = np.searchsorted(edges, times, side="right") - 1
+    keep = (k >= 0) & (k < n_bins)
+    flat = pos[keep] * n_bins + k[keep]
+    return np.bincount(flat, minlength=n_neurons * n_bins).reshape(n_neurons, n_bins)
+
+
+def _edges(name, width, a, b):
+    width = to_si(name, width, "s", positive=True)
+    n_bins = int(np.floor((b - a) / width + 1e-9))
+    if n_bins < 1:
+        raise ValidationError(f"{name} must be <= the window length {b - a!r} s; got {width!r} s")
+    return width, a + width * np.arange(n_bins + 1)
+
+
+def fano_factor(spikes, *, window=0.1, t_start=None, t_stop=None) -> xr.DataArray:
+    """Fano factor of each neuron's spike counts in consecutive windows, var / mean.
+
+    Parameters
+    ----------
+    spikes : xarray.Dataset
+        A spike dataset.
+    window : float or Quantity
+        Counting window in s; the observation window is cut into
+        ``floor(T / window)`` consecutive windows (at least 2).
+
+    Returns
+    -------
+    xarray.DataArray of shape (n_neurons,)
+        Dim ``neuron``; NaN for neurons with no spikes. Variance uses ``ddof=1``.
+    """
+    times, pos, neuron, t0, t1 = _unpack(spikes)
+    a, b = _window(t_start, t_stop, t0, t1)
+    width, edges = _edges("window", window, a, b)
+    if edges.size < 3:
+        raise ValidationError(f"window must fit at least twice into the observation window of {b - a!r} s; got {width!r} s")
+    counts = _count_matrix(times, pos, neuron.size, edges).astype(float)
+    mean = counts.mean(axis=1)
+    var = counts.var(axis=1, ddof=1)
+    ff = np.divide(var, mean, out=np.full(neuron.size, np.nan), where=mean > 0)
+    return xr.DataArray(ff, dims=("neuron",), coords=_neuron_coord(neuron), name="fano_factor",
+                        attrs={"units": "1", "long_name": "Fano factor", "window": width})
+
+
+def binned_rate(spikes, *, bin_width=0.01, t_start=None, t_stop=None) -> xr.DataArray:
+    """Spike counts per neuron and time bin divided by the bin width.
+
+    Returns
+    -------
+    xarray.DataArray of shape (n_neurons, n_bins)
+        Dims ``("neuron", "time")``; ``time`` holds bin centres in s; values in Hz.
+        A trailing partial bin is dropped.
+    """
+    times, pos, neuron, t0, t1 = _unpack(spikes)
+    a, b = _window(t_start, t_stop, t0, t1)
+    width, edges = _edges("bin_width", bin_width, a, b)
+    counts = _count_matrix(times, pos, neuron.size, edges)
+    return xr.DataArray(
+        counts / width,
+        dims=("neuron", "time"),
+        coords={**_neuron_coord(neuron),
+                "time": ("time", (edges[:-1] + edges[1:]) / 2, {"units": "s", "long_name": "time (bin centre)"})},
+        name="rate",
+        attrs={"units": "Hz", "long_name": "binned firing rate", "bin_width": width},
+    )
+
+
+def psth(spikes, *, bin_width=0.01, t_start=None, t_stop=None, neurons=None) -> xr.DataArray:
+    """Peri-stimulus time histogram: the mean rate across neurons (or trials) per time bin.
+
+    In neurocomp repeated trials are usually simulated as separate neurons of
+    one population, so averaging over neurons is averaging over trials.
+
+    Parameters
+    ----------
+    spikes : xarray.Dataset
+        A spike dataset; times are taken relative to the stimulus at ``t_start``.
+    bin_width : float or Quantity
+        Bin width in s.
+    neurons : array-like of int, optional
+        Neuron labels to include (default all).
+
+    Returns
+    -------
+    xarray.DataArray of shape (n_bins,)
+        Dim ``time`` (bin centres, s), in Hz.
+    """
+    rates = binned_rate(spikes, bin_width=bin_width, t_start=t_start, t_stop=t_stop)
+    if neurons is not None:
+        wanted = np.asarray(neurons, dtype=np.int64)
+        missing = np.setdiff1d(wanted, rates["neuron"].values)
+        if missing.size:
+            raise ValidationError(f"neurons must be labels in the dataset's 'neuron' coordinate; got unknown {missing[:3].tolist()}")
+        rates = rates.sel(neuron=wanted)
+    out = rates.mean("neuron")
+    out.name = "psth"
+    out.attrs = {"units": "Hz", "long_name": "PSTH (mean rate)", "bin_width": rates.attrs["bin_width"]}
+    return out

@@ -1,0 +1,198 @@
+"""brian2 monitors -> labelled xarray objects.
+
+A *spike dataset* is neurocomp's exchange format for spike trains: an
+:class:`xarray.Dataset` with
+
+* ``spike_time`` (dim ``spike``, s) and ``spike_neuron`` (dim ``spike``, int),
+  in time order;
+* a ``neuron`` coordinate listing every neuron of the population, silent ones
+  included (so rates of silent neurons are 0, not missing);
+* attrs ``t_start`` and ``t_stop`` (s), the observation window.
+
+Any user network plugs into neurocomp's analyses (:mod:`neurocomp.spiking.analysis`)
+through :func:`spike_monitor_to_dataset`. Values are SI floats; units live in
+``attrs["units"]``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from neurocomp._validation import ValidationError, check_array
+from neurocomp.spiking._units import to_si
+
+__all__ = [
+    "spike_dataset",
+    "spike_monitor_to_dataset",
+    "state_monitor_to_dataarray",
+    "rate_monitor_to_dataarray",
+]
+
+
+def spike_dataset(spike_time, spike_neuron, *, n_neurons: int | None = None, neuron=None, t_start=0.0, t_stop=None) -> xr.Dataset:
+    """Build a spike dataset from plain arrays.
+
+    Parameters
+    ----------
+    spike_time : array-like of shape (n_spikes,) or Quantity
+        Spike times in s.
+    spike_neuron : array-like of int, shape (n_spikes,)
+        Index (label) of the neuron that fired each spike.
+    n_neurons : int, optional
+        Population size; neurons are labelled ``0 .. n_neurons - 1``.
+    neuron : array-like of int, optional
+        Explicit neuron labels instead of ``n_neurons``.
+    t_start, t_stop : float or Quantity
+        Observation window in s (``t_stop`` defaults to the last spike).
+
+    Returns
+    -------
+    xarray.Dataset
+        See the module docstring.
+    """
+    from neurocomp.spiking._units import to_si_array
+
+    times = to_si_array("spike_time", spike_time, "s").ravel()
+    idx = check_array("spike_neuron", spike_neuron, ndim=1, dtype=None)
+    if idx.size and idx.dtype.kind not in "iu":
+        if not np.all(np.asarray(idx, dtype=float) == np.round(np.asarray(idx, dtype=float))):
+            raise ValidationError(f"spike_neuron must hold integer neuron indices; got dtype {idx.dtype}")
+    idx = idx.astype(np.int64)
+    if times.shape != idx.shape:
+        raise ValidationError(
+            f"spike_time and spike_neuron must have the same length; got {times.shape[0]} and {idx.shape[0]}"
+        )
+    if neuron is None:
+        if n_neurons is None:
+            n_neurons = int(idx.max()) + 1 if idx.size else 0
+        neuron = np.arange(n_neurons)
+    neuron = np.asarray(neuron, dtype=np.int64)
+    if idx.size and not np.isin(idx, neuron).all():
+        bad = idx[~np.isin(idx, neuron)][:3].tolist()
+        raise ValidationError(f"spike_neuron must name neurons of the population; got unknown indices {bad}")
+    t_start = to_si("t_start", t_start, "s")
+    t_stop = (float(times.max()) if times.size else t_start) if t_stop is None else to_si("t_stop", t_stop, "s")
+    if t_stop < t_start:
+        raise ValidationError(f"t_stop must be >= t_start; got t_start = {t_start!r} s, t_stop = {t_stop!r} s")
+    order = np.argsort(times, kind="stable")
+    return xr.Dataset(
+        {
+            "spike_time": ("spike", times[order], {"units": "s", "long_name": "spike time"}),
+            "spike_neuron": ("spike", idx[order], {"long_name": "neuron that spiked"}),
+        },
+        coords={"neuron": ("neuron", neuron, {"long_name": "neuron index"})},
+        attrs={"t_start": t_start, "t_stop": t_stop},
+    )
+
+
+def _check_monitor(monitor, kind: str, name: str = "monitor"):
+    import brian2 as b2
+
+    cls = {"spike": b2.SpikeMonitor, "state": b2.StateMonitor, "rate": b2.PopulationRateMonitor}[kind]
+    if not isinstance(monitor, cls):
+        raise TypeError(f"{name} must be a brian2 {cls.__name__}; got {type(monitor).__name__}")
+
+
+def spike_monitor_to_dataset(monitor, *, t_start=0.0, t_stop=None) -> xr.Dataset:
+    """Convert a :class:`brian2.SpikeMonitor` into a spike dataset.
+
+    Parameters
+    ----------
+    monitor : brian2.SpikeMonitor
+        After the network has run.
+    t_start, t_stop : float or Quantity
+        Observation window in s; ``t_stop`` defaults to the monitor's current
+        time (the end of the last run).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``spike_time`` / ``spike_neuron`` along ``spike``, coordinate ``neuron``
+        (every neuron of the monitored group).
+    """
+    _check_monitor(monitor, "spike")
+    if t_stop is None:
+        t_stop = float(monitor.clock.t_)
+    return spike_dataset(
+        np.asarray(monitor.t_, dtype=float),
+        np.asarray(monitor.i, dtype=np.int64),
+        n_neurons=int(monitor.source.N),
+        t_start=t_start,
+        t_stop=t_stop,
+    )
+
+
+def _unit_string(dim) -> str:
+    from brian2 import get_unit
+
+    text = str(get_unit(dim))
+    return "1" if text in ("", "1", "Unit(1)") else text
+
+
+def state_monitor_to_dataarray(monitor, variable: str = "v") -> xr.DataArray:
+    """Convert one variable of a :class:`brian2.StateMonitor` into a DataArray.
+
+    Parameters
+    ----------
+    monitor : brian2.StateMonitor
+    variable : str
+        A recorded variable name.
+
+    Returns
+    -------
+    xarray.DataArray of shape (n_recorded, n_samples)
+        Dims ``("neuron", "time")``; ``neuron`` holds the recorded indices,
+        ``time`` the sample times in s; values in SI with ``attrs["units"]``.
+    """
+    _check_monitor(monitor, "state")
+    recorded = list(monitor.record_variables)
+    if variable not in recorded:
+        raise ValidationError(
+            f"variable must be one of the recorded variables {recorded}; got {variable!r}"
+        )
+    values = np.asarray(getattr(monitor, variable + "_"), dtype=float)
+    dim = monitor.source.variables[variable].dim
+    indices = np.asarray(monitor.record, dtype=np.int64).ravel()
+    long_names = {"v": "membrane potential", "I": "input current", "g_e": "excitatory conductance", "g_i": "inhibitory conductance"}
+    return xr.DataArray(
+        values,
+        dims=("neuron", "time"),
+        coords={
+            "neuron": ("neuron", indices, {"long_name": "neuron index"}),
+            "time": ("time", np.asarray(monitor.t_, dtype=float), {"units": "s", "long_name": "time"}),
+        },
+        name=variable,
+        attrs={"units": _unit_string(dim), "long_name": long_names.get(variable, variable)},
+    )
+
+
+def rate_monitor_to_dataarray(monitor, *, smooth_width=None) -> xr.DataArray:
+    """Convert a :class:`brian2.PopulationRateMonitor` into a DataArray.
+
+    Parameters
+    ----------
+    monitor : brian2.PopulationRateMonitor
+    smooth_width : float or Quantity, optional
+        Width (s) of a flat smoothing window (brian2's ``smooth_rate``).
+
+    Returns
+    -------
+    xarray.DataArray of shape (n_samples,)
+        Dim ``time`` (s); population rate in Hz.
+    """
+    import brian2 as b2
+
+    _check_monitor(monitor, "rate")
+    if smooth_width is None:
+        rate = np.asarray(monitor.rate_, dtype=float)
+    else:
+        width = to_si("smooth_width", smooth_width, "s", positive=True)
+        rate = np.asarray(monitor.smooth_rate(window="flat", width=width * b2.second), dtype=float)
+    return xr.DataArray(
+        rate,
+        dims=("time",),
+        coords={"time": ("time", np.asarray(monitor.t_, dtype=float), {"units": "s", "long_name": "time"})},
+        name="rate",
+        attrs={"units": "Hz", "long_name": "population rate"},
+    )
