@@ -1,0 +1,181 @@
+"""Noise ceilings: how well could any model predict these recordings?
+
+The ceiling is Brain-Score's internal consistency (Schrimpf et al. 2018): the
+repetitions are split in two random halves, each half is averaged, the halves
+are correlated per neuroid over stimuli (Pearson) and the correlation is
+Spearman-Brown corrected to the full number of repetitions,
+``c = 2 r_half / (1 + r_half)``; 10 splits; per neuroid the mean over splits,
+and the scalar ceiling is the mean over splits of the median over neuroids.
+
+For a neuroid with signal variance ``s2`` across stimuli and trial noise
+variance ``n2``, the split-half correlation is ``s2 / (s2 + 2 n2 / R)`` and its
+Spearman-Brown correction is the reliability of the R-trial mean,
+``s2 / (s2 + n2 / R)`` -- the largest squared correlation any model of the
+stimulus can reach with the trial-averaged response. Hence the ceiled score
+``r**2 / c`` ("r2_over_ceiling", current Brain-Score) is 1 for a perfect model;
+Yamins et al. (2014) and earlier Brain-Score versions used ``(r / c)**2``
+("ratio_squared").
+
+References
+----------
+Yamins, D. L. K. et al. (2014). PNAS 111, 8619-8624.
+Schrimpf, M. et al. (2018). Brain-Score. bioRxiv 407007.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import xarray as xr
+from sklearn.model_selection import ShuffleSplit
+
+from neurocomp._validation import check_int, check_option
+from neurocomp.analysis._assembly import NEUROID, REPETITION, as_recordings
+from neurocomp.analysis.regression import pearson_r
+from neurocomp.random import as_generator
+
+__all__ = ["noise_ceiling", "ceil_score", "spearman_brown", "NORMALIZATIONS"]
+
+NORMALIZATIONS = ("r2_over_ceiling", "ratio_squared")
+
+
+def spearman_brown(r, n: float = 2.0):
+    """Spearman-Brown prophecy: reliability of ``n`` times as many trials, ``n r / (1 + (n-1) r)``."""
+    r = np.asarray(r, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return n * r / (1.0 + (n - 1.0) * r)
+
+
+def ceil_score(raw, ceiling, normalization: str = "r2_over_ceiling"):
+    """Normalise a raw correlation score by a noise ceiling.
+
+    Parameters
+    ----------
+    raw : float or array
+        Raw score (Pearson r).
+    ceiling : float or array
+        Noise ceiling (Spearman-Brown corrected split-half r).
+    normalization : {"r2_over_ceiling", "ratio_squared"}
+        ``r**2 / c`` (current Brain-Score; 1 for a model as good as the data
+        allow) or ``(r / c)**2`` (Yamins et al. 2014, earlier Brain-Score; a
+        perfect model scores 1/c).
+
+    Returns
+    -------
+    float or ndarray
+        NaN where the ceiling is not positive.
+    """
+    check_option("normalization", normalization, NORMALIZATIONS)
+    raw = np.asarray(raw, dtype=float)
+    ceiling = np.asarray(ceiling, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if normalization == "r2_over_ceiling":
+            out = raw**2 / ceiling
+        else:
+            out = (raw / ceiling) ** 2
+    out = np.where(ceiling > 0, out, np.nan)
+    return out if out.ndim else float(out)
+
+
+def nanmedian(a, axis):
+    """``np.nanmedian`` without the all-NaN RuntimeWarning (all-NaN slices give NaN)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmedian(a, axis=axis)
+
+
+def nanmean(a, axis):
+    """``np.nanmean`` without the all-NaN RuntimeWarning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(a, axis=axis)
+
+
+def _split_seed(rng):
+    """An int seed for scikit-learn's splitter: ints pass through (Brain-Score's seed 1)."""
+    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
+        return int(rng)
+    return int(as_generator(rng).integers(0, 2**31 - 1))
+
+
+def split_half_consistency(values: np.ndarray, n_splits: int, seed: int) -> np.ndarray:
+    """Spearman-Brown corrected split-half r per split and neuroid.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_repetitions, n_presentations, n_neuroids)
+    n_splits : int
+    seed : int
+        ``random_state`` of ``sklearn.model_selection.ShuffleSplit(train_size=0.5)``
+        over repetitions, as Brain-Score does.
+
+    Returns
+    -------
+    ndarray of shape (n_splits, n_neuroids)
+    """
+    splitter = ShuffleSplit(n_splits=n_splits, train_size=0.5, random_state=seed)
+    out = np.empty((n_splits, values.shape[2]))
+    for i, (half1, half2) in enumerate(splitter.split(np.zeros(values.shape[0]))):
+        out[i] = spearman_brown(pearson_r(values[half1].mean(axis=0), values[half2].mean(axis=0)))
+    return out
+
+
+def noise_ceiling(recordings, *, n_splits: int = 10, rng=1) -> xr.Dataset:
+    """Split-half internal consistency of recordings, Spearman-Brown corrected (Brain-Score's ceiling).
+
+    Parameters
+    ----------
+    recordings : xarray.DataArray
+        (repetition x presentation x neuroid) with ``stimulus_id`` on presentation,
+        or a Brain-Score-style (presentation x neuroid) assembly whose presentations
+        carry a ``repetition`` coordinate. At least 2 repetitions.
+    n_splits : int, default 10
+        Random half splits of the repetitions.
+    rng : int, Generator or None, default 1
+        An int is used as the ``random_state`` of scikit-learn's ``ShuffleSplit``
+        over repetitions, so ``rng=1`` reproduces Brain-Score's splits exactly; a
+        Generator (or None) gives that seed from its stream. Same ``rng`` gives
+        the same result.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``ceiling`` (neuroid): mean over splits of the corrected r per neuroid;
+        ``ceiling_split`` (split x neuroid); ``ceiling_median`` (scalar): mean over
+        splits of the median over neuroids (Brain-Score's ceiling);
+        ``ceiling_error``: its standard error over splits. Neuroid coordinates of
+        the input are kept.
+
+    Notes
+    -----
+    With R repetitions, signal variance s2 and noise variance n2 the expected
+    ceiling is the reliability of the R-trial mean, ``s2 / (s2 + n2/R)``.
+    """
+    rec = as_recordings(recordings, "recordings", require_repetitions=True)
+    n_splits = check_int("n_splits", n_splits, low=1)
+    seed = _split_seed(rng)
+    per_split = split_half_consistency(rec.values, n_splits, seed)
+    medians = nanmedian(per_split, axis=1)
+    per_neuroid = nanmean(per_split, axis=0)
+    neuroid_coords = {k: c for k, c in rec.coords.items() if c.dims == (NEUROID,)}
+    ds = xr.Dataset(
+        {
+            "ceiling": xr.DataArray(per_neuroid, dims=(NEUROID,), attrs={
+                "units": "1", "long_name": "noise ceiling (Spearman-Brown corrected split-half r)"}),
+            "ceiling_split": xr.DataArray(per_split, dims=("split", NEUROID), attrs={
+                "units": "1", "long_name": "split-half consistency per split"}),
+            "ceiling_median": xr.DataArray(float(np.mean(medians)), attrs={
+                "units": "1", "long_name": "median noise ceiling over neuroids"}),
+            "ceiling_error": xr.DataArray(float(np.std(medians) / np.sqrt(n_splits)), attrs={
+                "units": "1", "long_name": "standard error over splits of the median ceiling"}),
+        },
+        coords={**neuroid_coords, "split": np.arange(n_splits)},
+        attrs={
+            "n_repetitions": int(rec.sizes[REPETITION]),
+            "n_splits": n_splits,
+            "split_seed": seed,
+            "definition": "Spearman-Brown corrected split-half Pearson r over repetitions (Brain-Score)",
+        },
+    )
+    return ds

@@ -1,0 +1,394 @@
+"""Linear mappings from model units to recorded neuroids: PLS and ridge.
+
+Two tiers: pure solver functions on arrays (``pls_fit``, ``ridge_path``), then
+scikit-learn-shaped estimators that call them (:class:`PLSMapping`,
+:class:`RidgeMapping`). All targets are fitted at once; nothing loops over
+neuroids in Python.
+
+- PLS regression (partial least squares, NIPALS with regression deflation;
+  Wegelin 2000) is the mapping of Brain-Score's neural predictivity metric
+  (Schrimpf et al. 2018), used with 25 components and no scaling.
+  :class:`PLSMapping` follows the same iterative choices as scikit-learn's
+  ``PLSRegression`` (power iteration from the first non-constant target,
+  tolerance 1e-6 on the squared change of the weights, 500 iterations at most)
+  so the predictions agree to rounding; the power iteration runs on the
+  cross-covariance ``X'Y`` (deflated in place) instead of on the data, which is
+  what makes it cheaper.
+- Ridge regression picks one penalty per neuroid by exact leave-one-out
+  cross-validation, all penalties and all neuroids from one eigendecomposition
+  of the centred Gram matrix (kernel form when units outnumber stimuli, primal
+  covariance otherwise). Yamins et al. (2014) mapped layers to IT sites with
+  cross-validated linear regression in the same spirit.
+
+References
+----------
+Yamins, D. L. K. et al. (2014). Performance-optimized hierarchical models predict neural
+responses in higher visual cortex. PNAS 111, 8619-8624.
+Schrimpf, M. et al. (2018). Brain-Score: which artificial neural network for object
+recognition is most brain-like? bioRxiv 407007.
+Wegelin, J. A. (2000). A survey of partial least squares (PLS) methods, with emphasis on
+the two-block case. Technical report 371, University of Washington.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import scipy.linalg
+
+from neurocomp._validation import NeurocompWarning, ValidationError, check_array, check_int
+
+__all__ = ["PLSMapping", "RidgeMapping", "pearson_r", "default_alphas", "ridge_loo_errors"]
+
+
+def _check_xy(X, Y):
+    X = check_array("X", X, ndim=2)
+    Y = check_array("Y", Y, ndim=(1, 2))
+    if Y.ndim == 1:
+        Y = Y[:, None]
+    if X.shape[0] != Y.shape[0]:
+        raise ValidationError(
+            f"X and Y must have the same number of samples (rows); got X {X.shape} and Y {Y.shape}"
+        )
+    if X.shape[0] < 2:
+        raise ValidationError(f"X must have at least 2 samples; got {X.shape[0]}")
+    return X, Y
+
+
+def _not_fitted(obj):
+    raise ValidationError(
+        f"This {type(obj).__name__} instance is not fitted yet. Call 'fit' with appropriate arguments first."
+    )
+
+
+def pearson_r(a, b) -> np.ndarray:
+    """Pearson correlation of matching columns of two arrays.
+
+    Parameters
+    ----------
+    a, b : ndarray of shape (n_samples, n_columns)
+
+    Returns
+    -------
+    r : ndarray of shape (n_columns,)
+        NaN where a column is constant (as ``scipy.stats.pearsonr``).
+    """
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    if a.ndim == 1:
+        a, b = a[:, None], b[:, None]
+    ac = a - a.mean(axis=0)
+    bc = b - b.mean(axis=0)
+    num = np.einsum("ij,ij->j", ac, bc)
+    den = np.sqrt(np.einsum("ij,ij->j", ac, ac) * np.einsum("ij,ij->j", bc, bc))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = num / den
+    r[den == 0] = np.nan
+    return np.clip(r, -1.0, 1.0)
+
+
+# --------------------------------------------------------------------------- PLS
+
+
+def pls_fit(X, Y, n_components: int, *, max_iter: int = 500, tol: float = 1e-6):
+    """Fit PLS2 regression (NIPALS, regression-mode deflation) on centred copies of X, Y.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    Y : ndarray of shape (n_samples, n_targets)
+    n_components : int
+
+    Returns
+    -------
+    coef : ndarray of shape (n_features, n_targets)
+    x_mean : ndarray of shape (n_features,)
+    y_mean : ndarray of shape (n_targets,)
+    n_fitted : int
+        Components actually extracted (fewer when the residual of Y vanishes).
+
+    Notes
+    -----
+    For component k, the x-weights ``w`` are the first left singular vector of
+    ``M_k = X_k' Y_k``, found by the power iteration ``w <- M M' w / |M M' w|``
+    started from the first non-constant column of ``M_k`` and stopped when
+    ``|w - w_old|^2 < tol``. Scores ``t = X_k w``; loadings ``p = X_k' t / t't``,
+    ``q = Y_k' t / t't``; deflation ``X_{k+1} = X_k - t p'``, ``Y_{k+1} = Y_k - t q'``,
+    which gives ``M_{k+1} = M_k - (t't) p q'``. The regression coefficients are
+    ``W (P'W)^+ Q'``.
+    """
+    X = np.array(X, dtype=float, copy=True)
+    Y = np.array(Y, dtype=float, copy=True)
+    x_mean = X.mean(axis=0)
+    y_mean = Y.mean(axis=0)
+    X -= x_mean
+    Y -= y_mean
+    n_targets = Y.shape[1]
+    eps = np.finfo(float).eps
+    M = X.T @ Y
+    W, P, Q = [], [], []
+    for _ in range(n_components):
+        zero = np.all(np.abs(Y) < 10 * eps, axis=0)
+        Y[:, zero] = 0.0
+        M[:, zero] = 0.0
+        nonconst = np.flatnonzero(np.any(np.abs(Y) > eps, axis=0))
+        if nonconst.size == 0:
+            break
+        w = M[:, nonconst[0]].copy()
+        w /= np.sqrt(w @ w) + eps
+        if n_targets > 1:
+            w_old = None
+            for _it in range(1, max_iter):
+                if w_old is not None and (w - w_old) @ (w - w_old) < tol:
+                    break
+                w_old = w
+                w = M @ (M.T @ w_old)
+                w /= np.sqrt(w @ w) + eps
+        t = X @ w
+        tt = t @ t
+        if tt <= 0:
+            break
+        p = (X.T @ t) / tt
+        q = (Y.T @ t) / tt
+        X -= np.outer(t, p)
+        Y -= np.outer(t, q)
+        M -= tt * np.outer(p, q)
+        W.append(w)
+        P.append(p)
+        Q.append(q)
+    if not W:
+        coef = np.zeros((X.shape[1], n_targets))
+        return coef, x_mean, y_mean, 0
+    W, P, Q = np.array(W).T, np.array(P).T, np.array(Q).T
+    rotations = W @ scipy.linalg.pinv(P.T @ W, check_finite=False)
+    return rotations @ Q.T, x_mean, y_mean, W.shape[1]
+
+
+class PLSMapping:
+    """Partial-least-squares regression from model units to neuroids (scikit-learn shape).
+
+    Parameters
+    ----------
+    n_components : int, default 25
+        Number of latent components (Brain-Score's default). Clamped to the rank
+        of the centred training features, with a :class:`NeurocompWarning`.
+    max_iter, tol : int, float
+        Power-iteration limits (scikit-learn's defaults).
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features, n_targets)
+    intercept_ : ndarray of shape (n_targets,)
+    n_components_ : int
+        Components used after clamping.
+
+    Notes
+    -----
+    No scaling of features or targets (Brain-Score uses ``scale=False``).
+    Predictions equal ``sklearn.cross_decomposition.PLSRegression(n_components,
+    scale=False)`` to rounding.
+    """
+
+    def __init__(self, n_components: int = 25, *, max_iter: int = 500, tol: float = 1e-6):
+        self.n_components = n_components
+        self.max_iter = max_iter
+        self.tol = tol
+
+    def fit(self, X, Y):
+        """Fit on X (n_samples, n_features) and Y (n_samples, n_targets); return self."""
+        check_int("n_components", self.n_components, low=1)
+        X, Y = _check_xy(X, Y)
+        bound = max_rank(X)
+        n = self.n_components
+        if n > bound:
+            warnings.warn(
+                f"n_components={n} exceeds the rank of the centred features ({bound}); using {bound} "
+                "components. Pass n_components<={bound} to silence this warning.",
+                NeurocompWarning,
+                stacklevel=2,
+            )
+            n = bound
+        self.coef_, self._x_mean, self.intercept_, self.n_components_ = pls_fit(
+            X, Y, max(n, 1), max_iter=self.max_iter, tol=self.tol
+        )
+        return self
+
+    def predict(self, X):
+        """Predicted responses, ndarray of shape (n_samples, n_targets)."""
+        if not hasattr(self, "coef_"):
+            _not_fitted(self)
+        X = check_array("X", X, ndim=2, shape=(None, self.coef_.shape[0]))
+        return (X - self._x_mean) @ self.coef_ + self.intercept_
+
+
+def max_rank(X) -> int:
+    """Numerical rank of the column-centred matrix ``X`` (n_samples, n_features)."""
+    Xc = X - X.mean(axis=0)
+    small = min(Xc.shape)
+    if small == 0:
+        return 0
+    gram = Xc @ Xc.T if Xc.shape[0] <= Xc.shape[1] else Xc.T @ Xc
+    ev = np.linalg.eigvalsh(gram)
+    if ev[-1] <= 0:
+        return 0
+    return int((ev > ev[-1] * max(Xc.shape) * np.finfo(float).eps * 10).sum())
+
+
+# --------------------------------------------------------------------------- ridge
+
+
+def _eigenbasis(Xc):
+    """Orthonormal basis Q (n, k) of Xc's column space and eigenvalues lam (k,) of Xc Xc'.
+
+    Kernel form (eigh of the n x n Gram) when features >= samples, else the primal
+    covariance (p x p); returns V (p, k) too in that case (None otherwise).
+    """
+    n, p = Xc.shape
+    if p >= n:
+        lam, Q = np.linalg.eigh(Xc @ Xc.T)
+        keep = lam > lam[-1] * n * np.finfo(float).eps * 10
+        return Q[:, keep], lam[keep], None
+    lam, V = np.linalg.eigh(Xc.T @ Xc)
+    keep = lam > lam[-1] * p * np.finfo(float).eps * 10
+    lam, V = lam[keep], V[:, keep]
+    Q = (Xc @ V) / np.sqrt(lam)
+    return Q, lam, V
+
+
+def default_alphas(n_alphas: int = 20, low: float = 1e-4, high: float = 1e4) -> np.ndarray:
+    """Relative penalty grid: multiples of the mean eigenvalue of the centred Gram matrix."""
+    return np.logspace(np.log10(low), np.log10(high), n_alphas)
+
+
+def ridge_loo_errors(Q, lam, Yc, alphas, n_samples: int, *, dtype=np.float32, chunk_bytes: int = 2**28):
+    """Exact leave-one-out mean squared error of ridge with intercept, every alpha x target.
+
+    Parameters
+    ----------
+    Q : ndarray (n, k)
+        Orthonormal eigenvectors of the centred Gram matrix (non-null part).
+    lam : ndarray (k,)
+        Their eigenvalues.
+    Yc : ndarray (n, t)
+        Centred targets.
+    alphas : ndarray (a,)
+    n_samples : int
+
+    Returns
+    -------
+    mse : ndarray (a, t)
+
+    Notes
+    -----
+    The ridge fit with an unpenalised intercept is a linear smoother with hat
+    matrix ``H = 11'/n + Q diag(lam/(lam+alpha)) Q'``; its leave-one-out residuals
+    are ``e_i / (1 - H_ii)`` exactly. The residual ``e = R0 + Q diag(alpha/(lam+alpha)) Q'Yc``
+    (``R0`` the part of Yc outside span(Q)) is formed directly, so there is no
+    cancellation; the products run in ``dtype`` (float32 by default: the error
+    only ranks the penalties, the final fit is float64).
+    """
+    QtY = Q.T @ Yc
+    R0 = Yc - Q @ QtY
+    Q2 = Q * Q
+    Qd = Q.astype(dtype)
+    QtYd = QtY.astype(dtype)
+    R0d = R0.astype(dtype)
+    n, t = Yc.shape
+    per_alpha = n * t * np.dtype(dtype).itemsize * 2
+    step = max(1, int(chunk_bytes // max(per_alpha, 1)))
+    mse = np.empty((len(alphas), t))
+    for start in range(0, len(alphas), step):
+        block = np.asarray(alphas[start:start + step], dtype=float)
+        shrink = block[:, None] / (lam[None, :] + block[:, None])  # (b, k)
+        h = 1.0 / n_samples + (1.0 - shrink) @ Q2.T  # (b, n)
+        G = (shrink.astype(dtype)[:, :, None] * QtYd[None, :, :])  # (b, k, t)
+        resid = np.matmul(Qd[None, :, :], G)  # (b, n, t)
+        resid += R0d[None]
+        resid /= (1.0 - h).astype(dtype)[:, :, None]
+        mse[start:start + len(block)] = np.einsum("bnt,bnt->bt", resid, resid, dtype=float) / n
+    return mse
+
+
+class RidgeMapping:
+    """Ridge regression from model units to neuroids with one penalty per neuroid.
+
+    Parameters
+    ----------
+    alphas : array-like of float, optional
+        Candidate penalties. With ``alphas_relative=True`` (the default when
+        ``alphas`` is None) they are multiples of the mean eigenvalue of the
+        centred training Gram matrix, so the grid does not depend on the scale of
+        the features; default 20 values from 1e-4 to 1e4. With
+        ``alphas_relative=False`` they are absolute (scikit-learn's ``alpha``).
+    alpha_per_target : bool, default True
+        Choose the penalty separately for each target (neuroid) by exact
+        leave-one-out cross-validation; otherwise one penalty minimising the mean
+        error over targets.
+    alphas_relative : bool, optional
+        See ``alphas``; default True when ``alphas`` is None, else False.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features, n_targets)
+    intercept_ : ndarray of shape (n_targets,)
+    alpha_ : ndarray of shape (n_targets,)
+        Absolute penalty chosen for each target.
+    cv_mse_ : ndarray of shape (n_alphas, n_targets)
+        Leave-one-out mean squared error (only when more than one alpha).
+
+    Notes
+    -----
+    One eigendecomposition per fit: ``Xc Xc' = Q diag(lam) Q'``. Then for penalty
+    ``a_j`` of target j the coefficients are ``Xc' Q diag(1/(lam+a_j)) Q' y_j``
+    (kernel form; the primal form ``V diag(sqrt(lam)/(lam+a_j)) Q' y_j`` is used
+    when features < samples). With a single alpha this is scikit-learn's
+    ``Ridge(alpha, fit_intercept=True)``.
+    """
+
+    def __init__(self, alphas=None, *, alpha_per_target: bool = True, alphas_relative: bool | None = None):
+        self.alphas = alphas
+        self.alpha_per_target = alpha_per_target
+        self.alphas_relative = alphas_relative
+
+    def _grid(self, lam, n):
+        relative = self.alphas is None if self.alphas_relative is None else self.alphas_relative
+        alphas = default_alphas() if self.alphas is None else check_array("alphas", self.alphas, ndim=(0, 1)).ravel()
+        if alphas.size == 0 or (alphas <= 0).any():
+            raise ValidationError(f"alphas must be a non-empty list of positive numbers; got {self.alphas!r}")
+        scale = lam.sum() / n if relative else 1.0
+        return alphas * (scale if scale > 0 else 1.0)
+
+    def fit(self, X, Y):
+        """Fit on X (n_samples, n_features) and Y (n_samples, n_targets); return self."""
+        X, Y = _check_xy(X, Y)
+        n = X.shape[0]
+        self._x_mean = X.mean(axis=0)
+        self.intercept_ = Y.mean(axis=0)
+        Xc = X - self._x_mean
+        Yc = Y - self.intercept_
+        Q, lam, V = _eigenbasis(Xc)
+        grid = self._grid(lam, n)
+        if grid.size > 1:
+            self.cv_mse_ = ridge_loo_errors(Q, lam, Yc, grid, n)
+            if self.alpha_per_target:
+                best = np.argmin(self.cv_mse_, axis=0)
+            else:
+                best = np.full(Y.shape[1], np.argmin(self.cv_mse_.mean(axis=1)))
+            self.alpha_ = grid[best]
+        else:
+            self.alpha_ = np.full(Y.shape[1], grid[0])
+        QtY = Q.T @ Yc
+        scaled = QtY / (lam[:, None] + self.alpha_[None, :])
+        if V is None:
+            self.coef_ = Xc.T @ (Q @ scaled)
+        else:
+            self.coef_ = V @ (np.sqrt(lam)[:, None] * scaled)
+        return self
+
+    def predict(self, X):
+        """Predicted responses, ndarray of shape (n_samples, n_targets)."""
+        if not hasattr(self, "coef_"):
+            _not_fitted(self)
+        X = check_array("X", X, ndim=2, shape=(None, self.coef_.shape[0]))
+        return (X - self._x_mean) @ self.coef_ + self.intercept_
