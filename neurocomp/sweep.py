@@ -490,7 +490,8 @@ def _local_cluster(n_workers: int):
         **dask.config.get("distributed.nanny.pre-spawn-environ", {}), **WORKER_ENV}}):
         cluster = distributed.LocalCluster(
             n_workers=n_workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-            dashboard_address=None, env=dict(WORKER_ENV),
+            # no dashboard; the scheduler's small HTTP server (health routes) on a free loopback port
+            dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False}, env=dict(WORKER_ENV),
         )
     try:
         client = distributed.Client(cluster, set_as_default=False)
