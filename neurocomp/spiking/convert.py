@@ -113,7 +113,7 @@ def spike_monitor_to_dataset(monitor, *, t_start=0.0, t_stop=None) -> xr.Dataset
     """
     _check_monitor(monitor, "spike")
     if t_stop is None:
-        t_stop = float(monitor.clock.t_)
+        t_stop = float(np.asarray(monitor.clock.t_[:]).item())
     return spike_dataset(
         np.asarray(monitor.t_, dtype=float),
         np.asarray(monitor.i, dtype=np.int64),

@@ -186,8 +186,9 @@ def lif_population(
     v_init : float, array or Quantity, optional
         Initial membrane potential in V (default ``v_rest``).
     method : str, optional
-        brian2 integration method; default ``"exact"`` without noise and
-        ``"euler"`` (Euler–Maruyama) with it.
+        brian2 integration method; default ``"exact"`` for noise-free current
+        input, ``"exponential_euler"`` for noise-free conductance input and
+        ``"euler"`` (Euler–Maruyama) with noise.
     name : str
         brian2 object name.
     dt : float or Quantity, optional
@@ -207,7 +208,7 @@ def lif_population(
     check_option("synapse", synapse, _SYNAPSES)
     p = lif_parameters(**params)
     if method is None:
-        method = "euler" if noise else "exact"
+        method = "euler" if noise else ("exact" if synapse == "current" else "exponential_euler")
     kwargs = {}
     if dt is not None:
         kwargs["dt"] = to_si("dt", dt, "s", positive=True) * b2.second
