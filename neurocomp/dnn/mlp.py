@@ -1,0 +1,505 @@
+"""Multi-layer perceptron trained by backpropagation, in numpy, batched.
+
+The network computes, for layers ``l = 1 .. L``,
+
+.. math:: h^{(l)} = y^{(l-1)} W^{(l)} + b^{(l)}, \\qquad y^{(l)} = f_l(h^{(l)}),
+
+with ``y^(0) = X`` (shape ``(n_samples, n_features)``). Backpropagation gives the
+error signals ``delta^(L) = dE/dh^(L)`` (``y - t`` for a matching output and
+loss) and ``delta^(l) = (delta^(l+1) W^(l+1)^T) * f_l'(h^(l))``, and the
+gradients ``dE/dW^(l) = y^(l-1)^T delta^(l) / n`` and ``dE/db^(l) = mean(delta^(l))``
+-- the four backpropagation equations. Training is minibatch stochastic
+gradient descent with optional momentum.
+
+References
+----------
+Rumelhart, Hinton & Williams (1986), Learning representations by
+back-propagating errors. Nature 323, 533-536.
+Nielsen (2015), Neural Networks and Deep Learning, chapter 2 (the four
+equations of backpropagation).
+Hertz, Krogh & Palmer (1991), Introduction to the Theory of Neural
+Computation, chapter 6.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+
+import numpy as np
+import xarray as xr
+
+from neurocomp._validation import (
+    ValidationError,
+    check_array,
+    check_binary,
+    check_int,
+    check_nonnegative,
+    check_option,
+    check_positive,
+)
+from neurocomp.dnn._activations import (
+    HIDDEN_ACTIVATIONS,
+    LOSSES,
+    OUTPUT_ACTIVATIONS,
+    get_activation,
+    loss_value,
+    output_delta,
+)
+from neurocomp.random import as_generator
+
+__all__ = ["MLP", "make_xor", "make_donut", "make_sine"]
+
+
+class MLP:
+    """A fully connected feed-forward network trained by backpropagation.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : sequence of int, default (8,)
+        Units in each hidden layer (any number of layers; ``()`` gives a
+        single-layer network).
+    activation : {"sigmoid", "tanh", "relu", "linear"}, default "tanh"
+        Hidden-unit nonlinearity.
+    output : {"linear", "sigmoid", "softmax"}, default "sigmoid"
+        Output nonlinearity. ``linear`` regresses real targets, ``sigmoid``
+        classifies 0/1 targets (one or several independent outputs),
+        ``softmax`` classifies one label among ``n_classes``.
+    loss : {"auto", "squared_error", "cross_entropy"}, default "auto"
+        ``auto`` takes the matching loss: squared error for a linear output,
+        cross-entropy for sigmoid and softmax. Squared error on a sigmoid
+        output (the 1986 paper's choice) is allowed; cross-entropy on a linear
+        output is not.
+    learning_rate : float, default 0.1
+        Step size of stochastic gradient descent.
+    momentum : float in [0, 1), default 0.0
+        Fraction of the previous update added to the next one.
+    batch_size : int, default 32
+        Minibatch size (clipped to the number of samples; use a large value
+        for full-batch gradient descent).
+    n_epochs : int, default 200
+        Passes through the training data. ``0`` only initialises the weights.
+    l2 : float, default 0.0
+        Weight decay: adds ``0.5 * l2 * sum(W**2)`` to the loss (biases exempt).
+    shuffle : bool, default True
+        Reshuffle the samples before each epoch.
+    rng : None, int, SeedSequence or Generator
+        Randomness of the initial weights and the minibatch order.
+
+    Attributes
+    ----------
+    coefs_ : list of arrays, ``coefs_[l]`` of shape (n_in, n_out)
+        Weight matrices, input side first.
+    intercepts_ : list of arrays of shape (n_out,)
+        Biases.
+    classes_ : array
+        Class labels (sigmoid and softmax outputs).
+    loss_curve_ : list of float
+        Training loss (mean per sample, plus weight decay) after each epoch;
+        entry 0 is the loss before training.
+    validation_curve_ : list of float
+        Same on the validation data given to :meth:`fit` (empty otherwise).
+    n_iter_ : int
+        Epochs run.
+    layer_names_ : list of str
+        ``["hidden1", ..., "output"]``.
+
+    Notes
+    -----
+    Weights start uniform in ``±sqrt(6 / (n_in + n_out))`` (Glorot) for
+    sigmoid/tanh/linear hidden units and ``±sqrt(6 / n_in)`` (He) for ReLU;
+    biases start at zero.
+
+    Examples
+    --------
+    >>> from neurocomp.dnn.mlp import MLP, make_xor
+    >>> X, y = make_xor()
+    >>> net = MLP((4,), learning_rate=0.5, momentum=0.9, batch_size=4, n_epochs=500, rng=0).fit(X, y)
+    >>> net.predict(X).tolist()
+    [0, 1, 1, 0]
+    """
+
+    def __init__(
+        self,
+        hidden_layer_sizes: Sequence[int] = (8,),
+        *,
+        activation: str = "tanh",
+        output: str = "sigmoid",
+        loss: str = "auto",
+        learning_rate: float = 0.1,
+        momentum: float = 0.0,
+        batch_size: int = 32,
+        n_epochs: int = 200,
+        l2: float = 0.0,
+        shuffle: bool = True,
+        rng=None,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.output = output
+        self.loss = loss
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.batch_size = batch_size
+        self.n_epochs = n_epochs
+        self.l2 = l2
+        self.shuffle = shuffle
+        self.rng = rng
+
+    # ------------------------------------------------------------------ checks
+    def _check_params(self):
+        if isinstance(self.hidden_layer_sizes, numbers.Integral) and not isinstance(self.hidden_layer_sizes, bool):
+            sizes = [int(self.hidden_layer_sizes)]
+        else:
+            try:
+                sizes = list(self.hidden_layer_sizes)
+            except TypeError:
+                raise TypeError(
+                    "hidden_layer_sizes must be a sequence of positive integers; "
+                    f"got {type(self.hidden_layer_sizes).__name__} {self.hidden_layer_sizes!r}"
+                ) from None
+        sizes = [check_int(f"hidden_layer_sizes[{i}]", s, low=1) for i, s in enumerate(sizes)]
+        get_activation(self.activation, allowed=HIDDEN_ACTIVATIONS, param="activation")
+        get_activation(self.output, allowed=OUTPUT_ACTIVATIONS, param="output")
+        check_option("loss", self.loss, ("auto",) + LOSSES)
+        loss = self.loss
+        if loss == "auto":
+            loss = "squared_error" if self.output == "linear" else "cross_entropy"
+        if loss == "cross_entropy" and self.output == "linear":
+            raise ValidationError(
+                "loss='cross_entropy' needs a sigmoid or softmax output; got output='linear' "
+                "(use loss='squared_error' or 'auto')"
+            )
+        check_positive("learning_rate", self.learning_rate)
+        m = check_nonnegative("momentum", self.momentum)
+        if m >= 1:
+            raise ValidationError(f"momentum must lie in [0, 1); got {self.momentum!r}")
+        check_int("batch_size", self.batch_size, low=1)
+        check_int("n_epochs", self.n_epochs, low=0)
+        check_nonnegative("l2", self.l2)
+        return sizes, loss
+
+    def _check_fitted(self):
+        if not hasattr(self, "coefs_"):
+            raise ValidationError(
+                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
+                "appropriate arguments before using this method."
+            )
+
+    def _check_X(self, X, name="X"):
+        X = check_array(name, X, ndim=2)
+        if hasattr(self, "n_features_in_") and X.shape[1] != self.n_features_in_:
+            raise ValidationError(
+                f"{name} must have {self.n_features_in_} features (columns), as in fit; got {X.shape[1]}"
+            )
+        return X
+
+    def _encode_targets(self, y, n_samples, name="y", fitting=False):
+        if self.output == "softmax":
+            y = np.asarray(y)
+            if y.ndim != 1 or y.shape[0] != n_samples:
+                raise ValidationError(
+                    f"{name} must be a 1-D array of {n_samples} class labels for a softmax output; got shape {y.shape}"
+                )
+            if y.dtype.kind == "f" and not np.isfinite(y).all():
+                raise ValidationError(f"{name} must be finite; got NaN/inf labels")
+            if fitting:
+                self.classes_ = np.unique(y)
+                if self.classes_.size < 2:
+                    raise ValidationError(f"{name} must hold at least 2 classes; got {self.classes_.tolist()}")
+            idx = np.searchsorted(self.classes_, y)
+            idx = np.clip(idx, 0, self.classes_.size - 1)
+            if not np.array_equal(self.classes_[idx], y):
+                raise ValidationError(
+                    f"{name} holds labels not seen in fit; known classes are {self.classes_.tolist()}"
+                )
+            T = np.zeros((n_samples, self.classes_.size))
+            T[np.arange(n_samples), idx] = 1.0
+            return T
+        if self.output == "sigmoid":
+            T = check_binary(name, y, ndim=(1, 2))
+            if fitting:
+                self.classes_ = np.array([0, 1])
+        else:
+            T = check_array(name, y, ndim=(1, 2))
+        if T.shape[0] != n_samples:
+            raise ValidationError(f"{name} must have {n_samples} rows (one per sample of X); got {T.shape[0]}")
+        if fitting:
+            self._y_1d = T.ndim == 1
+        return T.reshape(n_samples, -1)
+
+    # ---------------------------------------------------------------- network
+    def _init_weights(self, sizes, n_in, n_out, rng):
+        dims = [n_in, *sizes, n_out]
+        self.coefs_, self.intercepts_ = [], []
+        for i, (a, b) in enumerate(zip(dims[:-1], dims[1:])):
+            hidden = i < len(sizes)
+            if hidden and self.activation == "relu":
+                bound = np.sqrt(6.0 / a)
+            else:
+                bound = np.sqrt(6.0 / (a + b))
+            self.coefs_.append(rng.uniform(-bound, bound, size=(a, b)))
+            self.intercepts_.append(np.zeros(b))
+        self.layer_names_ = [f"hidden{i + 1}" for i in range(len(sizes))] + ["output"]
+
+    def _forward(self, X, coefs=None, intercepts=None):
+        """Net inputs ``hs`` and outputs ``ys`` of every layer (``ys[0]`` is X)."""
+        coefs = self.coefs_ if coefs is None else coefs
+        intercepts = self.intercepts_ if intercepts is None else intercepts
+        hidden = get_activation(self.activation)
+        out = get_activation(self.output)
+        ys, hs = [X], []
+        n_layers = len(coefs)
+        for i, (W, b) in enumerate(zip(coefs, intercepts)):
+            h = ys[-1] @ W + b
+            hs.append(h)
+            ys.append((out if i == n_layers - 1 else hidden).forward(h))
+        return hs, ys
+
+    def _loss_from_output(self, y, T):
+        value = loss_value(y, T, loss=self._loss, output=self.output)
+        if self.l2:
+            value += 0.5 * self.l2 * sum(float(np.sum(W * W)) for W in self.coefs_)
+        return value
+
+    def _backward(self, hs, ys, T):
+        n = T.shape[0]
+        hidden = get_activation(self.activation)
+        delta = output_delta(hs[-1], ys[-1], T, loss=self._loss, output=self.output)
+        grads_W = [None] * len(self.coefs_)
+        grads_b = [None] * len(self.coefs_)
+        for layer in range(len(self.coefs_) - 1, -1, -1):
+            grads_W[layer] = ys[layer].T @ delta / n
+            grads_b[layer] = delta.mean(axis=0)
+            if self.l2:
+                grads_W[layer] = grads_W[layer] + self.l2 * self.coefs_[layer]
+            if layer > 0:
+                delta = (delta @ self.coefs_[layer].T) * hidden.derivative(hs[layer - 1], ys[layer])
+        return grads_W, grads_b
+
+    # -------------------------------------------------------------------- API
+    def fit(self, X, y, *, X_val=None, y_val=None):
+        """Train on ``X`` (n_samples, n_features) and targets ``y``.
+
+        ``y`` is 1-D class labels for softmax, 0/1 of shape (n_samples,) or
+        (n_samples, n_outputs) for sigmoid, real values of either shape for
+        linear. Optional ``X_val``/``y_val`` are scored after every epoch into
+        ``validation_curve_``. Returns ``self``.
+        """
+        sizes, self._loss = self._check_params()
+        for attr in ("n_features_in_",):
+            if hasattr(self, attr):
+                delattr(self, attr)
+        X = self._check_X(X)
+        if X.shape[0] < 1:
+            raise ValidationError("X must hold at least one sample; got 0 rows")
+        T = self._encode_targets(y, X.shape[0], fitting=True)
+        self.n_features_in_ = X.shape[1]
+        val = None
+        if (X_val is None) != (y_val is None):
+            raise ValidationError("X_val and y_val must be given together; got only one of them")
+        if X_val is not None:
+            Xv = self._check_X(X_val, "X_val")
+            val = (Xv, self._encode_targets(y_val, Xv.shape[0], name="y_val"))
+
+        rng = as_generator(self.rng)
+        init_rng, order_rng = rng.spawn(2)
+        self._init_weights(sizes, X.shape[1], T.shape[1], init_rng)
+        velocity_W = [np.zeros_like(W) for W in self.coefs_]
+        velocity_b = [np.zeros_like(b) for b in self.intercepts_]
+        n = X.shape[0]
+        batch = min(int(self.batch_size), n)
+        lr, mom = float(self.learning_rate), float(self.momentum)
+
+        self.loss_curve_ = [self._loss_from_output(self._forward(X)[1][-1], T)]
+        self.validation_curve_ = [] if val is None else [self._loss_from_output(self._forward(val[0])[1][-1], val[1])]
+        for _ in range(int(self.n_epochs)):
+            order = order_rng.permutation(n) if self.shuffle else np.arange(n)
+            for start in range(0, n, batch):
+                idx = order[start:start + batch]
+                hs, ys = self._forward(X[idx])
+                gW, gb = self._backward(hs, ys, T[idx])
+                for layer in range(len(self.coefs_)):
+                    velocity_W[layer] = mom * velocity_W[layer] - lr * gW[layer]
+                    velocity_b[layer] = mom * velocity_b[layer] - lr * gb[layer]
+                    self.coefs_[layer] += velocity_W[layer]
+                    self.intercepts_[layer] += velocity_b[layer]
+            self.loss_curve_.append(self._loss_from_output(self._forward(X)[1][-1], T))
+            if val is not None:
+                self.validation_curve_.append(self._loss_from_output(self._forward(val[0])[1][-1], val[1]))
+            if not np.isfinite(self.loss_curve_[-1]):
+                raise ValidationError(
+                    f"training diverged (loss became {self.loss_curve_[-1]}); lower learning_rate "
+                    f"(got {self.learning_rate})"
+                )
+        self.n_iter_ = int(self.n_epochs)
+        return self
+
+    def gradients(self, X, y):
+        """Loss and its analytic gradients at the current weights.
+
+        Returns
+        -------
+        loss : float
+            Mean loss per sample (plus weight decay).
+        grads_W : list of arrays shaped like ``coefs_``
+        grads_b : list of arrays shaped like ``intercepts_``
+        """
+        self._check_fitted()
+        X = self._check_X(X)
+        T = self._encode_targets(y, X.shape[0])
+        hs, ys = self._forward(X)
+        gW, gb = self._backward(hs, ys, T)
+        return self._loss_from_output(ys[-1], T), gW, gb
+
+    def loss_on(self, X, y) -> float:
+        """Mean loss per sample (plus weight decay) on ``X``, ``y``."""
+        self._check_fitted()
+        X = self._check_X(X)
+        T = self._encode_targets(y, X.shape[0])
+        return self._loss_from_output(self._forward(X)[1][-1], T)
+
+    def decision_function(self, X) -> np.ndarray:
+        """Output-layer activity, shape (n_samples, n_outputs) (probabilities for sigmoid/softmax)."""
+        self._check_fitted()
+        return self._forward(self._check_X(X))[1][-1]
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities: (n_samples, n_classes) for softmax; for sigmoid
+        (n_samples, 2) with one 0/1 output, else (n_samples, n_outputs)."""
+        if self.output == "linear":
+            raise ValidationError("predict_proba needs a sigmoid or softmax output; this MLP has output='linear'")
+        p = self.decision_function(X)
+        if self.output == "sigmoid" and p.shape[1] == 1:
+            return np.hstack([1.0 - p, p])
+        return p
+
+    def predict(self, X) -> np.ndarray:
+        """Labels (softmax), 0/1 decisions at 0.5 (sigmoid) or values (linear)."""
+        out = self.decision_function(X)
+        if self.output == "softmax":
+            return self.classes_[np.argmax(out, axis=1)]
+        if self.output == "sigmoid":
+            out = (out >= 0.5).astype(int)
+        return out.ravel() if self._y_1d else out
+
+    def score(self, X, y) -> float:
+        """Accuracy (sigmoid, softmax; a sample counts when all its outputs are right) or R² (linear)."""
+        pred = self.predict(X)
+        if self.output == "linear":
+            t = check_array("y", y, ndim=(1, 2)).reshape(pred.shape[0], -1)
+            p = pred.reshape(t.shape)
+            ss_res = np.sum((t - p) ** 2, axis=0)
+            ss_tot = np.sum((t - t.mean(axis=0)) ** 2, axis=0)
+            return float(np.mean(1.0 - ss_res / np.where(ss_tot > 0, ss_tot, 1.0)))
+        if self.output == "sigmoid":
+            t = check_binary("y", y, ndim=(1, 2)).reshape(pred.shape[0], -1)
+            return float(np.mean(np.all(pred.reshape(t.shape) == t, axis=1)))
+        return float(np.mean(pred == np.asarray(y)))
+
+    def activations(self, X, stimulus_id=None) -> xr.DataArray:
+        """Every layer's activity as one (presentation × neuroid) array.
+
+        Parameters
+        ----------
+        X : array of shape (n_presentations, n_features)
+        stimulus_id : sequence of str, optional
+            One unique id per row of X; default ``"stim0000", "stim0001", ...``.
+
+        Returns
+        -------
+        xarray.DataArray of shape (n_presentations, total units)
+            dims ``("presentation", "neuroid")``; coords ``stimulus_id`` on
+            presentation and ``layer`` (``"hidden1"``, ..., ``"output"``),
+            ``neuroid_id`` (``"hidden1.0012"``) and ``unit`` (index within
+            the layer) on neuroid. Hidden layers hold ``f(h)``; the output
+            layer holds the output nonlinearity's value (probabilities for
+            softmax).
+        """
+        self._check_fitted()
+        X = self._check_X(X)
+        n = X.shape[0]
+        if stimulus_id is None:
+            stimulus_id = [f"stim{i:04d}" for i in range(n)]
+        else:
+            stimulus_id = [str(s) for s in np.asarray(stimulus_id, dtype=object).ravel()]
+            if len(stimulus_id) != n:
+                raise ValidationError(f"stimulus_id must hold one id per row of X ({n}); got {len(stimulus_id)}")
+            if len(set(stimulus_id)) != n:
+                raise ValidationError("stimulus_id must be unique; got repeated ids")
+        _, ys = self._forward(X)
+        layers = ys[1:]
+        data = np.concatenate(layers, axis=1)
+        layer = np.concatenate([[name] * y.shape[1] for name, y in zip(self.layer_names_, layers)])
+        unit = np.concatenate([np.arange(y.shape[1]) for y in layers])
+        neuroid_id = [f"{lname}.{u:04d}" for lname, u in zip(layer, unit)]
+        return xr.DataArray(
+            data,
+            dims=("presentation", "neuroid"),
+            coords={
+                "stimulus_id": ("presentation", np.array(stimulus_id, dtype=object)),
+                "layer": ("neuroid", layer.astype(object)),
+                "neuroid_id": ("neuroid", np.array(neuroid_id, dtype=object)),
+                "unit": ("neuroid", unit.astype(int)),
+            },
+            name="activations",
+            attrs={"long_name": "unit activity", "units": "1", "model": "MLP"},
+        )
+
+    def learning_curve(self) -> xr.Dataset:
+        """Training (and validation) loss per epoch as a Dataset with dim ``epoch`` (0 = before training)."""
+        self._check_fitted()
+        epochs = np.arange(len(self.loss_curve_))
+        ds = xr.Dataset(coords={"epoch": ("epoch", epochs, {"long_name": "epoch", "units": "1"})})
+        ds["train_loss"] = ("epoch", np.asarray(self.loss_curve_), {"long_name": f"training loss ({self._loss})", "units": "1"})
+        if self.validation_curve_:
+            ds["validation_loss"] = (
+                "epoch", np.asarray(self.validation_curve_), {"long_name": f"validation loss ({self._loss})", "units": "1"}
+            )
+        return ds
+
+    def __repr__(self):
+        return (
+            f"MLP(hidden_layer_sizes={tuple(self.hidden_layer_sizes) if not isinstance(self.hidden_layer_sizes, numbers.Integral) else self.hidden_layer_sizes}, "
+            f"activation={self.activation!r}, output={self.output!r}, loss={self.loss!r}, "
+            f"learning_rate={self.learning_rate!r}, momentum={self.momentum!r}, batch_size={self.batch_size!r}, "
+            f"n_epochs={self.n_epochs!r})"
+        )
+
+
+# ------------------------------------------------------------------- datasets
+def make_xor() -> tuple[np.ndarray, np.ndarray]:
+    """The four XOR patterns: X of shape (4, 2) in {0, 1}, y = x1 XOR x2 of shape (4,)."""
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    return X, np.array([0, 1, 1, 0])
+
+
+def make_donut(n_samples: int = 1000, *, inner: float = 1.0, outer: float = 2.0, extent: float = 3.0, rng=None):
+    """Points uniform on the disk of radius ``extent``; label 1 inside the ring ``inner <= r < outer``.
+
+    The ring is not linearly separable and its two circular boundaries need
+    several hidden units. Returns X of shape (n_samples, 2) and y of shape (n_samples,).
+    """
+    n_samples = check_int("n_samples", n_samples, low=1)
+    extent = check_positive("extent", extent)
+    inner = check_positive("inner", inner)
+    outer = check_positive("outer", outer)
+    if not inner < outer < extent:
+        raise ValidationError(f"radii must satisfy inner < outer < extent; got {inner}, {outer}, {extent}")
+    g = as_generator(rng)
+    r = extent * np.sqrt(g.uniform(size=n_samples))
+    phi = g.uniform(0, 2 * np.pi, size=n_samples)
+    X = np.column_stack([r * np.cos(phi), r * np.sin(phi)])
+    return X, ((r >= inner) & (r < outer)).astype(int)
+
+
+def make_sine(n_samples: int = 200, *, noise: float = 0.05, low: float = -np.pi, high: float = np.pi, rng=None):
+    """Samples of ``y = sin(x) + noise * N(0, 1)`` with x uniform on [low, high].
+
+    Returns X of shape (n_samples, 1) and y of shape (n_samples,).
+    """
+    n_samples = check_int("n_samples", n_samples, low=1)
+    noise = check_nonnegative("noise", noise)
+    g = as_generator(rng)
+    x = g.uniform(low, high, size=n_samples)
+    return x[:, None], np.sin(x) + noise * g.standard_normal(n_samples)
