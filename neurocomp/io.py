@@ -158,3 +158,205 @@ def load_dataset(path) -> xr.Dataset:
             attrs = {k: v for k, v in ds[name].attrs.items() if k != "dtype_was"}
             ds[name] = ds[name].astype(bool).assign_attrs(attrs)
     return ds
+
+
+# --------------------------------------------------------------------------- recording-like data
+# Loaders for model activations and neural recordings (neurocomp.analysis). They read
+# NetCDF (.nc), NumPy (.npz) and MATLAB (.mat) files, and NWB (.nwb) when pynwb is
+# installed, into Brain-Score-style DataArrays (Schrimpf et al. 2018): dims
+# presentation x neuroid (plus repetition), stimulus_id on presentation, layer or
+# region on neuroid; then validate them (finite values, unique stimulus ids, ...).
+
+#: Array names looked up (in this order) when a file holds several variables.
+ACTIVATION_NAMES = ("activations", "features", "data")
+RECORDING_NAMES = ("recordings", "responses", "rates", "data")
+_PRESENTATION_KEYS = ("stimulus_id", "object_name", "repetition")
+_NEUROID_KEYS = ("neuroid_id", "layer", "region")
+
+__all__ += ["load_assembly", "load_activations", "load_recordings", "ACTIVATION_NAMES", "RECORDING_NAMES"]
+
+
+def _pick_variable(found: list[str], variable, candidates, path, what) -> str:
+    if variable is not None:
+        if variable not in found:
+            raise ValidationError(f"variable {variable!r} is not in {str(path)!r}; it holds {sorted(found)}")
+        return variable
+    for name in candidates:
+        if name in found:
+            return name
+    if len(found) == 1:
+        return found[0]
+    raise ValidationError(
+        f"{str(path)!r} must hold the {what} as one of the variables {list(candidates)} (or name it with "
+        f"variable=...); found {sorted(found) or 'no array variables'}"
+    )
+
+
+def _dataarray_from_arrays(arrays: dict, name: str, path, what: str) -> xr.DataArray:
+    """Build a DataArray from plain arrays: data plus stimulus_id / layer / region ... vectors."""
+    data = np.asarray(arrays[name])
+    if data.ndim not in (2, 3):
+        raise ValidationError(
+            f"{str(path)!r}: {what} {name!r} must be 2-D (presentation x neuroid) or 3-D (repetition x "
+            f"presentation x neuroid); got shape {data.shape}"
+        )
+    dims = ("presentation", "neuroid") if data.ndim == 2 else ("repetition", "presentation", "neuroid")
+    n_pres, n_neur = data.shape[-2], data.shape[-1]
+    coords = {}
+    for key in _PRESENTATION_KEYS + _NEUROID_KEYS:
+        if key not in arrays:
+            continue
+        values = np.asarray(arrays[key]).ravel()
+        if values.dtype.kind in "OU" or values.dtype.kind == "S":
+            values = np.array([v.decode() if isinstance(v, bytes) else str(v).strip() for v in values])
+        want = n_pres if key in _PRESENTATION_KEYS else n_neur
+        dim = "presentation" if key in _PRESENTATION_KEYS else "neuroid"
+        if values.size != want:
+            raise ValidationError(
+                f"{str(path)!r}: {key!r} must have one value per {dim} ({want}); got {values.size}"
+            )
+        coords[key] = (dim, values)
+    if "stimulus_id" not in coords:
+        raise ValidationError(
+            f"{str(path)!r} must hold a 'stimulus_id' array (one id per presentation) beside {name!r}; "
+            f"found {sorted(arrays)}"
+        )
+    if data.ndim == 3:
+        coords["repetition"] = ("repetition", np.arange(data.shape[0]))
+    return xr.DataArray(data.astype(float), dims=dims, coords=coords, name=name)
+
+
+def _read_npz(path) -> dict:
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            return {k: f[k] for k in f.files}
+    except (OSError, ValueError) as exc:
+        raise ValidationError(f"path must be a readable .npz file; could not read {str(path)!r}: {exc}") from None
+
+
+def _read_mat(path) -> dict:
+    import scipy.io
+
+    try:
+        raw = scipy.io.loadmat(path, squeeze_me=True, chars_as_strings=True)
+    except (OSError, ValueError, NotImplementedError) as exc:
+        hint = " (MATLAB v7.3 files are HDF5: save with -v7 or export to NetCDF)" if isinstance(
+            exc, NotImplementedError) else ""
+        raise ValidationError(f"path must be a readable .mat file; could not read {str(path)!r}: {exc}{hint}") from None
+    return {k: v for k, v in raw.items() if not k.startswith("__")}
+
+
+def _read_nwb(path, what: str) -> xr.DataArray:
+    """Spike counts per trial and unit from an NWB file's units and trials tables."""
+    try:
+        import pynwb
+    except ImportError:
+        raise ValidationError(
+            "For NWB files to load, the pynwb module is needed: pip install pynwb "
+            "(or export the data to NetCDF, .npz or .mat)"
+        ) from None
+    with pynwb.NWBHDF5IO(str(path), "r") as io_:
+        nwb = io_.read()
+        if nwb.units is None or nwb.trials is None:
+            raise ValidationError(
+                f"{str(path)!r} must hold a units table and a trials table (with a stimulus_id column) to give "
+                f"{what}; found units={nwb.units is not None}, trials={nwb.trials is not None}"
+            )
+        trials = nwb.trials.to_dataframe()
+        if "stimulus_id" not in trials:
+            raise ValidationError(
+                f"{str(path)!r}: the trials table must have a 'stimulus_id' column; found {list(trials.columns)}"
+            )
+        units = nwb.units.to_dataframe()
+        start = trials["start_time"].to_numpy()
+        stop = trials["stop_time"].to_numpy()
+        counts = np.empty((len(trials), len(units)))
+        for j, spikes in enumerate(units["spike_times"]):  # one searchsorted per unit, all trials at once
+            spikes = np.sort(np.asarray(spikes))
+            counts[:, j] = np.searchsorted(spikes, stop) - np.searchsorted(spikes, start)
+        rates = counts / (stop - start)[:, None]
+        stim = trials["stimulus_id"].astype(str).to_numpy()
+        rep = trials.groupby("stimulus_id").cumcount().to_numpy()
+        coords = {"stimulus_id": ("presentation", stim), "repetition": ("presentation", rep),
+                  "neuroid_id": ("neuroid", units.index.astype(str).to_numpy())}
+        for key in ("region", "location"):
+            if key in units:
+                coords["region"] = ("neuroid", units[key].astype(str).to_numpy())
+                break
+        if "object_name" in trials:
+            coords["object_name"] = ("presentation", trials["object_name"].astype(str).to_numpy())
+    return xr.DataArray(rates, dims=("presentation", "neuroid"), coords=coords, name="rates",
+                        attrs={"units": "Hz", "long_name": "firing rate in the trial window"})
+
+
+def load_assembly(path, *, what: str = "recordings", variable: str | None = None) -> xr.DataArray:
+    """Read recording-like data from NetCDF, .npz, .mat or NWB into a labelled DataArray.
+
+    Parameters
+    ----------
+    path : str or Path
+    what : {"recordings", "activations"}
+        Which variable names to look for when the file holds several
+        (:data:`RECORDING_NAMES` or :data:`ACTIVATION_NAMES`).
+    variable : str, optional
+        The variable to read.
+
+    Returns
+    -------
+    xarray.DataArray
+        Not yet validated; see :func:`load_recordings` and :func:`load_activations`.
+
+    Notes
+    -----
+    .npz and .mat files hold the data array (2-D presentation x neuroid or 3-D
+    repetition x presentation x neuroid) beside 1-D arrays ``stimulus_id``
+    (required) and optionally ``object_name``, ``repetition`` (one per
+    presentation, for Brain-Score-style flattened trials), ``neuroid_id``,
+    ``layer`` and ``region`` (one per neuroid). NWB files give firing rates per
+    trial from the units table and a trials table with a ``stimulus_id`` column.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ValidationError(f"path must be an existing file; got {str(path)!r}, which does not exist")
+    candidates = RECORDING_NAMES if what == "recordings" else ACTIVATION_NAMES
+    suffix = path.suffix.lower()
+    if suffix in (".npz", ".mat"):
+        arrays = _read_npz(path) if suffix == ".npz" else _read_mat(path)
+        data_keys = [k for k, v in arrays.items() if np.ndim(v) >= 2]
+        name = _pick_variable(data_keys, variable, candidates, path, what)
+        return _dataarray_from_arrays(arrays, name, path, what)
+    if suffix == ".nwb":
+        return _read_nwb(path, what)
+    ds = load_dataset(path)
+    found = [k for k, v in ds.data_vars.items() if v.ndim >= 2]
+    name = _pick_variable(found, variable, candidates, path, what)
+    return ds[name]
+
+
+def load_activations(path, *, variable: str | None = None) -> xr.DataArray:
+    """Load model activations: (presentation x neuroid) with ``stimulus_id`` and a ``layer`` coord.
+
+    Validated on load (2-D, finite, unique stimulus ids). A file without a
+    ``layer`` coordinate is read as a single layer named after the variable.
+    """
+    from neurocomp.analysis._assembly import as_features
+
+    da = load_assembly(path, what="activations", variable=variable)
+    if "layer" not in da.coords:
+        da = da.assign_coords(layer=("neuroid", np.full(da.sizes.get("neuroid", 0), str(da.name or "model"))))
+    return as_features(da, f"activations in {str(path)!r}")
+
+
+def load_recordings(path, *, variable: str | None = None) -> xr.DataArray:
+    """Load recordings as (repetition x presentation x neuroid) with ``stimulus_id`` and ``region``.
+
+    Validated on load (finite, each stimulus once per repetition). Brain-Score-style
+    assemblies (flattened presentation with a ``repetition`` coordinate) are
+    reshaped. A file without a ``region`` coordinate is read as one region, ``"all"``.
+    """
+    from neurocomp.analysis._assembly import as_recordings
+
+    da = load_assembly(path, what="recordings", variable=variable)
+    if "region" not in da.coords and "neuroid" in da.dims:
+        da = da.assign_coords(region=("neuroid", np.full(da.sizes["neuroid"], "all")))
+    return as_recordings(da, f"recordings in {str(path)!r}")

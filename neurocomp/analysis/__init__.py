@@ -28,18 +28,31 @@ Front. Syst. Neurosci. 2, 4.
 Kornblith, S. et al. (2019). Similarity of neural network representations revisited. ICML.
 """
 
-from neurocomp.analysis.ceiling import ceil_score, noise_ceiling, spearman_brown
-from neurocomp.analysis.mapping import layer_region_scores
-from neurocomp.analysis.predictivity import neural_predictivity
-from neurocomp.analysis.regression import PLSMapping, RidgeMapping, pearson_r
+import importlib
 
-__all__ = [
-    "neural_predictivity",
-    "noise_ceiling",
-    "ceil_score",
-    "spearman_brown",
-    "layer_region_scores",
-    "PLSMapping",
-    "RidgeMapping",
-    "pearson_r",
-]
+# Public names -> the module defining them. Loaded on first use (PEP 562), so that
+# `neurocomp.cli` can import `neurocomp.analysis.cli` without paying for scikit-learn.
+_WHERE = {
+    "neural_predictivity": "predictivity",
+    "noise_ceiling": "ceiling",
+    "ceil_score": "ceiling",
+    "spearman_brown": "ceiling",
+    "layer_region_scores": "mapping",
+    "PLSMapping": "regression",
+    "RidgeMapping": "regression",
+    "pearson_r": "regression",
+}
+
+__all__ = list(_WHERE)
+
+
+def __getattr__(name):
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f"neurocomp.analysis.{_WHERE[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'neurocomp.analysis' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

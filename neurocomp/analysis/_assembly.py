@@ -20,6 +20,11 @@ REPETITION = "repetition"
 STIMULUS = "stimulus_id"
 
 
+def _py(value):
+    """A numpy scalar as the plain Python value (for readable messages)."""
+    return value.item() if hasattr(value, "item") else value
+
+
 def _few(values, limit: int = 5) -> str:
     values = list(values)
     shown = ", ".join(repr(v.item() if hasattr(v, "item") else v) for v in values[:limit])
@@ -65,9 +70,9 @@ def _check_finite(name: str, da: xr.DataArray) -> None:
     where = []
     for dim, i in zip(da.dims, first):
         if dim == PRESENTATION and STIMULUS in da.coords:
-            where.append(f"stimulus_id={da[STIMULUS].values[i]!r}")
+            where.append(f"stimulus_id={_py(da[STIMULUS].values[i])!r}")
         elif dim == NEUROID and "neuroid_id" in da.coords:
-            where.append(f"neuroid_id={da['neuroid_id'].values[i]!r}")
+            where.append(f"neuroid_id={_py(da['neuroid_id'].values[i])!r}")
         else:
             where.append(f"{dim} index {int(i)}")
     extent = ""
@@ -218,7 +223,7 @@ def select_group(da: xr.DataArray, coord: str, value, name: str) -> xr.DataArray
     values = da[coord].values
     mask = values == value
     if not mask.any():
-        valid = list(pd.unique(values))
+        valid = [v.item() if hasattr(v, "item") else v for v in pd.unique(values)]
         raise ValidationError(f"{coord} {value!r} does not exist in {name}; valid {coord} values are {valid}")
     return da.isel({NEUROID: np.flatnonzero(mask)})
 
@@ -229,4 +234,4 @@ def group_values(da: xr.DataArray, coord: str, name: str) -> list:
         raise ValidationError(
             f"{name} must carry a {coord!r} coordinate on 'neuroid'; found coordinates {sorted(map(str, da.coords))}"
         )
-    return list(pd.unique(da[coord].values))
+    return [v.item() if hasattr(v, "item") else v for v in pd.unique(da[coord].values)]
