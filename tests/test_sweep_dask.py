@@ -18,6 +18,7 @@ import xarray as xr
 
 from neurocomp import cli
 from neurocomp.io import load_dataset
+from neurocomp import sweep
 from neurocomp.sweep import run_sweep
 
 distributed = pytest.importorskip("distributed")
@@ -57,17 +58,10 @@ def stop_process(proc: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="module")
 def local_client():
-    """A LocalCluster of two single-threaded worker processes on loopback."""
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                       dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False})
-    try:
-        client = distributed.Client(cluster, set_as_default=False)
-        try:
-            yield client
-        finally:
-            client.close()
-    finally:
-        cluster.close()
+    """The cluster `--workers 2` starts: two single-threaded worker processes on loopback."""
+    with sweep.local_client(2) as client:
+        assert all(w["host"] == "127.0.0.1" for w in client.scheduler_info()["workers"].values())
+        yield client
 
 
 @pytest.fixture(scope="module")
