@@ -41,6 +41,10 @@ _WHERE = {
     "PLSMapping": "regression",
     "RidgeMapping": "regression",
     "pearson_r": "regression",
+    "rdm": "rsa",
+    "compare_rdms": "rsa",
+    "rdm_ceiling": "rsa",
+    "linear_cka": "rsa",
 }
 
 __all__ = list(_WHERE)
