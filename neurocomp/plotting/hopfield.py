@@ -1,0 +1,196 @@
+"""Figures of Hopfield networks: patterns, recall, overlaps, energy, capacity, basins, spikes.
+
+Each function takes data (arrays or the xarray objects of :mod:`neurocomp.hopfield`),
+``ax=None`` and keyword styling, and returns the Axes; none calls ``plt.show()``.
+Reference: J. J. Hopfield (1982), PNAS 79, 2554-2558.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from neurocomp._validation import ValidationError, check_array
+from neurocomp.plotting._core import axis_label, get_ax
+
+__all__ = [
+    "plot_patterns",
+    "plot_recall",
+    "plot_overlap_trajectory",
+    "plot_energy_trajectory",
+    "plot_capacity",
+    "plot_basins",
+    "plot_spike_raster",
+]
+
+
+def _mosaic(rows: list[np.ndarray], shape: tuple[int, int], gap: int = 1) -> np.ndarray:
+    """Tile images (grid of rows x columns) into one array with NaN gaps between them."""
+    h, w = shape
+    n_rows = len(rows)
+    n_cols = max(len(r) for r in rows)
+    out = np.full((n_rows * (h + gap) - gap, n_cols * (w + gap) - gap), np.nan)
+    for r, images in enumerate(rows):
+        for c, img in enumerate(images):
+            out[r * (h + gap): r * (h + gap) + h, c * (w + gap): c * (w + gap) + w] = np.reshape(img, shape)
+    return out
+
+
+def plot_patterns(patterns, *, shape, ax=None, n_columns: int | None = None, titles=None, cmap="gray_r", **kwargs):
+    """Show ±1 patterns as images on one Axes (+1 dark).
+
+    Parameters
+    ----------
+    patterns : array_like, shape (n_patterns, rows * columns)
+    shape : tuple (rows, columns) of one image
+    n_columns : images per row of the mosaic (default: all in one row)
+    titles : list of str, optional, one per pattern (written below each image)
+    """
+    p = check_array("patterns", patterns, ndim=2)
+    shape = tuple(int(s) for s in shape)
+    if len(shape) != 2 or shape[0] * shape[1] != p.shape[1]:
+        raise ValidationError(f"shape must be (rows, columns) with rows * columns = {p.shape[1]}; got {shape}")
+    n_columns = p.shape[0] if n_columns is None else int(n_columns)
+    rows = [list(p[i: i + n_columns]) for i in range(0, p.shape[0], n_columns)]
+    ax = get_ax(ax, figsize=(1.0 * n_columns + 0.5, 1.4 * len(rows) + 0.3))
+    ax.imshow(_mosaic(rows, shape), cmap=cmap, vmin=-1, vmax=1, interpolation="nearest", **kwargs)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if titles is not None:
+        h, w = shape
+        for k, title in enumerate(titles):
+            r, c = divmod(k, n_columns)
+            ax.text(c * (w + 1) + w / 2 - 0.5, r * (h + 1) + h + 0.2, str(title), ha="center", va="top", fontsize=8)
+    return ax
+
+
+def plot_recall(result, *, shape, ax=None, stored=None, **kwargs):
+    """Cues (top row) above the recalled states (bottom row), and the stored patterns if given.
+
+    Parameters
+    ----------
+    result : xarray.Dataset from :meth:`neurocomp.hopfield.Hopfield.recall`
+        (``initial_state`` and ``state``, each (cue, neuron)).
+    shape : tuple (rows, columns) of one image
+    stored : array_like, shape (n_cues, n_neurons), optional
+        The pattern each cue came from, drawn as a first row.
+    """
+    rows = []
+    labels = []
+    if stored is not None:
+        rows.append(list(np.asarray(stored)))
+        labels.append("stored")
+    rows.append(list(result["initial_state"].values))
+    labels.append("cue")
+    rows.append(list(result["state"].values))
+    labels.append("recalled")
+    ax = get_ax(ax, figsize=(1.0 * len(rows[0]) + 1.0, 1.4 * len(rows)))
+    ax.imshow(_mosaic(rows, tuple(shape)), cmap=kwargs.pop("cmap", "gray_r"), vmin=-1, vmax=1, interpolation="nearest", **kwargs)
+    h = shape[0]
+    ax.set_yticks([r * (h + 1) + h / 2 - 0.5 for r in range(len(rows))], labels)
+    ax.set_xticks([])
+    if "overlap" in result:
+        m = result["overlap"].values.max(axis=1)
+        w = shape[1]
+        ax.set_xticks([c * (w + 1) + w / 2 - 0.5 for c in range(len(m))], [f"m={v:.2f}" for v in m], fontsize=8)
+        ax.set_xlabel("best final overlap with a stored pattern [1]")
+    return ax
+
+
+def plot_overlap_trajectory(result, *, cue: int = 0, ax=None, **kwargs):
+    """Overlap of one cue's state with every stored pattern over sweeps (or time, spiking)."""
+    traj = result["overlap_trajectory"].sel(cue=cue)
+    x_dim = [d for d in traj.dims if d != "pattern"][0]
+    ax = get_ax(ax)
+    for p in traj["pattern"].values:
+        ax.plot(traj[x_dim].values, traj.sel(pattern=p).values, marker="o" if x_dim == "sweep" else None, ms=3, label=f"pattern {p}", **kwargs)
+    ax.set_xlabel(axis_label(traj[x_dim], x_dim))
+    ax.set_ylabel(axis_label(traj, "overlap"))
+    ax.set_ylim(-1.05, 1.05)
+    if traj.sizes["pattern"] <= 10:
+        ax.legend(fontsize=7, loc="best")
+    return ax
+
+
+def plot_energy_trajectory(result, *, ax=None, **kwargs):
+    """Energy of each cue's state over sweeps (never rises under asynchronous dynamics)."""
+    e = result["energy_trajectory"]
+    ax = get_ax(ax)
+    for c in e["cue"].values:
+        ax.plot(e["sweep"].values, e.sel(cue=c).values, marker="o", ms=3, **{"alpha": 0.8, **kwargs})
+    ax.set_xlabel(axis_label(e["sweep"], "sweep"))
+    ax.set_ylabel(axis_label(e, "energy"))
+    return ax
+
+
+def plot_capacity(curve, *, ax=None, theory: bool = True, **kwargs):
+    """Fraction of bits in error after recall against the load, with the theory lines.
+
+    Parameters
+    ----------
+    curve : xarray.Dataset from :func:`neurocomp.hopfield.capacity_curve`
+    theory : draw the one-step error 1/2 erfc(1/sqrt(2 alpha)), the replica-theory
+        error of the retrieval state and alpha_c = 0.138.
+    """
+    from neurocomp.hopfield import AGS_CRITICAL_LOAD, ags_retrieval_overlap, one_step_error_theory
+
+    ax = get_ax(ax)
+    load = curve["load"].values
+    err = curve["error_fraction"]
+    per_trial = err.mean("cue").values  # (load, trial)
+    ax.plot(np.repeat(load[:, None], per_trial.shape[1], axis=1), per_trial, ".", color="0.6", ms=4)
+    ax.plot(load, curve["mean_error_fraction"].values, "o-", label="simulation (final state)", **kwargs)
+    if "one_step_error" in curve and np.isfinite(curve["one_step_error"].values).any():
+        ax.plot(load, curve["one_step_error"].values, "s", mfc="none", label="simulation (one step)")
+    if theory:
+        a = np.linspace(max(1e-3, load.min() * 0.8), load.max() * 1.05, 300)
+        ax.plot(a, one_step_error_theory(a), "--", color="k", lw=1, label=r"$\frac{1}{2}\mathrm{erfc}(1/\sqrt{2\alpha})$")
+        m = ags_retrieval_overlap(a)
+        ax.plot(a, (1 - m) / 2, "-", color="C3", lw=1, label="replica theory (AGS)")
+        ax.axvline(AGS_CRITICAL_LOAD, color="C3", ls=":", lw=1, label=r"$\alpha_c = 0.138$")
+    ax.set_yscale("symlog", linthresh=1e-3)
+    ax.set_ylim(0, 0.6)
+    ax.set_xlabel(axis_label(curve["load"], "load"))
+    ax.set_ylabel(axis_label(err, "fraction of bits in error"))
+    ax.legend(fontsize=7, loc="upper left")
+    return ax
+
+
+def plot_basins(basins, *, ax=None, **kwargs):
+    """Final overlap against the fraction of flipped bits in the cue (each cue and the mean)."""
+    ax = get_ax(ax)
+    fr = basins["flip_fraction"].values
+    ov = basins["overlap"].values
+    ax.plot(np.repeat(fr[:, None], ov.shape[1], axis=1), ov, ".", color="0.6", ms=4)
+    ax.plot(fr, basins["mean_overlap"].values, "o-", label="mean", **kwargs)
+    ax.set_xlabel(axis_label(basins["flip_fraction"], "fraction of flipped bits"))
+    ax.set_ylabel(axis_label(basins["overlap"], "final overlap"))
+    ax.set_ylim(-1.05, 1.05)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_spike_raster(result, *, cue: int = 0, pattern: int = 0, ax=None, **kwargs):
+    """Spike raster of one network copy, neurons sorted by their bit in ``pattern`` (+1 on top).
+
+    The cue period is shaded.
+    """
+    ax = get_ax(ax, figsize=(6.0, 3.8))
+    sel = result["spike_cue"].values == cue
+    t = result["spike_time"].values[sel]
+    i = result["spike_neuron"].values[sel]
+    n = result.sizes["neuron"]
+    bits = result["stored_pattern"].sel(pattern=pattern).values
+    order = np.argsort(-np.asarray(bits), kind="stable")
+    rank = np.empty(n, dtype=int)
+    rank[order] = np.arange(n)
+    ax.plot(t, rank[i], "|", ms=2, color="k", **kwargs)
+    ax.axvspan(0, result.attrs.get("cue_duration", 0.0), color="C1", alpha=0.15, label="cue on")
+    n_plus = int((np.asarray(bits) > 0).sum())
+    ax.axhline(n_plus - 0.5, color="C0", lw=0.8)
+    ax.set_xlim(0, result.attrs.get("duration", t.max() if t.size else 1.0))
+    ax.set_ylim(-0.5, n - 0.5)
+    ax.invert_yaxis()
+    ax.set_xlabel(axis_label(result["spike_time"], "time"))
+    ax.set_ylabel(f"neuron (sorted: +1 of pattern {pattern} above the line)")
+    ax.legend(fontsize=7, loc="lower right")
+    return ax
