@@ -37,8 +37,9 @@ Command line
     n_neurons = [100, 200, 400]                     # a list of values
     load = {start = 0.05, stop = 0.2, num = 4}       # or a range (linspace)
     seeds = 5                                        # repeats per point
+    plot = {x = "load", variable = "mean_overlap"}   # optional: the figure's axes
 
-and writes ``DIR/results.nc``, ``DIR/summary.json``, ``DIR/sweep.png`` and the
+(``seeds`` and ``plot`` are reserved names, not grid parameters) and writes ``DIR/results.nc``, ``DIR/summary.json``, ``DIR/sweep.png`` and the
 cache ``DIR/cache/``. Rerun with the same ``--out`` to resume. Exit status: 0
 when every run finished; 2 for a user error (bad spec or grid, a scheduler that
 does not answer, dask missing); 3 when some runs raised (they are listed on
@@ -736,11 +737,8 @@ def run_sweep(spec_or_function, grid: Mapping, *, seeds: int = 1, base_params: M
 # ----------------------------------------------------------------------------- figure
 
 
-def plot_sweep(ds: xr.Dataset, *, variable: str | None = None, ax=None):
-    """Line plot of a swept result: mean ± s.e.m. over seeds against the first swept parameter.
-
-    One line per value of the second swept parameter (if any); every other
-    dimension of the variable is averaged first.
+def plot_sweep(ds: xr.Dataset, *, variable: str | None = None, x: str | None = None, ax=None):
+    """Line plot of a swept result: mean ± s.e.m. over seeds against one dimension.
 
     Parameters
     ----------
@@ -748,45 +746,59 @@ def plot_sweep(ds: xr.Dataset, *, variable: str | None = None, ax=None):
         A Dataset returned by :func:`run_sweep`.
     variable : str, optional
         The variable to draw; default the first numeric data variable.
+    x : str, optional
+        The dimension on the x axis; default the first swept parameter. It may
+        also be a dimension of the runs themselves (e.g. ``"load"`` of a
+        capacity curve).
     ax : matplotlib Axes, optional
 
     Returns
     -------
     matplotlib.axes.Axes
+
+    Notes
+    -----
+    One line per value of the first swept parameter that is not ``x`` (if
+    any); every other dimension except ``seed`` is averaged first, then the
+    mean and its standard error are taken over ``seed``.
     """
+    from neurocomp._validation import check_option
     from neurocomp.plotting._core import axis_label, get_ax
 
     spec = json.loads(ds.attrs.get("spec", "{}"))
-    dims = [d for d in spec.get("sweep", {}) if d != "seeds" and d in ds.dims] or [
+    swept = [d for d in spec.get("sweep", {}) if d != "seeds" and d in ds.dims] or [
         d for d in ds.dims if d != "seed"][:1]
+    numeric = [n for n, v in ds.data_vars.items() if n != "point_seed" and v.dtype.kind in "biuf"]
     if variable is None:
-        numeric = [n for n, v in ds.data_vars.items() if n != "point_seed" and v.dtype.kind in "biuf"]
         if not numeric:
             raise ValidationError(f"ds must hold a numeric data variable to plot; got {list(ds.data_vars)}")
         variable = numeric[0]
-    var = ds[variable].astype(float)
-    keep = [d for d in dims[:2]] + ["seed"]
-    per_seed = var.mean([d for d in var.dims if d not in keep])
-    mean = per_seed.mean("seed")
-    n = per_seed.count("seed")
-    sem = (per_seed.std("seed", ddof=1) / np.sqrt(n)) if ds.sizes.get("seed", 1) > 1 else None
+    check_option("variable", variable, numeric)
+    var = ds[variable]
+    x = swept[0] if x is None else x
+    check_option("x", x, [d for d in var.dims if d != "seed"])
+    hue = next((d for d in swept if d != x and d in var.dims), None)
+    keep = [d for d in (x, hue, "seed") if d is not None and d in var.dims]
+    per_seed = var.astype(float).mean([d for d in var.dims if d not in keep])
+    has_seeds = "seed" in per_seed.dims and per_seed.sizes["seed"] > 1
+    mean = per_seed.mean("seed") if "seed" in per_seed.dims else per_seed
+    sem = per_seed.std("seed", ddof=1) / np.sqrt(per_seed.count("seed")) if has_seeds else None
     ax = get_ax(ax)
-    x = ds[dims[0]].values
-    lines = [None] if len(dims) < 2 else list(ds[dims[1]].values)
-    for value in lines:
-        sel = {} if value is None else {dims[1]: value}
-        y = mean.sel(sel).transpose(dims[0]).values
-        label = None if value is None else f"{dims[1]} = {value}"
+    xs = ds[x].values
+    for value in ([None] if hue is None else list(ds[hue].values)):
+        sel = {} if value is None else {hue: value}
+        y = mean.sel(sel).transpose(x).values
+        label = None if value is None else f"{hue} = {value}"
         if sem is not None:
-            ax.errorbar(x, y, yerr=sem.sel(sel).transpose(dims[0]).values, marker="o", capsize=3, label=label)
+            ax.errorbar(xs, y, yerr=sem.sel(sel).transpose(x).values, marker="o", capsize=3, label=label)
         else:
-            ax.plot(x, y, marker="o", label=label)
-    ax.set_xlabel(axis_label(ds[dims[0]], dims[0]).replace(" (swept parameter)", ""))
-    ax.set_ylabel(axis_label(ds[variable], variable))
-    if len(dims) >= 2:
+            ax.plot(xs, y, marker="o", label=label)
+    ax.set_xlabel(axis_label(ds[x], x).replace(" (swept parameter)", ""))
+    ax.set_ylabel(axis_label(var, variable))
+    if hue is not None:
         ax.legend(fontsize="small")
-    if sem is not None:
-        ax.set_title(f"mean ± s.e.m. over {ds.sizes['seed']} seeds", fontsize="small")
+    if has_seeds:
+        ax.set_title(f"mean ± s.e.m. over {per_seed.sizes['seed']} seeds", fontsize="small")
     return ax
 
 
@@ -799,6 +811,13 @@ def _sweep_table(spec) -> tuple[dict, int]:
         raise ValidationError(
             f"spec {str(spec.path)!r} has no [sweep] table; add one, e.g. [sweep] with "
             "param = [1, 2, 3] and seeds = 4"
+        )
+    plot = table.pop("plot", {})
+    if (not isinstance(plot, Mapping) or set(plot) - {"x", "variable"}
+            or not all(isinstance(v, str) for v in plot.values())):
+        raise ValidationError(
+            f"[sweep] plot must be a table with string keys x and/or variable, e.g. "
+            f"plot = {{x = \"load\", variable = \"mean_overlap\"}}; got {plot!r}"
         )
     seeds = table.pop("seeds", 1)
     if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
@@ -844,11 +863,12 @@ def _cmd_sweep(args) -> int:
         else:
             from matplotlib.figure import Figure
 
+            options = dict(spec.sweep.get("plot", {}))
             fig = Figure(figsize=(5.0, 3.8), layout="constrained")
-            plot_sweep(ds, ax=fig.add_subplot())
+            plot_sweep(ds, ax=fig.add_subplot(), **options)
             figures = {"sweep": fig}
-    except ValidationError as exc:  # nothing numeric to draw: say so, keep the results
-        print(f"  no figure: {exc}", file=sys.stderr)
+    except ValidationError as exc:  # nothing to draw as asked: say so, keep the results
+        print(f"neurocomp sweep: no figure: {exc}", file=sys.stderr)
         figures = {}
     for name, fig in figures.items():
         target = out / f"{name}.png"

@@ -238,6 +238,18 @@ def test_plot_sweep_draws_mean_and_error_over_seeds():
     np.testing.assert_allclose(ax.lines[0].get_ydata(), ymean)
 
 
+def test_plot_sweep_x_may_be_a_dimension_of_the_runs():
+    ds = run_sweep(TOY, {"mu": [0.0, 1.0], "scale": [1.0, 2.0]}, seeds=2, base_params={"n_batches": 4})
+    ax = plot_sweep(ds, x="trial", variable="n_above")
+    assert ax.get_xlabel() == "trial" and ax.get_ylabel() == "draws above mu"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["mu = 0.0", "mu = 1.0"]
+    np.testing.assert_allclose(ax.lines[0].get_xdata(), [0, 1, 2, 3])
+    with pytest.raises(ValidationError, match=r"Invalid value for the 'x' parameter.*but got 'nope'"):
+        plot_sweep(ds, x="nope")
+    with pytest.raises(ValidationError, match=r"Invalid value for the 'variable' parameter"):
+        plot_sweep(ds, variable="point_seed")
+
+
 # ----------------------------------------------------------------------------- command line
 
 
@@ -275,6 +287,16 @@ def test_cli_sweep_writes_results_summary_figure_and_cache(tmp_path, capsys):
     assert "12 runs: 4 computed, 8 cached" in capsys.readouterr().out
 
 
+def test_cli_plot_table_chooses_the_figure_axes(tmp_path, capsys):
+    spec = write_spec(tmp_path, sweep='mu = [0.0, 1.0]\nplot = {x = "trial", variable = "n_above"}\n')
+    assert cli.main(["sweep", str(spec), "--out", str(tmp_path / "out")]) == 0
+    assert (tmp_path / "out" / "sweep.png").stat().st_size > 1000
+    spec = write_spec(tmp_path, sweep='mu = [0.0, 1.0]\nplot = {x = "time"}\n', name="bad-x.toml")
+    assert cli.main(["sweep", str(spec), "--out", str(tmp_path / "out2")]) == 0  # results kept, no figure
+    assert "no figure: Invalid value for the 'x' parameter" in capsys.readouterr().err
+    assert (tmp_path / "out2" / "results.nc").is_file() and not (tmp_path / "out2" / "sweep.png").exists()
+
+
 def test_cli_failing_point_exits_3_names_it_and_keeps_the_others(tmp_path, capsys):
     spec = write_spec(tmp_path, sweep="mu = [0.0, 1.0, 2.0]\n", params="fail_above = 1.5\n")
     out = tmp_path / "out"
@@ -298,6 +320,7 @@ def test_cli_failing_point_exits_3_names_it_and_keeps_the_others(tmp_path, capsy
         ("mu = [0.0]\nseeds = 0\n", [], r"\[sweep\] seeds must be an integer >= 1; got 0"),
         ("mu = [0.0]\n", ["--seeds", "0"], "--seeds must be an integer >= 1; got 0"),
         ("mu = [0.0]\n", ["--workers", "0"], "--workers must be an integer >= 1; got 0"),
+        ('mu = [0.0]\nplot = {y = "trial"}\n', [], r"\[sweep\] plot must be a table with string keys x and/or"),
         ("n_draws = [10, -1]\n", [], r"sweep point \{'n_draws': -1\}: parameter 'n_draws' must lie in"),
     ],
 )
