@@ -43,12 +43,14 @@ nats (natural logarithms), temperatures are dimensionless.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import math
 from typing import NamedTuple
 
 import numpy as np
 import xarray as xr
-from scipy.special import expit, logsumexp
+from scipy.special import expit
 
 from neurocomp._validation import (
     ValidationError,
@@ -123,6 +125,42 @@ def all_states(n_units: int) -> np.ndarray:
 
 def _softplus(x):
     return np.logaddexp(0.0, x)
+
+
+def logsumexp(a, axis=None, keepdims=False):
+    """``log Σ exp(a)`` along ``axis``, computed stably (plain numpy; faster than scipy's for small arrays)."""
+    a = np.asarray(a, dtype=float)
+    top = np.max(a, axis=axis, keepdims=True)
+    top = np.where(np.isfinite(top), top, 0.0)
+    out = np.log(np.sum(np.exp(a - top), axis=axis, keepdims=True)) + top
+    return out if keepdims else (np.squeeze(out, axis=axis) if axis is not None else out.reshape(()).item())
+
+
+def _few_threads(func):
+    """Run ``func`` under :func:`_small_matrix_threads`."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with _small_matrix_threads():
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+@contextlib.contextmanager
+def _small_matrix_threads():
+    """Limit BLAS to one thread while many small matrix products run (restored afterwards).
+
+    Sampling multiplies matrices of a few dozen rows thousands of times; a multi-threaded
+    BLAS spends longer waking its threads than computing, and on a shared machine far longer.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl ships with scikit-learn
+        yield
+        return
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
 
 
 def check_schedule(name: str, schedule) -> tuple[tuple[int, float], ...]:
@@ -446,10 +484,13 @@ class BoltzmannMachine:
 
     def _energy(self, s):
         # s: (S, n) shared by all machines, or (m, S, n)
-        # s: (S, n) shared by all machines, or (m, S, n); matmul broadcasts over machines
-        ws = np.matmul(s, self.weights_)  # (m, S, n)
-        bias = (s @ self.biases_.T).T if s.ndim == 2 else np.sum(s * self.biases_[:, None, :], axis=-1)
-        return -(0.5 * np.sum(ws * s, axis=-1) + bias)
+        # E = -(Σ_{i<j} w_ij s_i s_j + Σ_i b_i s_i), as one matrix product over unit pairs
+        iu, ju = np.triu_indices(self.n_units, 1)
+        w_pairs = self.weights_[:, iu, ju]  # (m, P)
+        pairs = s[..., iu] * s[..., ju]
+        if s.ndim == 2:  # (S, n) shared by all machines
+            return -(pairs @ w_pairs.T + s @ self.biases_.T).T
+        return -(np.einsum("msp,mp->ms", pairs, w_pairs) + np.einsum("msn,mn->ms", s, self.biases_))
 
     def _require_enumerable(self, what: str):
         if self.n_units > MAX_EXACT_UNITS:
@@ -539,10 +580,13 @@ class BoltzmannMachine:
     def _classes(self, free_units):
         return _greedy_colouring(self.mask_, np.asarray(free_units))
 
+    def _class_weights(self, classes):
+        return [np.ascontiguousarray(self.weights_[:, :, idx]) for idx in classes]
+
     def _sweep(self, s, classes, temperature, rng):
         """One Gibbs sweep over the classes; s has shape (m, c, n) and is updated in place."""
-        for idx in classes:
-            field = np.einsum("mcn,mnk->mck", s, self.weights_[:, :, idx]) + self.biases_[:, None, idx]
+        for idx, w_cols in zip(classes, self._class_weights(classes)):
+            field = np.matmul(s, w_cols) + self.biases_[:, None, idx]
             s[:, :, idx] = rng.random(field.shape) < expit(field / temperature)
 
     def _anneal(self, s, free_units, rng, *, n_stat_sweeps=0):
@@ -559,6 +603,7 @@ class BoltzmannMachine:
             acc += np.einsum("mcn,mck->mnk", s, s)
         return acc / (n_stat_sweeps * s.shape[1])
 
+    @_few_threads
     def sample(self, n_samples: int = 1, *, clamp=None, known=None, rng=None) -> np.ndarray:
         """Anneal fresh chains through ``schedule`` and return their final states.
 
@@ -658,6 +703,7 @@ class BoltzmannMachine:
         self.n_cycles_ += 1
         return self
 
+    @_few_threads
     def fit(self, X, n_cycles: int = 100) -> "BoltzmannMachine":
         """Initialise and run ``n_cycles`` learning cycles on ``X``; return ``self``."""
         n_cycles = check_int("n_cycles", n_cycles, 0)
@@ -827,6 +873,7 @@ class RBM:
         ph = self._hidden_prob(V)
         return self._sample_visible((rng.random(ph.shape) < ph).astype(float), rng)
 
+    @_few_threads
     def sample(self, n_samples: int = 16, *, n_gibbs: int = 1000, init=None, rng=None) -> np.ndarray:
         """Draw visible vectors by running ``n_samples`` Gibbs chains for ``n_gibbs`` steps.
 
@@ -867,6 +914,7 @@ class RBM:
         check_nonnegative("weight_decay", self.weight_decay)
         check_nonnegative("init_scale", self.init_scale)
 
+    @_few_threads
     def fit(self, X, y=None, *, X_valid=None) -> "RBM":
         """Train on ``X`` (shape (n_samples, n_visible)); return ``self``.
 
@@ -973,6 +1021,7 @@ class RBM:
                 parts.append(V @ b + _softplus(V @ W.T + c).sum(axis=1))
         return logsumexp(np.concatenate(parts))
 
+    @_few_threads
     def _ais(self, n_chains, betas, base_marginals, rng):
         W, b, c = self.components_, self.intercept_visible_, self.intercept_hidden_
         n_h, n_v = W.shape
@@ -1238,6 +1287,7 @@ class DBN:
 # ---------------------------------------------------------------------------------------
 
 
+@_few_threads
 def learn_encoder(
     n_group: int = 4,
     n_hidden: int = 2,

@@ -1,0 +1,155 @@
+"""Figures for Boltzmann machines, RBMs and DBNs (``ax=None`` in, Axes out)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from neurocomp._validation import ValidationError, check_array
+from neurocomp.plotting._core import axis_label, get_ax
+
+__all__ = ["plot_encoder_learning", "plot_divergence", "plot_weights", "plot_image_grid", "plot_learning_curve"]
+
+
+def plot_encoder_learning(ds, *, ax=None, paper_median: float | None = None, **kwargs):
+    """Cumulative fraction of runs that have learned the encoder against learning cycles.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        From :func:`neurocomp.boltzmann.learn_encoder` (``fraction_learned`` over ``epoch``,
+        ``cycles_to_learn`` over ``trial``).
+    paper_median : float, optional
+        A published median number of cycles, drawn as a dashed line.
+    **kwargs
+        Passed to ``Axes.step``.
+    """
+    ax = get_ax(ax)
+    frac = ds["fraction_learned"]
+    ax.step(frac["epoch"], frac, where="post", label=f"neurocomp ({ds.sizes['trial']} runs)", **kwargs)
+    cycles = ds["cycles_to_learn"].values
+    if np.isfinite(cycles).any():
+        med = float(np.nanmedian(cycles))
+        ax.axvline(med, color="C0", lw=0.8, ls=":", label=f"median of learned runs: {med:.0f}")
+    if paper_median is not None:
+        ax.axvline(paper_median, color="k", lw=0.8, ls="--", label=f"paper's median: {paper_median:g}")
+    ax.set_xlabel(axis_label(frac["epoch"], "learning cycle"))
+    ax.set_ylabel("fraction of runs learned")
+    ax.set_ylim(0, 1.02)
+    ax.set_title(ds.attrs.get("problem", "encoder"))
+    ax.legend(loc="lower right", fontsize="small")
+    return ax
+
+
+def plot_divergence(ds, *, ax=None, **kwargs):
+    """Median and interquartile band of the divergence G over runs against learning cycles."""
+    ax = get_ax(ax)
+    g = ds["divergence"]
+    if not np.isfinite(g.values).any():
+        raise ValidationError("ds['divergence'] holds no finite values (machine too large to enumerate?)")
+    q = np.nanpercentile(g.values, [25, 50, 75], axis=0)
+    x = g["epoch"].values
+    ax.fill_between(x, q[0], q[2], alpha=0.3, color=kwargs.get("color", "C1"), label="25-75 % of runs")
+    ax.plot(x, q[1], color=kwargs.pop("color", "C1"), label="median", **kwargs)
+    ax.set_xlabel(axis_label(g["epoch"], "learning cycle"))
+    ax.set_ylabel(axis_label(g, "G"))
+    ax.set_yscale("log")
+    ax.legend(fontsize="small")
+    return ax
+
+
+def plot_weights(weights, *, ax=None, labels=None, biases=None, max_weight: float | None = None):
+    """Hinton diagram of a symmetric weight matrix: white squares excite, black inhibit.
+
+    Parameters
+    ----------
+    weights : array, shape (n_units, n_units)
+    labels : list of str, optional
+        Unit names for the ticks.
+    biases : array, shape (n_units,), optional
+        Drawn as an extra column at the right ("bias").
+    max_weight : float, optional
+        Weight drawn as a full square (default: largest magnitude).
+    """
+    w = check_array("weights", weights, ndim=2)
+    if w.shape[0] != w.shape[1]:
+        raise ValidationError(f"weights must be square; got shape {w.shape}")
+    if biases is not None:
+        b = check_array("biases", biases, shape=(w.shape[0],))
+        w = np.hstack([w, b[:, None]])
+    from matplotlib.patches import Rectangle
+
+    ax = get_ax(ax, figsize=(5.0, 4.6))
+    top = max_weight or float(np.abs(w).max()) or 1.0
+    ax.set_facecolor("0.55")
+    for (i, j), value in np.ndenumerate(w):
+        size = np.sqrt(min(abs(value) / top, 1.0))
+        color = "white" if value > 0 else "black"
+        ax.add_patch(Rectangle((j - size / 2, i - size / 2), size, size, facecolor=color, edgecolor=color))
+    n_rows, n_cols = w.shape
+    ax.set_xlim(-0.6, n_cols - 0.4)
+    ax.set_ylim(n_rows - 0.4, -0.6)
+    ax.set_aspect("equal")
+    if labels is not None:
+        labels = list(labels)
+        ax.set_yticks(range(n_rows), labels)
+        ax.set_xticks(range(n_cols), labels + (["bias"] if biases is not None else []), rotation=90)
+    ax.set_xlabel("unit j")
+    ax.set_ylabel("unit i")
+    ax.set_title(f"weights w_ij (full square = {top:.3g})")
+    return ax
+
+
+def plot_image_grid(images, *, ax=None, image_shape=(8, 8), n_cols: int | None = None, symmetric: bool = False,
+                    cmap: str | None = None, title: str | None = None):
+    """Tile vectors as small images (filters, samples, reconstructions) in one Axes.
+
+    Parameters
+    ----------
+    images : array, shape (n_images, height * width)
+    image_shape : (int, int)
+    n_cols : int, optional
+        Images per row (default: about square).
+    symmetric : bool
+        Colour scale symmetric about 0 with a diverging map (for weights/filters); otherwise
+        the values are intensities in [0, 1].
+    """
+    imgs = check_array("images", images, ndim=2)
+    h, w = image_shape
+    if imgs.shape[1] != h * w:
+        raise ValidationError(f"images must have {h * w} columns for image_shape {image_shape}; got {imgs.shape[1]}")
+    n = len(imgs)
+    n_cols = n_cols or int(np.ceil(np.sqrt(n)))
+    n_rows = int(np.ceil(n / n_cols))
+    pad = 1
+    canvas = np.full((n_rows * (h + pad) + pad, n_cols * (w + pad) + pad), np.nan)
+    for k, img in enumerate(imgs):
+        r, c = divmod(k, n_cols)
+        tile = img.reshape(h, w)
+        if symmetric:
+            tile = tile / (np.abs(tile).max() or 1.0)
+        canvas[pad + r * (h + pad): pad + r * (h + pad) + h, pad + c * (w + pad): pad + c * (w + pad) + w] = tile
+    ax = get_ax(ax, figsize=(0.6 * n_cols + 1, 0.6 * n_rows + 0.8))
+    if symmetric:
+        im = ax.imshow(canvas, cmap=cmap or "RdBu_r", vmin=-1, vmax=1, interpolation="nearest")
+    else:
+        im = ax.imshow(canvas, cmap=cmap or "gray_r", vmin=0, vmax=1, interpolation="nearest")
+    ax.figure.colorbar(im, ax=ax, shrink=0.7, label="weight / max |weight|" if symmetric else "p(pixel on)")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_learning_curve(curve, *, ax=None, variable: str = "reconstruction_error", **kwargs):
+    """One variable of an RBM's ``learning_curve_`` (or an experiment's Dataset) against epochs."""
+    if variable not in curve:
+        raise ValidationError(
+            f"variable must be one of {sorted(curve.data_vars)}; got {variable!r}"
+        )
+    ax = get_ax(ax)
+    da = curve[variable]
+    ax.plot(da["epoch"], da, marker="o", ms=3, **kwargs)
+    ax.set_xlabel(axis_label(da["epoch"], "epoch"))
+    ax.set_ylabel(axis_label(da, variable))
+    return ax

@@ -1,0 +1,65 @@
+"""The Boltzmann unit's experiments, specs and figures."""
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from neurocomp.boltzmann import RBM, learn_encoder
+from neurocomp.experiments import get
+from neurocomp.plotting import boltzmann as bplot
+from neurocomp.specs import load_spec
+
+MODELS = Path(__file__).resolve().parents[1] / "models"
+
+
+@pytest.mark.parametrize("name", ["ackley1985_encoder.toml", "rbm_digits.toml"])
+def test_bundled_specs_validate(name):
+    spec = load_spec(MODELS / name)
+    assert spec.seed is not None
+    assert spec.experiment in ("ackley1985_encoder", "rbm_digits")
+
+
+def test_encoder_experiment_small_run_reports_paper_beside_ours():
+    result = get("ackley1985_encoder")(n_runs=8, max_cycles=60, rng=3)
+    s = result.summary
+    assert s["paper_fraction_learned"] == 1.0 and s["paper_median_cycles"] == 110
+    assert 0 <= s["fraction_learned"] <= 1
+    assert set(result.figures) >= {"encoder_learning", "encoder_weights", "encoder_divergence"}
+    ds = result.dataset
+    assert ds["cycles_to_learn"].attrs["units"] == "cycles"
+    assert ds["weights"].dims == ("trial", "neuron", "neuron_post")
+    assert list(result.table["source"]) == ["neurocomp", "Ackley et al. 1985"]
+    # exact mode runs as well (8-3-8 is too large to enumerate G; its curve is skipped)
+    exact = get("ackley1985_encoder")(n_runs=4, max_cycles=20, estimator="exact", tolerance=0.01, rng=3)
+    assert np.isfinite(exact.dataset["divergence"]).all()
+
+
+def test_rbm_digits_experiment_small_run():
+    result = get("rbm_digits")(n_hidden=12, n_epochs=2, n_samples=4, n_gibbs=10, rng=0)
+    s = result.summary
+    assert s["likelihood_method"] == "exact"  # 12 hidden units: summed exactly
+    # a trained RBM beats independent pixels on held-out digits
+    assert s["log_likelihood_test"] > s["base_rate_log_likelihood_test"]
+    assert set(result.figures) == {"rbm_filters", "rbm_reconstructions", "rbm_samples", "rbm_learning_curve"}
+    ds = result.dataset
+    assert ds["filters"].dims == ("neuron", "pixel") and ds["log_likelihood_test"].attrs["units"] == "nats"
+
+
+def test_plot_functions_return_labelled_axes(rng):
+    ds = learn_encoder(2, 1, n_runs=3, max_cycles=5, rng=1)
+    for func in (bplot.plot_encoder_learning, bplot.plot_divergence):
+        ax = func(ds)
+        assert ax.get_xlabel() and ax.get_ylabel()
+    ax = bplot.plot_weights(ds["weights"][0].values, labels=list(ds["unit_label"].values), biases=ds["biases"][0].values)
+    assert ax.get_xlabel() == "unit j"
+    ax = bplot.plot_image_grid(rng.random((5, 64)))
+    assert isinstance(ax, plt.Axes)
+    rbm = RBM(n_hidden=3, n_epochs=2, rng=0).fit(rng.random((20, 4)))
+    ax = bplot.plot_learning_curve(rbm.learning_curve_)
+    assert "reconstruction error" in ax.get_ylabel()
+    with pytest.raises(ValueError, match="images must have 64 columns"):
+        bplot.plot_image_grid(rng.random((2, 10)))
+    with pytest.raises(ValueError, match="variable must be one of"):
+        bplot.plot_learning_curve(rbm.learning_curve_, variable="energy")
