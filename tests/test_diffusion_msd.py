@@ -1,0 +1,110 @@
+"""MSD analyses: FFT TAMSD against the direct sum, gaps, VACF, van Hove, fits with intervals."""
+
+import math
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from neurocomp import diffusion as nd
+
+
+def _tamsd_direct(x, max_lag):
+    """Direct O(T^2) TAMSD skipping pairs with a NaN point, x (W, T, d)."""
+    W, T, _ = x.shape
+    out = np.full((W, max_lag), np.nan)
+    for k in range(1, max_lag + 1):
+        sq = ((x[:, k:] - x[:, :-k]) ** 2).sum(axis=2)
+        out[:, k - 1] = np.nanmean(sq, axis=1)
+    return out
+
+
+def test_tamsd_fft_equals_direct_sum(rng):
+    x = rng.standard_normal((7, 60, 2)).cumsum(axis=1)
+    tam = nd.time_averaged_msd(x, max_lag=59)
+    assert tam.dims == ("walker", "lag")
+    assert np.allclose(tam.values, _tamsd_direct(x, 59), rtol=1e-9, atol=1e-9)
+
+
+def test_tamsd_with_nan_gaps_equals_direct_sum(rng):
+    x = rng.standard_normal((5, 80, 1)).cumsum(axis=1)
+    x[0, 10:14] = np.nan
+    x[3, 50:] = np.nan  # a shorter trajectory, NaN-padded
+    with np.errstate(invalid="ignore"):
+        direct = _tamsd_direct(x, 30)
+    tam = nd.time_averaged_msd(x, max_lag=30).values
+    assert np.allclose(tam, direct, rtol=1e-8, atol=1e-8)
+
+
+def test_numpy_and_dataarray_inputs_agree():
+    tr = nd.brownian(30, 50, D=2.0, dt=0.1, d=2, rng=1)
+    a = nd.ensemble_msd(tr)
+    b = nd.ensemble_msd(tr.values, dt=0.1)
+    assert np.allclose(a.values, b.values) and np.allclose(a["time"], b["time"])
+    assert a.attrs["units"] == "m^2"
+    c = nd.time_averaged_msd(tr.sel(space="x").values, dt=0.1)
+    assert np.allclose(c["lag"].values[:3], [0.1, 0.2, 0.3])
+
+
+def test_velocity_autocorrelation_of_langevin_decays_exponentially():
+    m, gamma, kT = 1.0, 2.0, 1.0  # tau = 0.5
+    tr = nd.langevin(2000, 2000, mass=m, gamma=gamma, kT=kT, dt=0.01, rng=4)
+    vacf = nd.velocity_autocorrelation(tr, max_lag=100, normalize=True)
+    lag = vacf["lag"].values
+    # finite differences of x average v over a step; the exact VACF of (x(t+dt)-x(t))/dt is
+    # smooth in lag, ~ exp(-lag/tau) for lag >> dt
+    sel = (lag > 0.05) & (lag < 0.6)
+    assert np.allclose(vacf.values[sel], np.exp(-lag[sel] / (m / gamma)), atol=0.03)
+
+
+def test_van_hove_of_brownian_is_gaussian():
+    D, dt, lag = 1.0, 0.1, 5
+    tr = nd.brownian(2000, 100, D=D, dt=dt, rng=2)
+    vh = nd.van_hove(tr, lag=lag, bins=41)
+    x = vh["displacement"].values
+    s2 = 2 * D * lag * dt
+    g = np.exp(-x ** 2 / (2 * s2)) / np.sqrt(2 * np.pi * s2)
+    n = 2000 * (101 - lag)
+    width = x[1] - x[0]
+    # pooled displacements overlap in time; allow 6 Poisson SE of each bin (count = n g width)
+    se = np.sqrt(g / (n * width)) * math.sqrt(lag)
+    assert np.all(np.abs(vh.values - g) < 6 * se + 1e-3)
+
+
+def test_first_passage_times_from_trajectories():
+    x = np.array([[0.0, 0.5, 1.2, 0.1], [0.0, -1.0, -2.0, -3.0]])
+    fpt = nd.first_passage_times(x, level=1.0, dt=0.5)
+    assert fpt.values[0] == pytest.approx(1.0)
+    assert np.isnan(fpt.values[1])
+
+
+def test_fit_msd_recovers_D_with_bootstrap_interval():
+    D = 0.25
+    tr = nd.brownian(400, 500, D=D, dt=0.02, d=2, rng=3)
+    tam = nd.time_averaged_msd(tr, max_lag=50)
+    fit = nd.fit_msd(tam, rng=0)
+    assert fit.method == "bootstrap over walkers"
+    assert fit.alpha_ci[0] < 1.0 < fit.alpha_ci[1]
+    assert fit.D_ci[0] < D < fit.D_ci[1]
+    assert fit.D == pytest.approx(D, rel=0.05)
+    lin = nd.fit_msd(tam, fix_alpha=True, rng=0)
+    assert lin.alpha == 1.0 and lin.D == pytest.approx(D, rel=0.03)
+    # default TAMSD window: lags 1 .. T/10 steps
+    assert fit.t_max == pytest.approx(50 * 0.02)
+
+
+def test_fit_msd_ensemble_least_squares():
+    tr = nd.sbm(3000, 400, alpha=0.7, K=2.0, rng=5)
+    fit = nd.fit_msd(nd.ensemble_msd(tr))
+    assert fit.method == "least squares"
+    assert fit.alpha == pytest.approx(0.7, abs=0.05)
+    assert fit.D == pytest.approx(2.0, rel=0.1)
+
+
+def test_streaming_msd_matches_in_memory_and_chunks():
+    ds = nd.streaming_msd("brownian", 5000, 200, chunk_size=1500, tamsd_lags=[1, 10], D=0.5, d=3, rng=1)
+    t = ds["time"].values
+    theory = 2 * 3 * 0.5 * t
+    assert np.all(np.abs(ds["msd"].values[1:] - theory[1:]) < 5 * ds["msd_sem"].values[1:])
+    assert ds["tamsd"].values == pytest.approx([3.0, 30.0], rel=0.02)
+    assert isinstance(ds, xr.Dataset) and ds.attrs["n_walkers"] == 5000
