@@ -1,0 +1,268 @@
+"""Spiking recordings from simulated rates, and the measures used to check them.
+
+Rates of the simulated ventral stream (:mod:`neurocomp.cortex.ventral`;
+Hubel & Wiesel 1962, Adelson & Bergen 1985, Heeger 1992, Fukushima 1980,
+Riesenhuber & Poggio 1999) become Poisson spike counts in a counting window,
+repeated presentations giving trial-to-trial variability: recordings shaped
+(repetition × presentation × neuroid) with a ``region`` coord, as in the
+datasets Yamins et al. (2014) regressed network layers onto.
+
+For a Poisson count ``N`` with mean ``lambda = r T``: ``Var N = lambda``, so the
+Fano factor is 1, and the reliability of the mean over ``n`` repetitions is
+``var_s(lambda) / (var_s(lambda) + mean_s(lambda) / n)`` (signal variance over
+stimuli against the noise variance of the mean) — the value that split-half
+correlation with the Spearman–Brown correction estimates.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from neurocomp._validation import ValidationError, check_array, check_int, check_positive
+from neurocomp.random import as_generator
+
+__all__ = [
+    "poisson_recordings",
+    "ventral_recordings",
+    "fano_factor",
+    "split_half_reliability",
+    "expected_reliability",
+    "category_decoding",
+    "position_tolerance",
+]
+
+
+def _check_rates(rates, name="rates") -> xr.DataArray:
+    if not isinstance(rates, xr.DataArray) or rates.dims != ("presentation", "neuroid"):
+        dims = getattr(rates, "dims", None)
+        raise ValidationError(f"{name} must be a DataArray with dims ('presentation', 'neuroid'); got {dims or type(rates).__name__}")
+    values = check_array(name, rates.values, ndim=2)
+    if (values < 0).any():
+        bad = np.argwhere(values < 0)[:3].tolist()
+        raise ValidationError(
+            f"{name} must be >= 0 Hz; got {int((values < 0).sum())} negative value(s), first at index {bad}"
+        )
+    return rates
+
+
+def poisson_recordings(rates: xr.DataArray, *, n_repetitions: int = 10, duration: float = 0.2, rng=None) -> xr.DataArray:
+    """Poisson spike counts in a window, returned as rates per repetition.
+
+    Parameters
+    ----------
+    rates : DataArray (presentation, neuroid)
+        Mean firing rates in Hz (>= 0).
+    n_repetitions : int
+        Repeated presentations of every stimulus (>= 1; >= 2 for a noise ceiling).
+    duration : float
+        Counting window in seconds (> 0).
+    rng : None, int, SeedSequence or Generator
+
+    Returns
+    -------
+    xarray.DataArray
+        Shape (n_repetitions, n_presentations, n_neuroids), dims
+        ("repetition", "presentation", "neuroid"), spike count / duration in Hz;
+        coords of ``rates`` plus ``repetition``; attrs ``duration`` (s).
+    """
+    rates = _check_rates(rates)
+    n_rep = check_int("n_repetitions", n_repetitions, low=1)
+    T = check_positive("duration", duration)
+    gen = as_generator(rng)
+    lam = rates.values * T
+    counts = gen.poisson(lam[None], size=(n_rep,) + lam.shape)
+    out = xr.DataArray(
+        counts / T,
+        dims=("repetition", "presentation", "neuroid"),
+        coords={**{k: v for k, v in rates.coords.items()}, "repetition": np.arange(n_rep)},
+        name="response",
+        attrs={"units": "Hz", "long_name": "spike count / window", "duration": T},
+    )
+    return out
+
+
+def ventral_recordings(
+    images,
+    *,
+    n_v1: int = 200,
+    n_v4: int = 200,
+    n_it: int = 200,
+    n_repetitions: int = 10,
+    duration: float = 0.2,
+    rng=None,
+    return_model: bool = False,
+):
+    """Simulate recordings of V1, V4 and IT for a set of images.
+
+    Builds a :class:`~neurocomp.cortex.ventral.VentralStream` and draws Poisson
+    responses (build and run use independent streams spawned from ``rng``).
+
+    Returns
+    -------
+    xarray.DataArray
+        (repetition, presentation, neuroid) responses in Hz with ``region`` and
+        ``stimulus_id`` coords; also the model if ``return_model``.
+    """
+    from neurocomp.cortex.ventral import VentralStream
+
+    gen = as_generator(rng)
+    build_rng, run_rng = gen.spawn(2)
+    size = np.shape(images)[-1]
+    model = VentralStream(n_v1=n_v1, n_v4=n_v4, n_it=n_it, image_size=size, rng=build_rng)
+    rec = poisson_recordings(model.rates(images), n_repetitions=n_repetitions, duration=duration, rng=run_rng)
+    return (rec, model) if return_model else rec
+
+
+def _check_recordings(recordings, name="recordings", min_reps=1) -> xr.DataArray:
+    if not isinstance(recordings, xr.DataArray) or tuple(recordings.dims) != ("repetition", "presentation", "neuroid"):
+        dims = getattr(recordings, "dims", None)
+        raise ValidationError(
+            f"{name} must be a DataArray with dims ('repetition', 'presentation', 'neuroid'); got {dims or type(recordings).__name__}"
+        )
+    if recordings.sizes["repetition"] < min_reps:
+        raise ValidationError(f"{name} must have at least {min_reps} repetitions; got {recordings.sizes['repetition']}")
+    check_array(name, recordings.values)
+    return recordings
+
+
+def fano_factor(recordings: xr.DataArray) -> xr.DataArray:
+    """Fano factor of spike counts (variance / mean over repetitions), per presentation and neuroid.
+
+    Counts are recovered as response × ``duration`` (attr). Entries with a
+    zero mean count are NaN.
+    """
+    rec = _check_recordings(recordings, min_reps=2)
+    T = rec.attrs.get("duration")
+    if T is None:
+        raise ValidationError("recordings must carry attrs['duration'] (seconds) to recover spike counts")
+    counts = rec * T
+    mean = counts.mean("repetition")
+    var = counts.var("repetition", ddof=1)
+    ff = (var / mean).where(mean > 0)
+    ff.attrs = {"units": "1", "long_name": "Fano factor"}
+    return ff
+
+
+def split_half_reliability(recordings: xr.DataArray, *, n_splits: int = 10, rng=None) -> xr.DataArray:
+    """Spearman–Brown corrected split-half correlation per neuroid, mean over random splits.
+
+    The same estimator as a split-half noise ceiling (see
+    :func:`neurocomp.analysis.noise_ceiling` for the Brain-Score definition and
+    its medians); here as a self-contained check of the simulator.
+
+    Returns
+    -------
+    xarray.DataArray
+        Shape (n_neuroids,), dim "neuroid".
+    """
+    rec = _check_recordings(recordings, min_reps=2)
+    n_splits = check_int("n_splits", n_splits, low=1)
+    gen = as_generator(rng)
+    x = rec.values
+    n_rep = x.shape[0]
+    rs = []
+    for _ in range(n_splits):  # a handful of splits; each split is vectorised over neuroids
+        perm = gen.permutation(n_rep)
+        a = x[perm[: n_rep // 2]].mean(0)
+        b = x[perm[n_rep // 2 : 2 * (n_rep // 2)]].mean(0)
+        a = a - a.mean(0)
+        b = b - b.mean(0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            r = (a * b).sum(0) / np.sqrt((a * a).sum(0) * (b * b).sum(0))
+        rs.append(2 * r / (1 + r))
+    out = np.nanmean(np.array(rs), axis=0) if np.isfinite(rs).any() else np.full(x.shape[2], np.nan)
+    return xr.DataArray(
+        out, dims=("neuroid",), coords={k: v for k, v in rec.coords.items() if v.dims == ("neuroid",)},
+        name="reliability", attrs={"units": "1", "long_name": "split-half reliability (Spearman-Brown)"},
+    )
+
+
+def expected_reliability(rates: xr.DataArray, *, n_repetitions: int, duration: float) -> xr.DataArray:
+    """Reliability of the mean over ``n_repetitions`` Poisson trials, from the true rates.
+
+    ``var_s(lambda) / (var_s(lambda) + mean_s(lambda) / n)`` with ``lambda = rate × duration``
+    (variance over presentations with ddof=1).
+    """
+    rates = _check_rates(rates)
+    n = check_int("n_repetitions", n_repetitions, low=1)
+    T = check_positive("duration", duration)
+    lam = rates.values * T
+    vs = lam.var(axis=0, ddof=1)
+    noise = lam.mean(axis=0) / n
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rel = vs / (vs + noise)
+    return xr.DataArray(rel, dims=("neuroid",), coords={k: v for k, v in rates.coords.items() if v.dims == ("neuroid",)},
+                        name="reliability", attrs={"units": "1", "long_name": "expected reliability"})
+
+
+def category_decoding(responses: xr.DataArray, *, label: str = "object_name", n_splits: int = 5, alpha: float = 1.0, rng=None) -> float:
+    """Cross-validated accuracy of a linear classifier reading the category from responses.
+
+    Parameters
+    ----------
+    responses : DataArray (presentation, neuroid)
+        Rates or trial-averaged recordings, with a presentation coord ``label``.
+    label : str
+        Presentation coord holding the category.
+    n_splits : int
+        Stratified folds (each category needs at least ``n_splits`` presentations).
+    alpha : float
+        Ridge penalty of the classifier (features are z-scored on the training fold).
+
+    Returns
+    -------
+    float
+        Mean held-out accuracy (chance = 1 / n_categories).
+    """
+    from sklearn.linear_model import RidgeClassifier
+    from sklearn.model_selection import StratifiedKFold
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    if not isinstance(responses, xr.DataArray) or responses.dims != ("presentation", "neuroid"):
+        raise ValidationError(f"responses must be a DataArray with dims ('presentation', 'neuroid'); got {getattr(responses, 'dims', type(responses).__name__)}")
+    if label not in responses.coords:
+        raise ValidationError(f"label must name a presentation coord of responses; got {label!r}, coords are {sorted(responses.coords)}")
+    n_splits = check_int("n_splits", n_splits, low=2)
+    y = responses[label].values
+    _, counts = np.unique(y, return_counts=True)
+    if counts.min() < n_splits:
+        raise ValidationError(f"every category needs >= n_splits={n_splits} presentations; the smallest has {counts.min()}")
+    X = check_array("responses", responses.values, ndim=2)
+    seed = int(as_generator(rng).integers(2**31 - 1))
+    cv = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    acc = []
+    for tr, te in cv.split(X, y):
+        clf = make_pipeline(StandardScaler(), RidgeClassifier(alpha=alpha)).fit(X[tr], y[tr])
+        acc.append((clf.predict(X[te]) == y[te]).mean())
+    return float(np.mean(acc))
+
+
+def position_tolerance(responses_a: xr.DataArray, responses_b: xr.DataArray, *, min_std: float = 1e-6) -> xr.DataArray:
+    """Per-neuroid correlation of the response profile over objects between two conditions.
+
+    ``responses_a[i]`` and ``responses_b[i]`` must show the same object (e.g.
+    at two positions); a neuroid whose preference among objects survives the
+    change scores near 1. Neuroids that do not respond differentially in both
+    conditions (s.d. below ``min_std``) are NaN.
+
+    Returns
+    -------
+    xarray.DataArray
+        Shape (n_neuroids,), dim "neuroid".
+    """
+    for name, r in (("responses_a", responses_a), ("responses_b", responses_b)):
+        if not isinstance(r, xr.DataArray) or r.dims != ("presentation", "neuroid"):
+            raise ValidationError(f"{name} must be a DataArray with dims ('presentation', 'neuroid'); got {getattr(r, 'dims', type(r).__name__)}")
+    if responses_a.shape != responses_b.shape:
+        raise ValidationError(f"responses_a and responses_b must have the same shape; got {responses_a.shape} and {responses_b.shape}")
+    a = responses_a.values - responses_a.values.mean(0)
+    b = responses_b.values - responses_b.values.mean(0)
+    sa, sb = a.std(0), b.std(0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = (a * b).mean(0) / (sa * sb)
+    r[(sa < min_std) | (sb < min_std)] = np.nan
+    coords = {k: v for k, v in responses_a.coords.items() if v.dims == ("neuroid",)}
+    return xr.DataArray(r, dims=("neuroid",), coords=coords, name="tolerance",
+                        attrs={"units": "1", "long_name": "response-profile correlation across conditions"})
