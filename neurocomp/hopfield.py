@@ -819,9 +819,10 @@ def one_step_error(n_neurons: int, load: float, trials: int = 1, *, rng=None) ->
     p = max(1, int(round(load * n)))
     out = np.empty(trials)
     for k, g in enumerate(spawn(rng, trials)):  # independent networks
-        xi = random_patterns(p, n, rng=g).astype(np.float64)
-        h = (xi @ xi.T) @ xi / n - (p / n) * xi
-        out[k] = np.mean(h * xi < 0)
+        # integer-valued fields N h = (X X^T) X - P X, exact in float32 (|values| < 2**24)
+        xi = random_patterns(p, n, rng=g).astype(np.float32)
+        nh = (xi @ xi.T) @ xi - p * xi
+        out[k] = np.mean(nh * xi < 0)
     return out
 
 
@@ -839,7 +840,6 @@ def ags_retrieval_overlap(load) -> np.ndarray:
     loads = np.atleast_1d(np.asarray(load, dtype=float))
     if np.any(loads < 0):
         raise ValidationError(f"load must be >= 0; got {load!r}")
-    grid = np.linspace(1e-3, 6.0, 3000)
     out = np.full(loads.shape, np.nan)
     for k, a in enumerate(loads):  # one root-find per load (scalar equation)
         if a == 0:
@@ -849,6 +849,8 @@ def ags_retrieval_overlap(load) -> np.ndarray:
         def f(y, a=a):
             return erf(y) - y * (np.sqrt(2 * a) + 2 / np.sqrt(np.pi) * np.exp(-y * y))
 
+        # the retrieval root lies below 1 / sqrt(2 alpha) (where y sqrt(2 alpha) exceeds erf(y))
+        grid = np.linspace(1e-3, max(6.0, 2.0 / np.sqrt(2 * a)), 3000)
         vals = f(grid)
         down = np.flatnonzero((vals[:-1] > 0) & (vals[1:] <= 0))
         if down.size:
