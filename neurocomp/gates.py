@@ -805,7 +805,8 @@ def _si(name: str, value, unit_name: str) -> float:
     return float(value)
 
 
-def spiking_truth_table(name: str, *, trials: int = 20, jitter=1e-3, noise=0.5e-3, dt=0.1e-3, rng=None) -> xr.Dataset:
+def spiking_truth_table(name: str, *, trials: int = 20, jitter=1e-3, noise=0.5e-3, dt=0.1e-3, target: str | None = None,
+                        rng=None) -> xr.Dataset:
     """Truth table of a logic gate built from leaky integrate-and-fire neurons on brian2.
 
     Every active input emits one spike at ``T_ON`` (20 ms) plus Gaussian jitter;
@@ -838,6 +839,11 @@ def spiking_truth_table(name: str, *, trials: int = 20, jitter=1e-3, noise=0.5e-
         Standard deviation of the stationary membrane-potential noise.
     dt : float (s) or brian2 quantity, default 0.1 ms
         Integration time step.
+    target : {"numpy", "cython"}, optional
+        brian2 code-generation target; default neurocomp's choice
+        (:func:`neurocomp.spiking.backend.default_codegen_target`). These
+        networks are small (a few hundred neurons, 50 ms): "numpy" runs them
+        in about the time "cython" needs with a warm cache, without compiling.
     rng : None, int, SeedSequence or Generator
         Randomness of the jitter (numpy) and of the membrane noise (brian2).
 
@@ -888,7 +894,7 @@ def spiking_truth_table(name: str, *, trials: int = 20, jitter=1e-3, noise=0.5e-
         s = copies * n_in + int(src[2:]) if src.startswith("in") else copies * K + roles.index(src)
         return s, copies * K + roles.index(tgt)
 
-    with brian2_settings() as target:
+    with brian2_settings(target) as target:
         seed_for_brian2(run_rng)
         eqs = """
         dv/dt = (v_rest - v + I_tonic - s_i) / tau_m + sigma * sqrt(2 / tau_m) * xi : volt (unless refractory)

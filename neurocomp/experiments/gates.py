@@ -1,0 +1,337 @@
+"""Threshold-logic and backpropagation experiments (journal-club unit 1).
+
+* ``mcculloch_pitts_gates`` — McCulloch & Pitts (1943): named gates and a half
+  adder from threshold units; a grid search shows that 14 of the 16 two-input
+  Boolean functions need one unit and XOR/XNOR none (Minsky & Papert 1969); the
+  perceptron (Rosenblatt 1958) learns AND but not XOR.
+* ``spiking_gates`` — the same gates from leaky integrate-and-fire neurons on
+  brian2 (coincidence detection, low threshold, tonic firing vetoed by
+  inhibition), read out over jittered trials.
+* ``backprop_xor``, ``backprop_sine``, ``backprop_donut`` — Rumelhart, Hinton &
+  Williams (1986): a hidden layer trained by backpropagation solves XOR, fits a
+  sine wave and classifies a ring that no line separates.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Annotated, Literal
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from neurocomp import gates as gt
+from neurocomp.dnn.mlp import MLP, make_donut, make_sine, make_xor
+from neurocomp.experiments._registry import ExperimentResult, Range, experiment
+from neurocomp.plotting import gates as gplot
+from neurocomp.random import as_generator, spawn
+
+_TWO_INPUT = ("AND", "OR", "NAND", "NOR", "XOR")
+
+
+@experiment("mcculloch_pitts_gates")
+def mcculloch_pitts_gates(
+    *,
+    weight_step: Annotated[float, Range(0.05, 1.0)] = 0.1,
+    weight_extent: Annotated[float, Range(0.5, 5.0)] = 2.0,
+    perceptron_max_iter: Annotated[int, Range(1, 10_000)] = 50,
+    rng=None,
+) -> ExperimentResult:
+    """Truth tables of threshold-unit gates; which Boolean functions one unit can compute.
+
+    Every two-input Boolean function is searched for on a grid of weights
+    (``±weight_extent`` in steps of ``weight_step``) and thresholds (offset
+    by half a step); the perceptron is trained on AND and on XOR.
+    """
+    table = xr.concat([gt.truth_table(g) for g in (*_TWO_INPUT,)], dim="gate").assign_coords(gate=list(_TWO_INPUT))
+    table.attrs.update(long_name="gate output", units="1")
+    logic = {"AND": np.logical_and, "OR": np.logical_or, "NAND": lambda a, b: ~(a & b),
+             "NOR": lambda a, b: ~(a | b), "XOR": np.logical_xor}
+    X = gt.input_patterns(2)
+    exact = all(
+        np.array_equal(table.sel(gate=g).values, logic[g](X[:, 0].astype(bool), X[:, 1].astype(bool)).astype(int))
+        for g in _TWO_INPUT
+    )
+    adder = gt.truth_table(gt.half_adder())
+    exact &= bool(np.array_equal(adder.sel(output="sum").values + 2 * adder.sel(output="carry").values, X.sum(1)))
+
+    weights = np.arange(-weight_extent, weight_extent + 1e-9, weight_step)
+    thresholds = np.arange(-weight_extent - weight_step / 2, weight_extent + weight_step, weight_step)
+    functions = np.array(list(np.ndindex(2, 2, 2, 2)))  # all 16 two-input functions
+    n_solutions = np.array([len(gt.find_threshold_units(f, weights=weights, thresholds=thresholds)) for f in functions])
+    names = {tuple(table.sel(gate=g).values): g for g in _TWO_INPUT}
+    names.update({(0, 0, 0, 0): "FALSE", (1, 1, 1, 1): "TRUE", (1, 0, 0, 1): "XNOR"})
+    fn_label = ["".join(map(str, f)) + (f" {names[tuple(f)]}" if tuple(f) in names else "") for f in functions]
+
+    per_rng = as_generator(rng)
+    per = {}
+    for g in ("AND", "OR", "XOR"):
+        y = table.sel(gate=g).values
+        with warnings.catch_warnings():  # non-convergence on XOR is the point; it is reported below
+            warnings.simplefilter("ignore", gt.NeurocompWarning)
+            per[g] = gt.Perceptron(max_iter=perceptron_max_iter, shuffle=True, rng=per_rng).fit(X, y)
+
+    ds = xr.Dataset(
+        {
+            "truth_table": table,
+            "half_adder": adder,
+            "single_unit_solutions": ("function", n_solutions,
+                                      {"long_name": "threshold units on the grid computing the function", "units": "1"}),
+            "perceptron_converged": ("learned_gate", [per[g].converged_ for g in per],
+                                     {"long_name": "perceptron converged", "units": "1"}),
+            "perceptron_updates": ("learned_gate", [per[g].n_updates_ for g in per],
+                                   {"long_name": "perceptron weight updates", "units": "1"}),
+        },
+        coords={"function": fn_label, "learned_gate": list(per)},
+    )
+    ds = ds.rename({"output": "adder_output"}) if "output" in ds.dims else ds
+    ds.attrs.update(weight_step=weight_step, weight_extent=weight_extent)
+
+    fig_tab, (a1, a2) = plt.subplots(1, 2, figsize=(8.0, 3.0), layout="constrained", width_ratios=[1, 0.8])
+    gplot.plot_truth_table(table, ax=a1)
+    a1.set_title("threshold-unit gates (XOR: two layers)", fontsize=9)
+    gplot.plot_truth_table(adder.transpose("output", "pattern"), ax=a2)
+    a2.set_title("half adder = XOR (sum) + AND (carry)", fontsize=9)
+
+    fig_sep, axes = plt.subplots(1, 3, figsize=(9.5, 3.4), layout="constrained")
+    for ax, g in zip(axes[:2], ("AND", "OR")):
+        p = per[g]
+        gplot.plot_separability(X, table.sel(gate=g).values, ax=ax,
+                                lines=[(p.coef_, -p.intercept_, "perceptron")],
+                                title=f"{g}: perceptron converged after {p.n_updates_} updates")
+    hidden_w, hidden_t = gt.XOR.layers[0]
+    gplot.plot_separability(
+        X, table.sel(gate="XOR").values, ax=axes[2],
+        lines=[(hidden_w[:, 0], hidden_t[0], "hidden OR"), (hidden_w[:, 1], hidden_t[1], "hidden NAND")],
+        title=f"XOR: no single unit ({int(n_solutions[6])} on grid);\nperceptron converged: {per['XOR'].converged_}",
+    )
+
+    sep = n_solutions > 0
+    summary = {
+        "all_truth_tables_exact": bool(exact),
+        "linearly_separable_functions": int(sep.sum()),
+        "xor_single_unit_solutions": int(n_solutions[6]),
+        "and_single_unit_solutions": int(n_solutions[1]),
+        "perceptron_and_updates": int(per["AND"].n_updates_),
+        "perceptron_xor_converged": bool(per["XOR"].converged_),
+    }
+    tab = pd.DataFrame({"function (outputs for 00 01 10 11)": fn_label, "single units on grid": n_solutions})
+    return ExperimentResult(dataset=ds, figures={"truth_tables": fig_tab, "separability": fig_sep}, summary=summary, table=tab)
+
+
+@experiment("spiking_gates")
+def spiking_gates(
+    *,
+    gates: list[Literal["AND", "OR", "NOT", "NOR", "NAND", "XOR"]] = ["AND", "OR", "NOT", "XOR"],  # noqa: B006
+    trials: Annotated[int, Range(1, 1000)] = 20,
+    jitter_ms: Annotated[float, Range(0.0, 4.0)] = 1.0,
+    noise_mv: Annotated[float, Range(0.0, 5.0)] = 0.5,
+    codegen: Literal["auto", "numpy", "cython"] = "numpy",
+    rng=None,
+) -> ExperimentResult:
+    """Logic gates from LIF neurons on brian2; truth tables read from output spikes over jittered trials.
+
+    ``codegen`` picks brian2's target; these tiny networks run as fast on
+    "numpy" as on "cython" with a warm cache, and a cold cython cache costs
+    minutes of compiling, so "numpy" is the default ("auto" = neurocomp's choice).
+    """
+    if not gates:
+        raise gt.ValidationError("gates must name at least one gate; got an empty list")
+    rngs = spawn(rng, len(gates))
+    results = {g: gt.spiking_truth_table(g, trials=trials, jitter=jitter_ms * 1e-3, noise=noise_mv * 1e-3,
+                                           target=None if codegen == "auto" else codegen, rng=r)
+               for g, r in zip(gates, rngs)}
+    n_pat = max(r.sizes["pattern"] for r in results.values())
+    per_gate, spikes, rows = [], [], []
+    for g, r in results.items():
+        core = r[["output", "spike_count", "expected", "fraction_correct"]]
+        core = core.drop_vars([c for c in core.coords if c not in ("pattern", "trial")])
+        core = core.reindex(pattern=np.arange(n_pat)).astype(float)
+        core = core.assign_coords(inputs=("pattern", list(r["inputs"].values) + [""] * (n_pat - r.sizes["pattern"])))
+        per_gate.append(core.expand_dims(gate=[g]))
+        spikes.append(pd.DataFrame({"spike_gate": g, "spike_time": r.spike_time.values,
+                                    "spike_pattern": r.spike_pattern.values, "spike_trial": r.spike_trial.values,
+                                    "spike_neuron": r.spike_neuron.values}))
+        for p in range(r.sizes["pattern"]):
+            rows.append({"gate": g, "inputs": str(r["inputs"].values[p]), "expected": int(r.expected.values[p]),
+                         "fraction correct": float(r.fraction_correct.values[p]),
+                         "mean output spikes": float(r.spike_count.values[p].mean())})
+    inputs_coord = xr.DataArray(np.array([[*c["inputs"].values] for c in per_gate], dtype=object).reshape(len(gates), n_pat),
+                                dims=("gate", "pattern"))
+    ds = xr.concat([c.drop_vars("inputs") for c in per_gate], dim="gate").assign_coords(inputs=inputs_coord)
+    for name, long in (("output", "output bit"), ("spike_count", "output spikes in readout window"),
+                       ("expected", "logical truth table"), ("fraction_correct", "fraction of trials correct")):
+        ds[name].attrs.update(long_name=long, units="1")
+    sp = pd.concat(spikes, ignore_index=True)
+    ds["spike_time"] = ("spike", sp.spike_time.values, {"long_name": "spike time", "units": "s"})
+    ds = ds.assign_coords(spike_gate=("spike", sp.spike_gate.values.astype(str)),
+                          spike_pattern=("spike", sp.spike_pattern.values),
+                          spike_trial=("spike", sp.spike_trial.values),
+                          spike_neuron=("spike", sp.spike_neuron.values.astype(str)))
+    first = next(iter(results.values()))
+    ds.attrs.update(jitter=jitter_ms * 1e-3, noise=noise_mv * 1e-3, brian2_target=first.attrs["brian2_target"],
+                    input_time=first.attrs["input_time"])
+
+    n = len(gates)
+    ncol = min(n, 2)
+    nrow = int(np.ceil(n / ncol))
+    fig, axes = plt.subplots(nrow, ncol, figsize=(5.2 * ncol, 3.6 * nrow), layout="constrained", squeeze=False)
+    for ax, (g, r) in zip(axes.ravel(), results.items()):
+        gplot.plot_spike_raster(r, n_trials=min(trials, 5), ax=ax)
+    for ax in axes.ravel()[n:]:
+        ax.set_visible(False)
+    fig.suptitle(f"LIF logic gates: inputs (blue), hidden (grey), output (red); jitter {jitter_ms:g} ms, "
+                 f"first {min(trials, 5)} trials", fontsize=9)
+    table = pd.DataFrame(rows)
+    summary = {
+        "min_fraction_correct": float(table["fraction correct"].min()),
+        "all_gates_at_least_95pct": bool((table["fraction correct"] >= 0.95).all()),
+        "trials": int(trials),
+        "jitter_ms": float(jitter_ms),
+    }
+    return ExperimentResult(dataset=ds, figures={"raster": fig}, summary=summary, table=table)
+
+
+@experiment("backprop_xor")
+def backprop_xor(
+    *,
+    hidden: list[Annotated[int, Range(1, 256)]] = [4],  # noqa: B006
+    activation: Literal["sigmoid", "tanh", "relu"] = "tanh",
+    loss: Literal["cross_entropy", "squared_error"] = "cross_entropy",
+    learning_rate: Annotated[float, Range(0.0, 10.0, low_open=True)] = 0.5,
+    momentum: Annotated[float, Range(0.0, 1.0, high_open=True)] = 0.9,
+    n_epochs: Annotated[int, Range(1, 100_000)] = 500,
+    n_seeds: Annotated[int, Range(1, 1000)] = 20,
+    rng=None,
+) -> ExperimentResult:
+    """XOR by backpropagation: success over ``n_seeds`` initialisations, learning curve and decision surface."""
+    X, y = make_xor()
+    seeds = spawn(rng, n_seeds)
+    nets, finals, success = [], [], []
+    for s in seeds:
+        net = MLP(tuple(hidden), activation=activation, output="sigmoid", loss=loss, learning_rate=learning_rate,
+                  momentum=momentum, batch_size=4, n_epochs=n_epochs, rng=s).fit(X, y)
+        p = net.decision_function(X).ravel()
+        nets.append(net)
+        finals.append(p)
+        success.append(bool(np.all((p > 0.5) == (y == 1))))
+    curves = np.array([n.loss_curve_ for n in nets])
+    ds = xr.Dataset(
+        {
+            "loss": (("trial", "epoch"), curves, {"long_name": f"training loss ({nets[0]._loss})", "units": "1"}),
+            "network_output": (("trial", "pattern"), np.array(finals), {"long_name": "output after training", "units": "1"}),
+            "target": ("pattern", y, {"long_name": "XOR target", "units": "1"}),
+            "solved": ("trial", success, {"long_name": "all four outputs on the right side of 0.5", "units": "1"}),
+        },
+        coords={"trial": np.arange(n_seeds), "epoch": np.arange(curves.shape[1]),
+                "inputs": ("pattern", ["00", "01", "10", "11"])},
+    )
+    best = int(np.argmin(curves[:, -1]))
+    act = nets[best].activations(X, stimulus_id=["00", "01", "10", "11"])
+    ds["best_activations"] = act.rename(presentation="pattern").drop_vars("stimulus_id")
+
+    fig_lc, ax = plt.subplots(figsize=(5, 3.6), layout="constrained")
+    ax.plot(ds.epoch, curves.T, color="0.6", lw=0.8)
+    ax.plot(ds.epoch, curves[best], color="C3", lw=1.5, label=f"seed {best}")
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(f"training loss ({nets[0]._loss}) [1]")
+    ax.set_title(f"XOR, {len(hidden)} hidden layer(s) {hidden}: solved by {np.mean(success):.0%} of {n_seeds} seeds", fontsize=9)
+    ax.legend(frameon=False)
+    fig_ds, ax2 = plt.subplots(figsize=(4.6, 4.0), layout="constrained")
+    gplot.plot_decision_surface(nets[best], X, y, ax=ax2, margin=0.5, s=90)
+    ax2.set_title("decision surface (seed with lowest loss)", fontsize=9)
+    summary = {
+        "fraction_seeds_solved": float(np.mean(success)),
+        "median_final_loss": float(np.median(curves[:, -1])),
+        **{f"output_{k}": float(v) for k, v in zip(["00", "01", "10", "11"], finals[best])},
+    }
+    table = pd.DataFrame({"inputs": ["00", "01", "10", "11"], "target": y,
+                          "output (best seed)": finals[best], "mean output (all seeds)": np.mean(finals, axis=0)})
+    return ExperimentResult(dataset=ds, figures={"learning_curve": fig_lc, "decision_surface": fig_ds},
+                            summary=summary, table=table)
+
+
+@experiment("backprop_sine")
+def backprop_sine(
+    *,
+    hidden: list[Annotated[int, Range(1, 256)]] = [16],  # noqa: B006
+    activation: Literal["sigmoid", "tanh", "relu"] = "tanh",
+    n_train: Annotated[int, Range(2, 100_000)] = 200,
+    n_test: Annotated[int, Range(1, 100_000)] = 200,
+    noise: Annotated[float, Range(0.0, 1.0)] = 0.05,
+    learning_rate: Annotated[float, Range(0.0, 10.0, low_open=True)] = 0.1,
+    momentum: Annotated[float, Range(0.0, 1.0, high_open=True)] = 0.9,
+    batch_size: Annotated[int, Range(1, 100_000)] = 50,
+    n_epochs: Annotated[int, Range(1, 100_000)] = 2000,
+    rng=None,
+) -> ExperimentResult:
+    """Regression of y = sin(x) + noise on [-π, π] by a network with a linear output (squared error)."""
+    data_rng, test_rng, net_rng = spawn(rng, 3)
+    Xtr, ytr = make_sine(n_train, noise=noise, rng=data_rng)
+    Xte, yte = make_sine(n_test, noise=noise, rng=test_rng)
+    net = MLP(tuple(hidden), activation=activation, output="linear", learning_rate=learning_rate, momentum=momentum,
+              batch_size=batch_size, n_epochs=n_epochs, rng=net_rng).fit(Xtr, ytr, X_val=Xte, y_val=yte)
+    pred = net.predict(Xte)
+    mse = float(np.mean((pred - yte) ** 2))
+    mse_true = float(np.mean((pred - np.sin(Xte[:, 0])) ** 2))
+    grid = np.linspace(-np.pi, np.pi, 201)
+    ds = net.learning_curve()
+    ds = ds.assign(
+        x=("presentation", grid, {"long_name": "input x", "units": "1"}),
+        network_output=("presentation", net.predict(grid[:, None]), {"long_name": "network output", "units": "1"}),
+        target=("presentation", np.sin(grid), {"long_name": "sin(x)", "units": "1"}),
+    )
+    fig_lc, ax = plt.subplots(figsize=(5, 3.6), layout="constrained")
+    gplot.plot_learning_curve(ds, ax=ax)
+    ax.axhline(0.5 * noise**2, color="k", ls=":", lw=1, label="noise floor")
+    ax.legend(frameon=False)
+    ax.set_title(f"sine: held-out MSE {mse:.4f} (noise variance {noise**2:.4f})", fontsize=9)
+    fig_fit, ax2 = plt.subplots(figsize=(5, 3.6), layout="constrained")
+    gplot.plot_function_fit(net, Xtr, ytr, target=np.sin, ax=ax2)
+    ax2.set_title(f"{hidden} {activation} hidden units, linear output", fontsize=9)
+    summary = {"test_mse": mse, "test_mse_vs_true_sine": mse_true, "noise_variance": float(noise**2),
+               "final_train_loss": float(net.loss_curve_[-1])}
+    return ExperimentResult(dataset=ds, figures={"learning_curve": fig_lc, "fit": fig_fit}, summary=summary)
+
+
+@experiment("backprop_donut")
+def backprop_donut(
+    *,
+    hidden: list[Annotated[int, Range(1, 256)]] = [16, 16],  # noqa: B006
+    activation: Literal["sigmoid", "tanh", "relu"] = "relu",
+    n_train: Annotated[int, Range(10, 100_000)] = 2000,
+    n_test: Annotated[int, Range(10, 100_000)] = 2000,
+    learning_rate: Annotated[float, Range(0.0, 10.0, low_open=True)] = 0.05,
+    momentum: Annotated[float, Range(0.0, 1.0, high_open=True)] = 0.9,
+    batch_size: Annotated[int, Range(1, 100_000)] = 32,
+    n_epochs: Annotated[int, Range(1, 100_000)] = 150,
+    rng=None,
+) -> ExperimentResult:
+    """Classify points inside the ring 1 <= r < 2 (of the disk r < 3): no line does, a hidden layer does."""
+    data_rng, test_rng, net_rng, lin_rng = spawn(rng, 4)
+    Xtr, ytr = make_donut(n_train, rng=data_rng)
+    Xte, yte = make_donut(n_test, rng=test_rng)
+    net = MLP(tuple(hidden), activation=activation, output="sigmoid", learning_rate=learning_rate, momentum=momentum,
+              batch_size=batch_size, n_epochs=n_epochs, rng=net_rng).fit(Xtr, ytr, X_val=Xte, y_val=yte)
+    linear = MLP((), output="sigmoid", learning_rate=learning_rate, momentum=momentum, batch_size=batch_size,
+                 n_epochs=min(n_epochs, 50), rng=lin_rng).fit(Xtr, ytr)
+    acc, acc_lin = net.score(Xte, yte), linear.score(Xte, yte)
+    ds = net.learning_curve()
+    act = net.activations(Xte[:200])
+    ds["test_activations"] = act
+    ds = ds.assign(test_x=(("presentation", "space"), Xte[:200], {"long_name": "test point", "units": "1"}),
+                   test_label=("presentation", yte[:200], {"long_name": "class (1 = in ring)", "units": "1"}))
+    ds = ds.assign_coords(space=["x", "y"])
+    fig_lc, ax = plt.subplots(figsize=(5, 3.6), layout="constrained")
+    gplot.plot_learning_curve(ds, ax=ax)
+    ax.set_title(f"donut: held-out accuracy {acc:.1%} (linear unit: {acc_lin:.1%})", fontsize=9)
+    fig_ds, ax2 = plt.subplots(figsize=(4.8, 4.0), layout="constrained")
+    gplot.plot_decision_surface(net, Xte[:600], yte[:600], ax=ax2, margin=0.1)
+    ax2.set_title(f"hidden layers {hidden} ({activation}); 600 held-out points", fontsize=9)
+    summary = {"test_accuracy": float(acc), "linear_unit_test_accuracy": float(acc_lin),
+               "majority_class_fraction": float(max(yte.mean(), 1 - yte.mean())),
+               "final_train_loss": float(net.loss_curve_[-1])}
+    return ExperimentResult(dataset=ds, figures={"learning_curve": fig_lc, "decision_surface": fig_ds}, summary=summary)

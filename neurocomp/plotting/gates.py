@@ -1,0 +1,180 @@
+"""Figures for threshold logic and backpropagation: truth tables, spiking-gate rasters,
+learning curves, decision surfaces and function fits.
+
+Each function takes data and ``ax=None`` and returns the Axes; nothing is shown.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from neurocomp._validation import ValidationError
+from neurocomp.plotting._core import axis_label, get_ax
+
+__all__ = [
+    "plot_truth_table",
+    "plot_spike_raster",
+    "plot_learning_curve",
+    "plot_decision_surface",
+    "plot_function_fit",
+    "plot_separability",
+]
+
+
+def plot_truth_table(table, *, ax=None, cmap="Greys", **kwargs):
+    """Heat map of one or several truth tables.
+
+    Parameters
+    ----------
+    table : xarray.DataArray
+        dims ``("pattern",)`` (one gate), ``("gate", "pattern")`` or
+        ``("pattern", "output")``, values 0/1; a coord ``inputs`` labels the patterns.
+    """
+    import xarray as xr
+
+    if not isinstance(table, xr.DataArray) or "pattern" not in table.dims:
+        raise ValidationError(f"table must be a DataArray with a 'pattern' dim; got {type(table).__name__}")
+    other = [d for d in table.dims if d != "pattern"]
+    t = table if other else table.expand_dims(gate=[table.attrs.get("gate", table.name or "output")])
+    row = [d for d in t.dims if d != "pattern"][0]
+    t = t.transpose(row, "pattern")
+    ax = get_ax(ax, figsize=(1.0 + 0.8 * t.sizes["pattern"], 0.8 + 0.45 * t.sizes[row]))
+    vals = np.asarray(t.values, dtype=float)
+    ax.imshow(vals, cmap=cmap, vmin=-0.3, vmax=1.3, aspect="auto", **kwargs)
+    for (i, j), v in np.ndenumerate(vals):
+        if np.isfinite(v):
+            ax.text(j, i, f"{int(v)}", ha="center", va="center", color="white" if v > 0.5 else "black")
+    labels = t["inputs"].values if "inputs" in t.coords else t["pattern"].values
+    ax.set_xticks(range(t.sizes["pattern"]), [str(s) for s in labels])
+    ax.set_yticks(range(t.sizes[row]), [str(s) for s in t[row].values])
+    ax.set_xlabel("input pattern (x1 x2 ...)")
+    ax.set_ylabel(row)
+    return ax
+
+
+def plot_spike_raster(ds, *, n_trials: int = 5, ax=None, **kwargs):
+    """Raster of a spiking gate (from :func:`neurocomp.gates.spiking_truth_table`).
+
+    One block of rows per input pattern, one row per neuron (inputs first,
+    output last); the first ``n_trials`` trials are drawn as ticks offset
+    within the row; the readout window is shaded.
+    """
+    for name in ("spike_time", "spike_neuron", "spike_pattern", "spike_trial"):
+        if name not in ds.variables:
+            raise ValidationError(f"ds must come from spiking_truth_table (needs {name!r}); got variables {list(ds.variables)}")
+    roles = ds.attrs["neurons"].split(",")
+    n_pat = ds.sizes["pattern"]
+    ax = get_ax(ax, figsize=(5.0, 0.6 + 0.28 * n_pat * (len(roles) + 1)))
+    t_ms = ds.spike_time.values * 1e3
+    role_idx = {r: k for k, r in enumerate(roles)}
+    rows_per = len(roles) + 1
+    tr = ds.spike_trial.values
+    keep = tr < n_trials
+    pat = ds.spike_pattern.values
+    neuron = np.array([role_idx[str(r)] for r in ds.spike_neuron.values])
+    y = (n_pat - 1 - pat) * rows_per + (len(roles) - 1 - neuron) + 0.8 * tr / max(n_trials, 1)
+    is_out = ds.spike_neuron.values == "out"
+    color = np.where(is_out, "C3", np.where(np.char.startswith(ds.spike_neuron.values.astype(str), "in"), "C0", "0.3"))
+    ax.scatter(t_ms[keep], y[keep], marker="|", s=40, c=color[keep], linewidths=1.2, **kwargs)
+    ax.axvspan(ds.attrs["window_start"] * 1e3, ds.attrs["window_end"] * 1e3, color="C2", alpha=0.12, lw=0, label="readout window")
+    ticks, labels = [], []
+    for p in range(n_pat):
+        base = (n_pat - 1 - p) * rows_per
+        for r, role in enumerate(roles):
+            ticks.append(base + (len(roles) - 1 - r) + 0.4)
+            labels.append(f"{ds['inputs'].values[p]} {role}" if r == 0 else role)
+        if p < n_pat - 1:
+            ax.axhline(base - 0.1, color="0.85", lw=0.8)
+    ax.set_yticks(ticks, labels, fontsize=7)
+    ax.set_xlim(0, ds.attrs["duration"] * 1e3)
+    ax.set_ylim(-0.3, n_pat * rows_per - 0.7)
+    ax.set_xlabel("time [ms]")
+    ax.set_title(f"{ds.attrs['gate']}: correct {float(ds.fraction_correct.mean()):.0%} of trials", fontsize=9)
+    return ax
+
+
+def plot_learning_curve(curve, *, ax=None, logy: bool = True, **kwargs):
+    """Training (and validation) loss per epoch, from :meth:`MLP.learning_curve`."""
+    if "train_loss" not in getattr(curve, "data_vars", {}):
+        raise ValidationError("curve must be the Dataset from MLP.learning_curve() (with 'train_loss')")
+    ax = get_ax(ax)
+    ax.plot(curve.epoch, curve.train_loss, label="training", **kwargs)
+    if "validation_loss" in curve:
+        ax.plot(curve.epoch, curve.validation_loss, label="held out", **kwargs)
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(axis_label(curve.train_loss).replace("training ", ""))
+    ax.legend(frameon=False)
+    return ax
+
+
+def plot_decision_surface(model, X, y, *, ax=None, resolution: int = 200, margin: float = 0.3, **kwargs):
+    """Probability of class 1 over the plane, with the data points on top.
+
+    ``model`` has ``decision_function`` giving P(class 1) in column 0
+    (an MLP with a sigmoid output); X of shape (n, 2), y of 0/1.
+    """
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValidationError(f"X must have shape (n_samples, 2); got {X.shape}")
+    ax = get_ax(ax, figsize=(4.6, 4.0))
+    lo, hi = X.min(0) - margin, X.max(0) + margin
+    gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
+    p = model.decision_function(np.column_stack([gx.ravel(), gy.ravel()]))[:, -1].reshape(gx.shape)
+    cs = ax.contourf(gx, gy, p, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.75)
+    ax.contour(gx, gy, p, levels=[0.5], colors="k", linewidths=1.2)
+    y = np.asarray(y)
+    size = kwargs.pop("s", 12)
+    ax.scatter(X[y == 0, 0], X[y == 0, 1], s=size, c="C0", edgecolors="k", linewidths=0.5, label="class 0", **kwargs)
+    ax.scatter(X[y == 1, 0], X[y == 1, 1], s=size, c="C3", edgecolors="k", linewidths=0.5, label="class 1", **kwargs)
+    ax.figure.colorbar(cs, ax=ax, label="P(class 1) [1]")
+    ax.set_xlabel("x1 [1]")
+    ax.set_ylabel("x2 [1]")
+    ax.set_aspect("equal")
+    return ax
+
+
+def plot_function_fit(model, X, y, *, ax=None, target=None, **kwargs):
+    """Data points, the network's output and (optionally) the true function, for 1-D input."""
+    X = np.asarray(X, dtype=float).reshape(len(X), -1)
+    if X.shape[1] != 1:
+        raise ValidationError(f"X must have one feature; got {X.shape[1]}")
+    ax = get_ax(ax)
+    grid = np.linspace(X.min(), X.max(), 400)[:, None]
+    ax.scatter(X[:, 0], y, s=8, c="0.5", label="training data")
+    if target is not None:
+        ax.plot(grid[:, 0], target(grid[:, 0]), "k--", lw=1, label="true function")
+    ax.plot(grid[:, 0], model.predict(grid), "C3", lw=2, label="network", **kwargs)
+    ax.set_xlabel("x [1]")
+    ax.set_ylabel("y [1]")
+    ax.legend(frameon=False)
+    return ax
+
+
+def plot_separability(X, y, *, lines=(), ax=None, title: str = "", **kwargs):
+    """Binary input patterns in the plane with threshold units' decision lines ``w·x = θ``.
+
+    ``lines`` is a sequence of ``(weights, threshold, label)`` for 2-input units.
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y)
+    ax = get_ax(ax, figsize=(3.2, 3.2))
+    ax.scatter(X[y == 0, 0], X[y == 0, 1], s=120, facecolors="white", edgecolors="k", zorder=3, label="0")
+    ax.scatter(X[y == 1, 0], X[y == 1, 1], s=120, c="k", zorder=3, label="1")
+    xs = np.linspace(-0.5, 1.5, 2)
+    for k, (w, theta, label) in enumerate(lines):
+        w = np.asarray(w, dtype=float)
+        if abs(w[1]) > 1e-12:
+            ax.plot(xs, (theta - w[0] * xs) / w[1], color=f"C{k}", label=label, **kwargs)
+        else:
+            ax.axvline(theta / w[0], color=f"C{k}", label=label, **kwargs)
+    ax.set_xlim(-0.5, 1.5)
+    ax.set_ylim(-0.5, 1.5)
+    ax.set_xlabel("x1 (a point on a line counts as on)")
+    ax.set_ylabel("x2")
+    ax.set_aspect("equal")
+    if title:
+        ax.set_title(title, fontsize=9)
+    ax.legend(frameon=False, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2)
+    return ax
