@@ -590,13 +590,19 @@ class Perceptron:
         self.updates_per_epoch_ = []
         self.converged_ = False
         for _ in range(max_iter):
-            order = rng.permutation(X.shape[0]) if self.shuffle else range(X.shape[0])
-            mistakes = 0
-            for i in order:  # the rule is sequential by definition
-                out = 1.0 if Xa[i] @ w >= 0 else 0.0
-                if out != t[i]:
-                    w += eta * (t[i] - out) * Xa[i]
-                    mistakes += 1
+            order = rng.permutation(X.shape[0]) if self.shuffle else np.arange(X.shape[0])
+            Xo, to = Xa[order], t[order]
+            mistakes, i = 0, 0
+            # The rule is sequential; instead of a Python step per sample, find the next
+            # mistake under the current weights in one product (identical result).
+            while i < Xo.shape[0]:
+                wrong = np.flatnonzero((Xo[i:] @ w >= 0) != (to[i:] == 1))
+                if wrong.size == 0:
+                    break
+                j = i + int(wrong[0])
+                w += eta * (2 * to[j] - 1) * Xo[j]
+                mistakes += 1
+                i = j + 1
             self.updates_per_epoch_.append(mistakes)
             if mistakes == 0:
                 self.converged_ = True
