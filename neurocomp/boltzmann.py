@@ -124,7 +124,8 @@ def all_states(n_units: int) -> np.ndarray:
 
 
 def _softplus(x):
-    return np.logaddexp(0.0, x)
+    """``log(1 + exp(x))``, stably (faster than ``np.logaddexp(0, x)``)."""
+    return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
 
 
 def logsumexp(a, axis=None, keepdims=False):
@@ -777,7 +778,8 @@ class RBM:
     visible_marginals_ : ndarray, shape (n_visible,)
         Mean of the training data (the AIS base-rate model for binary units).
     learning_curve_ : xarray.Dataset
-        Per ``epoch``: ``reconstruction_error`` (mean squared, training data) and, when
+        Per ``epoch``: ``reconstruction_error`` (mean squared error of the mean-field
+        reconstruction of the training data at the end of the epoch) and, when
         ``fit`` gets ``X_valid`` and the exact log-likelihood is cheap (smaller layer ≤ 16
         units), ``log_likelihood_valid`` in nats.
 
@@ -817,6 +819,33 @@ class RBM:
         self.weight_decay = weight_decay
         self.init_scale = init_scale
         self.rng = rng
+
+    @classmethod
+    def from_weights(cls, components, intercept_hidden, intercept_visible, *, visible="binary",
+                     visible_marginals=None) -> "RBM":
+        """An RBM with given parameters, e.g. to score another package's model.
+
+        Parameters
+        ----------
+        components : array, shape (n_hidden, n_visible)
+        intercept_hidden : array, shape (n_hidden,)
+        intercept_visible : array, shape (n_visible,)
+        visible_marginals : array, shape (n_visible,), optional
+            Base-rate model for AIS (default: ``σ(intercept_visible)`` for binary units,
+            ``intercept_visible`` for Gaussian ones).
+        """
+        W = check_array("components", components, ndim=2)
+        n_h, n_v = W.shape
+        rbm = cls(n_visible=n_v, n_hidden=n_h, visible=visible, n_epochs=0)
+        check_option("visible", visible, ["binary", "gaussian"])
+        rbm.components_ = W.copy()
+        rbm.intercept_hidden_ = check_array("intercept_hidden", intercept_hidden, shape=(n_h,)).copy()
+        rbm.intercept_visible_ = check_array("intercept_visible", intercept_visible, shape=(n_v,)).copy()
+        if visible_marginals is None:
+            visible_marginals = expit(rbm.intercept_visible_) if visible == "binary" else rbm.intercept_visible_
+        marg = check_array("visible_marginals", visible_marginals, shape=(n_v,))
+        rbm.visible_marginals_ = np.clip(marg, 1e-3, 1 - 1e-3) if visible == "binary" else marg
+        return rbm
 
     # -- helpers -----------------------------------------------------------------------
     def _check_fitted(self):
@@ -944,34 +973,46 @@ class RBM:
             chains = (rng.random((bs, n_v)) < m).astype(float) if binary else X[rng.integers(0, n, bs)].copy()
         monitor = X_valid is not None and min(n_v if binary else 10**9, n_h) <= 16
         recon, ll_valid = [], []
+        W, c, b = self.components_, self.intercept_hidden_, self.intercept_visible_  # updated in place
+        chain_ph = expit(chains @ W.T + c) if chains is not None else None
         for _ in range(int(self.n_epochs)):
-            order = rng.permutation(n)
-            err = 0.0
+            Xp = X[rng.permutation(n)]
             for start in range(0, n, bs):
-                V0 = X[order[start:start + bs]]
-                ph0 = self._hidden_prob(V0)
-                Vk = chains if chains is not None else V0
-                for step in range(k):
-                    phk = ph0 if (step == 0 and chains is None) else self._hidden_prob(Vk)
+                V0 = Xp[start:start + bs]
+                ph0 = expit(V0 @ W.T + c)
+                # negative phase: k Gibbs steps from the data (CD) or from the persistent
+                # chains, whose hidden probabilities are kept from the previous update (PCD)
+                phk = ph0 if chain_ph is None else chain_ph
+                for _step in range(k):
                     Vk = self._sample_visible((rng.random(phk.shape) < phk).astype(float), rng)
-                phk = self._hidden_prob(Vk)
-                if chains is not None:
-                    chains = Vk
-                b0, bk = len(V0), len(Vk)
-                grad_w = ph0.T @ V0 / b0 - phk.T @ Vk / bk
-                grad_c = ph0.mean(axis=0) - phk.mean(axis=0)
-                grad_b = V0.mean(axis=0) - Vk.mean(axis=0)
-                vel_w *= mom
-                vel_w += lr * (grad_w - wd * self.components_)
-                vel_c *= mom
-                vel_c += lr * grad_c
-                vel_b *= mom
-                vel_b += lr * grad_b
-                self.components_ += vel_w
-                self.intercept_hidden_ += vel_c
-                self.intercept_visible_ += vel_b
-                err += np.sum((V0 - self._visible_mean(ph0)) ** 2)
-            recon.append(err / X.size)
+                    phk = expit(Vk @ W.T + c)
+                if chain_ph is not None:
+                    chain_ph = phk
+                f0, fk = 1.0 / len(V0), 1.0 / len(Vk)
+                grad_w = ph0.T @ V0
+                grad_w *= f0
+                grad_w -= (phk.T @ Vk) * fk
+                grad_c = ph0.sum(axis=0) * f0 - phk.sum(axis=0) * fk
+                grad_b = V0.sum(axis=0) * f0 - Vk.sum(axis=0) * fk
+                if wd:
+                    grad_w -= wd * W
+                if mom:
+                    vel_w *= mom
+                    vel_w += lr * grad_w
+                    vel_c *= mom
+                    vel_c += lr * grad_c
+                    vel_b *= mom
+                    vel_b += lr * grad_b
+                    W += vel_w
+                    c += vel_c
+                    b += vel_b
+                else:
+                    grad_w *= lr
+                    W += grad_w
+                    c += lr * grad_c
+                    b += lr * grad_b
+            # reconstruction error of the whole training set with the epoch's final parameters
+            recon.append(float(np.mean((X - self._visible_mean(self._hidden_prob(X))) ** 2)))
             if monitor:
                 ll_valid.append(self.log_likelihood(X_valid, method="exact").mean)
         epochs = np.arange(1, len(recon) + 1)
@@ -1033,26 +1074,24 @@ class RBM:
             b_a = np.asarray(base_marginals, float)
             log_z0 = 0.5 * n_v * math.log(2 * math.pi) + n_h * _LOG2
 
-        def log_f(V, beta, act):
-            hid = _softplus(beta * act).sum(axis=1)
-            if self._binary:
-                return (1 - beta) * (V @ b_a) + beta * (V @ b) + hid
-            mix = (1 - beta) * b_a + beta * b
-            return (
-                -0.5 * np.sum(V**2, axis=1) + V @ mix - 0.5 * (1 - beta) * b_a @ b_a - 0.5 * beta * b @ b + hid
-            )
-
-        # exact samples from the base model
+        # log p*_β(v) = (1-β) b_A·v + β b·v + Σ_j softplus(β (c_j + W_j·v)) [+ Gaussian terms];
+        # successive log-ratios need only the β-dependent parts
+        db = b - b_a
+        const = 0.0 if self._binary else 0.5 * (b_a @ b_a - b @ b)
         if self._binary:
-            V = (rng.random((n_chains, n_v)) < expit(b_a)).astype(float)
+            V = (rng.random((n_chains, n_v)) < expit(b_a)).astype(float)  # exact base-model samples
         else:
             V = b_a + rng.standard_normal((n_chains, n_v))
         log_w = np.zeros(n_chains)
         act = V @ W.T + c
         for beta_prev, beta in zip(betas[:-1], betas[1:]):
-            log_w += log_f(V, beta, act) - log_f(V, beta_prev, act)
-            # transition leaving p_beta invariant: h | v, then v | h
-            h = (rng.random((n_chains, n_h)) < expit(beta * act)).astype(float)
+            x = beta * act
+            e = np.exp(-np.abs(x))
+            sp = np.maximum(x, 0.0) + np.log1p(e)
+            log_w += (beta - beta_prev) * (V @ db + const) + (sp - _softplus(beta_prev * act)).sum(axis=1)
+            # transition leaving p_β invariant: h | v, then v | h
+            p_h = np.where(x >= 0, 1.0, e) / (1.0 + e)
+            h = (rng.random((n_chains, n_h)) < p_h).astype(float)
             vis_act = (1 - beta) * b_a + beta * (b + h @ W)
             if self._binary:
                 V = (rng.random((n_chains, n_v)) < expit(vis_act)).astype(float)

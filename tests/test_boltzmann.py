@@ -302,3 +302,21 @@ def test_other_bad_arguments():
         BoltzmannMachine(2, 1, np.ones((2, 2), bool)).fit(np.zeros((1, 2)))
     with pytest.raises(ValueError, match="sums over the smaller layer"):
         _random_rbm(25, 25, np.random.default_rng(0)).log_partition("exact")
+
+
+def test_ais_for_gaussian_visible_units_agrees_with_exact(rng):
+    """AIS from a unit-variance Gaussian base model; exact log Z sums over 6 hidden units."""
+    rbm = _random_rbm(5, 6, rng, scale=0.5, visible="gaussian")
+    exact = rbm.log_partition("exact")
+    ais = rbm.log_partition("ais", n_chains=200, betas=1000, base_marginals=np.zeros(5), rng=5)
+    assert ais.std_err > 0
+    assert abs(ais.log_z - exact.log_z) < 3 * ais.std_err
+
+
+def test_from_weights_scores_another_models_parameters(rng):
+    ref = _random_rbm(4, 3, rng)
+    copy = RBM.from_weights(ref.components_, ref.intercept_hidden_, ref.intercept_visible_)
+    V = all_states(4)
+    assert np.allclose(copy.score_samples(V), ref.score_samples(V))
+    with pytest.raises(ValueError, match="intercept_hidden must have shape"):
+        RBM.from_weights(ref.components_, np.zeros(2), ref.intercept_visible_)
