@@ -40,6 +40,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import xarray as xr
+from sklearn.base import BaseEstimator
 
 from neurocomp._validation import (
     NeurocompWarning,
@@ -525,7 +526,7 @@ def _check_X(est, X, name="X"):
     return X
 
 
-class Perceptron:
+class Perceptron(BaseEstimator):
     """Rosenblatt's perceptron: a threshold unit trained by the perceptron rule.
 
     On each misclassified sample, ``w <- w + η (t - y) x`` and
@@ -635,7 +636,7 @@ class Perceptron:
         return float(np.mean(self.predict(X) == t))
 
 
-class DeltaRule:
+class DeltaRule(BaseEstimator):
     """A single unit trained by the (generalised) delta rule, gradient descent on squared error.
 
     ``E = 1/2 Σ (t - y)²`` with ``y = f(w·x + b)``; each step moves

@@ -163,3 +163,15 @@ def test_unfitted_and_shape_errors():
         MLP((0,)).fit(X, y)
     with pytest.raises(ValueError, match="momentum must lie in"):
         MLP(momentum=1.0).fit(X, y)
+
+
+def test_scikit_learn_tools_work():
+    from sklearn.base import clone
+    from sklearn.model_selection import cross_val_score
+
+    X, y = make_donut(300, rng=0)
+    net = MLP((8,), n_epochs=20, rng=0)
+    assert clone(net).get_params() == net.get_params()
+    scores = cross_val_score(net, X, y, cv=3)
+    assert scores.shape == (3,) and np.all((scores >= 0) & (scores <= 1))
+    assert not hasattr(net, "coefs_")  # cross-validation fits clones, not the original

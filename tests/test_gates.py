@@ -6,6 +6,8 @@ import operator
 import numpy as np
 import pytest
 import xarray as xr
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from neurocomp import gates
 from neurocomp._validation import NeurocompWarning
@@ -152,6 +154,26 @@ def test_perceptron_converges_within_novikoff_bound(seed):
     assert per.score(X, y) == 1.0
     assert per.n_updates_ <= (R / gamma) ** 2
     assert per.updates_per_epoch_[-1] == 0
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), d=st.integers(1, 6), gap=st.floats(0.02, 0.5))
+def test_novikoff_bound_holds_for_any_separable_data(seed, d, gap):
+    # The generating hyperplane (unit u, offset 0.1) separates with margin >= gap in x-space;
+    # its augmented margin is min |u·x + 0.1| / ||(u, 0.1)||, a valid gamma for the bound.
+    rng = np.random.default_rng(seed)
+    u = rng.standard_normal(d)
+    u /= np.linalg.norm(u)
+    X = rng.uniform(-1, 1, size=(300, d))
+    s = X @ u + 0.1
+    X, s = X[np.abs(s) > gap], s[np.abs(s) > gap]
+    if len(X) < 2 or len(set(s > 0)) < 2:
+        return
+    y = (s > 0).astype(int)
+    gamma = np.min(np.abs(s)) / np.sqrt(1 + 0.1**2)
+    R = np.max(np.linalg.norm(np.hstack([X, np.ones((len(X), 1))]), axis=1))
+    per = Perceptron(max_iter=100_000, shuffle=True, rng=seed).fit(X, y)
+    assert per.converged_ and per.n_updates_ <= (R / gamma) ** 2
 
 
 def test_perceptron_learns_and_gate():

@@ -27,7 +27,8 @@ def test_mcculloch_pitts_spec_runs_and_writes(tmp_path):
     assert s["linearly_separable_functions"] == 14
     assert not s["perceptron_xor_converged"]
     files = {p.name for p in write_result(result, tmp_path, spec)}
-    assert {"results.nc", "truth_tables.png", "separability.png", "summary.json"} <= files
+    assert {"results.nc", "truth_tables.png", "separability.png", "center_surround.png", "summary.json"} <= files
+    assert abs(s["dog_response_inside_square_centre"]) < 1e-3 < s["dog_response_at_square_edge_max"]
 
 
 @pytest.mark.spiking

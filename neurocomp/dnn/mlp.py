@@ -28,6 +28,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import xarray as xr
+from sklearn.base import BaseEstimator
 
 from neurocomp._validation import (
     ValidationError,
@@ -51,7 +52,7 @@ from neurocomp.random import as_generator
 __all__ = ["MLP", "make_xor", "make_donut", "make_sine"]
 
 
-class MLP:
+class MLP(BaseEstimator):
     """A fully connected feed-forward network trained by backpropagation.
 
     Parameters
@@ -101,12 +102,15 @@ class MLP:
         Same on the validation data given to :meth:`fit` (empty otherwise).
     n_iter_ : int
         Epochs run.
+    n_features_in_ : int
     layer_names_ : list of str
         ``["hidden1", ..., "output"]``.
 
     Notes
     -----
-    Weights start uniform in ``±sqrt(6 / (n_in + n_out))`` (Glorot) for
+    Built on :class:`sklearn.base.BaseEstimator`, so ``get_params``,
+    ``set_params``, :func:`sklearn.base.clone` and scikit-learn's model
+    selection tools work. Weights start uniform in ``±sqrt(6 / (n_in + n_out))`` (Glorot) for
     sigmoid/tanh/linear hidden units and ``±sqrt(6 / n_in)`` (He) for ReLU;
     biases start at zero.
 
@@ -457,14 +461,6 @@ class MLP:
                 "epoch", np.asarray(self.validation_curve_), {"long_name": f"validation loss ({self._loss})", "units": "1"}
             )
         return ds
-
-    def __repr__(self):
-        return (
-            f"MLP(hidden_layer_sizes={tuple(self.hidden_layer_sizes) if not isinstance(self.hidden_layer_sizes, numbers.Integral) else self.hidden_layer_sizes}, "
-            f"activation={self.activation!r}, output={self.output!r}, loss={self.loss!r}, "
-            f"learning_rate={self.learning_rate!r}, momentum={self.momentum!r}, batch_size={self.batch_size!r}, "
-            f"n_epochs={self.n_epochs!r})"
-        )
 
 
 # ------------------------------------------------------------------- datasets

@@ -37,13 +37,17 @@ def mcculloch_pitts_gates(
     weight_step: Annotated[float, Range(0.05, 1.0)] = 0.1,
     weight_extent: Annotated[float, Range(0.5, 5.0)] = 2.0,
     perceptron_max_iter: Annotated[int, Range(1, 10_000)] = 50,
+    sigma_center: Annotated[float, Range(0.3, 10.0)] = 1.0,
+    sigma_surround: Annotated[float, Range(0.5, 30.0)] = 3.0,
     rng=None,
 ) -> ExperimentResult:
     """Truth tables of threshold-unit gates; which Boolean functions one unit can compute.
 
     Every two-input Boolean function is searched for on a grid of weights
     (``±weight_extent`` in steps of ``weight_step``) and thresholds (offset
-    by half a step); the perceptron is trained on AND and on XOR.
+    by half a step); the perceptron is trained on AND and on XOR. A sheet of
+    centre-surround (difference-of-Gaussians) units, as in the LGN, filters a
+    test image: uniform regions vanish, edges and small spots stand out.
     """
     table = xr.concat([gt.truth_table(g) for g in (*_TWO_INPUT,)], dim="gate").assign_coords(gate=list(_TWO_INPUT))
     table.attrs.update(long_name="gate output", units="1")
@@ -108,6 +112,18 @@ def mcculloch_pitts_gates(
         title=f"XOR: no single unit ({int(n_solutions[6])} on grid);\nperceptron converged: {per['XOR'].converged_}",
     )
 
+    image = np.zeros((64, 64))
+    image[12:44, 10:34] = 1.0  # a bright square
+    yy, xx = np.mgrid[:64, :64]
+    image[(yy - 46) ** 2 + (xx - 48) ** 2 <= 3**2] = 1.0  # a small spot
+    image[(yy - 16) ** 2 + (xx - 48) ** 2 <= 9**2] = 0.5  # a large dimmer disk
+    response = gt.center_surround(image, sigma_center=sigma_center, sigma_surround=sigma_surround)
+    kernel = gt.dog_kernel(sigma_center, sigma_surround)
+    ds["cs_image"] = (("y", "x"), image, {"long_name": "test image luminance", "units": "1"})
+    ds["cs_response"] = (("y", "x"), response, {"long_name": "ON-centre DoG response", "units": "1"})
+    fig_cs = plt.figure(figsize=(10.5, 3.2), layout="constrained")
+    gplot.plot_center_surround(image, response, kernel=kernel, axes=fig_cs.subplots(1, 3))
+
     sep = n_solutions > 0
     summary = {
         "all_truth_tables_exact": bool(exact),
@@ -116,9 +132,11 @@ def mcculloch_pitts_gates(
         "and_single_unit_solutions": int(n_solutions[1]),
         "perceptron_and_updates": int(per["AND"].n_updates_),
         "perceptron_xor_converged": bool(per["XOR"].converged_),
+        "dog_response_inside_square_centre": float(response[28, 22]),
+        "dog_response_at_square_edge_max": float(response[12:44, 8:36].max()),
     }
     tab = pd.DataFrame({"function (outputs for 00 01 10 11)": fn_label, "single units on grid": n_solutions})
-    return ExperimentResult(dataset=ds, figures={"truth_tables": fig_tab, "separability": fig_sep}, summary=summary, table=tab)
+    return ExperimentResult(dataset=ds, figures={"truth_tables": fig_tab, "separability": fig_sep, "center_surround": fig_cs}, summary=summary, table=tab)
 
 
 @experiment("spiking_gates")

@@ -18,6 +18,7 @@ __all__ = [
     "plot_decision_surface",
     "plot_function_fit",
     "plot_separability",
+    "plot_center_surround",
 ]
 
 
@@ -178,3 +179,49 @@ def plot_separability(X, y, *, lines=(), ax=None, title: str = "", **kwargs):
         ax.set_title(title, fontsize=9)
     ax.legend(frameon=False, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2)
     return ax
+
+
+def plot_center_surround(image, response, *, kernel=None, axes=None):
+    """Image, the centre-surround response and (optionally) the kernel's profile.
+
+    Parameters
+    ----------
+    image, response : arrays of shape (height, width)
+        Input luminance and :func:`neurocomp.gates.center_surround` output.
+    kernel : array of shape (size, size), optional
+        The DoG kernel; its central row is drawn as a profile.
+    axes : sequence of 2 or 3 Axes, optional
+
+    Returns
+    -------
+    list of Axes
+    """
+    image = np.asarray(image, dtype=float)
+    response = np.asarray(response, dtype=float)
+    if image.ndim != 2 or image.shape != response.shape:
+        raise ValidationError(f"image and response must be 2-D of the same shape; got {image.shape} and {response.shape}")
+    n = 3 if kernel is not None else 2
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        _, axes = plt.subplots(1, n, figsize=(3.4 * n, 3.2), layout="constrained")
+    axes = list(np.ravel(axes))
+    im0 = axes[0].imshow(image, cmap="gray")
+    axes[0].set_title("stimulus", fontsize=9)
+    axes[0].figure.colorbar(im0, ax=axes[0], label="luminance [a.u.]", shrink=0.8)
+    lim = float(np.max(np.abs(response))) or 1.0
+    im1 = axes[1].imshow(response, cmap="RdBu_r", vmin=-lim, vmax=lim)
+    axes[1].set_title("ON-centre response (DoG)", fontsize=9)
+    axes[1].figure.colorbar(im1, ax=axes[1], label="response [a.u.]", shrink=0.8)
+    for ax in axes[:2]:
+        ax.set_xlabel("x [pixel]")
+        ax.set_ylabel("y [pixel]")
+    if kernel is not None:
+        k = np.asarray(kernel, dtype=float)
+        r = np.arange(k.shape[1]) - k.shape[1] // 2
+        axes[2].plot(r, k[k.shape[0] // 2], "k.-")
+        axes[2].axhline(0, color="0.6", lw=0.8)
+        axes[2].set_xlabel("distance from centre [pixel]")
+        axes[2].set_ylabel("weight [1]")
+        axes[2].set_title("receptive field profile: centre - surround", fontsize=9)
+    return axes
