@@ -14,8 +14,9 @@ Three properties make sweeps safe to scale out and to interrupt:
   in the merged Dataset (variable ``point_seed``), so any single point can be
   made again with ``neurocomp run --seed``.
 * **Resumable.** With a ``cache_dir``, each finished run is written atomically
-  to ``cache_dir/<hash>.nc``, the hash being that of the experiment, its
-  resolved parameters and its seed. A rerun loads finished runs instead of
+  to ``cache_dir/<hash>.nc``, the hash being that of the experiment's name,
+  its resolved parameters, its seed and the neurocomp version (after changing
+  an experiment's code, delete the cache folder). A rerun loads finished runs instead of
   computing them again, so an interrupted sweep resumes where it stopped, and
   a grid that grows only computes its new points.
 * **Scale-out on an existing engine.** ``workers=N`` starts a
@@ -128,7 +129,7 @@ class SweepPoint:
     seed : int
         The integer ``rng`` this run gets (see :func:`child_seed`).
     key : str
-        Hash of experiment, params and seed; the run's cache file name.
+        Hash of experiment, params, seed and neurocomp version; the run's cache file name.
     """
 
     values: dict
@@ -285,7 +286,11 @@ def child_seed(sweep_seed: int, params: Mapping, repeat: int) -> int:
 
 
 def _point_key(experiment: str, params: Mapping, seed: int) -> str:
-    return _digest({"experiment": experiment, "params": params, "seed": seed}).hex()[:32]
+    """Cache key of one run. The neurocomp version is part of it, so a new release recomputes."""
+    from neurocomp import __version__
+
+    return _digest({"experiment": experiment, "params": params, "seed": seed,
+                    "neurocomp_version": __version__}).hex()[:32]
 
 
 # ----------------------------------------------------------------------------- resolving what to run
