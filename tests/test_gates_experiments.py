@@ -60,3 +60,11 @@ def test_bad_spec_values_are_refused():
         load_spec(MODELS / "spiking_gates.toml", overrides=["jitter_ms=10.0"])
     with pytest.raises(SpecError, match="activation"):
         load_spec(MODELS / "backprop_xor.toml", overrides=['activation="elu"'])
+
+
+def test_same_seed_same_result():
+    a = get("backprop_sine")(n_epochs=20, rng=5).dataset
+    b = get("backprop_sine")(n_epochs=20, rng=5).dataset
+    c = get("backprop_sine")(n_epochs=20, rng=6).dataset
+    assert a.identical(b)
+    assert not np.array_equal(a.train_loss.values, c.train_loss.values)

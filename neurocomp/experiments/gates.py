@@ -49,6 +49,10 @@ def mcculloch_pitts_gates(
     centre-surround (difference-of-Gaussians) units, as in the LGN, filters a
     test image: uniform regions vanish, edges and small spots stand out.
     """
+    if not sigma_center < sigma_surround:  # check before any work is done
+        raise gt.ValidationError(
+            f"sigma_center must be smaller than sigma_surround; got {sigma_center:g} and {sigma_surround:g}"
+        )
     table = xr.concat([gt.truth_table(g) for g in (*_TWO_INPUT,)], dim="gate").assign_coords(gate=list(_TWO_INPUT))
     table.attrs.update(long_name="gate output", units="1")
     logic = {"AND": np.logical_and, "OR": np.logical_or, "NAND": lambda a, b: ~(a & b),
