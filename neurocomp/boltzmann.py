@@ -1264,10 +1264,7 @@ class DBN:
 
     def fit(self, X, y=None) -> "DBN":
         """Greedy layer-wise training on ``X`` (shape (n_samples, n_visible)); return ``self``."""
-        try:
-            sizes = [int(check_int(f"layers[{i}]", s, 1)) for i, s in enumerate(self.layers)]
-        except TypeError:
-            raise
+        sizes = [check_int(f"layers[{i}]", s, 1) for i, s in enumerate(self.layers)]
         if not sizes:
             raise ValidationError(f"layers must hold at least one hidden-layer size; got {self.layers!r}")
         rngs = as_generator(self.rng).spawn(len(sizes))

@@ -300,6 +300,12 @@ def test_other_bad_arguments():
         BoltzmannMachine(2, 1).fit(np.full((1, 2), 0.5))
     with pytest.raises(ValueError, match="connectivity must have shape"):
         BoltzmannMachine(2, 1, np.ones((2, 2), bool)).fit(np.zeros((1, 2)))
+    with pytest.raises(ValueError, match="layers must hold at least one"):
+        DBN([]).fit(np.zeros((2, 2)))
+    with pytest.raises(ValueError, match=r"layers\[1\] must be >= 1"):
+        DBN([3, 0]).fit(np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="not fitted yet"):
+        DBN().transform(np.zeros((1, 2)))
     with pytest.raises(ValueError, match="sums over the smaller layer"):
         _random_rbm(25, 25, np.random.default_rng(0)).log_partition("exact")
 
