@@ -330,8 +330,7 @@ def hebbian_weights(patterns, *, dtype="float64") -> np.ndarray:
     """
     xi = _check_patterns(patterns).astype(dtype)
     n = xi.shape[1]
-    w = xi.T @ xi
-    w *= 1.0 / n
+    w = xi.T @ (xi * np.asarray(1.0 / n, dtype=xi.dtype))  # scale the small factor, not the N x N result
     np.fill_diagonal(w, 0.0)
     return w
 
@@ -560,11 +559,21 @@ def run_dynamics(
     if w.dtype not in (np.float32, np.float64):
         w = w.astype(np.float64)
     n = w.shape[0]
+    xi = None if patterns is None else _check_patterns(patterns, n)
+    return _relax(w, cues, xi, dynamics, temperature, max_sweeps, rng, _tie_tolerance(w))
+
+
+def _relax(w, cues, xi, dynamics, temperature, max_sweeps, rng, tol) -> xr.Dataset:
+    """:func:`run_dynamics` on checked weights ``w`` and patterns ``xi`` (or None).
+
+    Skips the O(N^2) passes over the weights (finiteness, tie tolerance) that a
+    stored model has already done once.
+    """
+    n = w.shape[0]
     c = check_spins("cues", cues, ndim=(1, 2))
     if c.shape[-1] != n:
         raise ValidationError(f"cues must have shape (n_cues, {n}) or ({n},); got {c.shape}")
     c2 = np.atleast_2d(c)
-    xi = None if patterns is None else _check_patterns(patterns, n)
     dynamics = check_option("dynamics", dynamics, DYNAMICS)
     temperature = _check_temperature(dynamics, temperature)
     max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
@@ -584,7 +593,6 @@ def run_dynamics(
     if xi is not None:
         overlap_traj[:, 0] = s @ xi_f.T / n
     active = np.arange(n_cues)
-    tol = _tie_tolerance(w)
     previous = None  # states two parallel steps back, for 2-cycle detection
     run = 0
     for sweep in range(1, max_sweeps + 1):
@@ -602,7 +610,9 @@ def run_dynamics(
             is_cycle = np.zeros(active.size, dtype=bool) if previous is None else ((new == previous).all(axis=1) & changed)
             previous = sa
             sa = new
-            h_new = sa @ w
+            if changed.any():  # unchanged states keep their fields: no product needed
+                ha[changed] = sa[changed] @ w
+            h_new = ha
             h[active] = h_new
             flips = changed.astype(np.int64)
         else:
@@ -708,7 +718,11 @@ class Hopfield:
     def _check_params(self):
         check_int("n_neurons", self.n_neurons, low=2)
         check_option("rule", self.rule, RULES)
-        check_option("dtype", str(np.dtype(self.dtype)) if self.dtype in ("float32", "float64", np.float32, np.float64) else self.dtype, ("float32", "float64"))
+        try:
+            name = np.dtype(self.dtype).name
+        except TypeError:
+            name = self.dtype
+        check_option("dtype", name, ("float32", "float64"))
 
     def store(self, patterns) -> "Hopfield":
         """Store ``patterns`` (shape (n_patterns, n_neurons), values ±1), replacing earlier ones.
@@ -723,6 +737,7 @@ class Hopfield:
         self.patterns_ = xi.astype(np.int8)
         self.n_patterns_ = xi.shape[0]
         self.load_ = self.n_patterns_ / self.n_neurons
+        self.tie_tolerance_ = _tie_tolerance(self.weights_)
         self.rng_ = as_generator(self.rng)
         return self
 
@@ -759,14 +774,15 @@ class Hopfield:
         ``converged`` (cue), ... and attrs ``rule``, ``load``.
         """
         self._check_fitted("recall")
-        ds = run_dynamics(
+        ds = _relax(
             self.weights_,
             cues,
-            patterns=self.patterns_,
-            dynamics=dynamics,
-            temperature=temperature,
-            max_sweeps=max_sweeps,
-            rng=self.rng_ if rng is None else rng,
+            self.patterns_,
+            dynamics,
+            temperature,
+            max_sweeps,
+            self.rng_ if rng is None else rng,
+            self.tie_tolerance_,
         )
         ds.attrs.update(rule=self.rule, load=self.load_)
         return ds

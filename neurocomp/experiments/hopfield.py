@@ -63,7 +63,7 @@ def hopfield1982(
     hplot.plot_recall(res, shape=shape, stored=xi[which], ax=ax)
     ax.set_title(f"{rule} rule, {dynamics} dynamics: cues with {flip_fraction:.0%} pixels flipped")
     fig_dyn, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.6), layout="constrained")
-    hplot.plot_overlap_trajectory(res, cue=0, ax=ax1)
+    hplot.plot_overlap_trajectory(ds, cue=0, ax=ax1)
     ax1.set_title(f"cue 0 (letter {letters[which[0]]})")
     hplot.plot_energy_trajectory(res, ax=ax2)
     ax2.set_title("energy of every cue")
@@ -121,7 +121,7 @@ def hopfield_capacity(
     ax1.set_title(f"N = {n_neurons}, {rule} rule, {dynamics} dynamics")
     load = curve["load"].values
     ov = curve["overlap"].mean("cue")
-    ax2.plot(np.repeat(load[:, None], trials, axis=1), ov.values, ".", color="0.6", ms=4, label="one network")
+    ax2.plot(np.repeat(load, trials), ov.values.ravel(), ".", color="0.6", ms=4, label="one network")
     ax2.plot(load, curve["mean_overlap"].values, "o-", label="mean")
     a = np.linspace(load.min() * 0.8, load.max() * 1.05, 300)
     ax2.plot(a, hf.ags_retrieval_overlap(a), color="C3", lw=1, label="replica theory (retrieval state)")

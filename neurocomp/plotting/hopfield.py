@@ -101,8 +101,13 @@ def plot_overlap_trajectory(result, *, cue: int = 0, ax=None, **kwargs):
     traj = result["overlap_trajectory"].sel(cue=cue)
     x_dim = [d for d in traj.dims if d != "pattern"][0]
     ax = get_ax(ax)
-    for p in traj["pattern"].values:
-        ax.plot(traj[x_dim].values, traj.sel(pattern=p).values, marker="o" if x_dim == "sweep" else None, ms=3, label=f"pattern {p}", **kwargs)
+    names = traj["letter"].values if "letter" in traj.coords else traj["pattern"].values
+    for p, name in zip(traj["pattern"].values, names):
+        ax.plot(traj[x_dim].values, traj.sel(pattern=p).values, marker="o" if x_dim == "sweep" else None, ms=3, label=f"pattern {name}", **kwargs)
+    if x_dim == "sweep":
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(axis_label(traj[x_dim], x_dim))
     ax.set_ylabel(axis_label(traj, "overlap"))
     ax.set_ylim(-1.05, 1.05)
@@ -117,6 +122,9 @@ def plot_energy_trajectory(result, *, ax=None, **kwargs):
     ax = get_ax(ax)
     for c in e["cue"].values:
         ax.plot(e["sweep"].values, e.sel(cue=c).values, marker="o", ms=3, **{"alpha": 0.8, **kwargs})
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(axis_label(e["sweep"], "sweep"))
     ax.set_ylabel(axis_label(e, "energy"))
     return ax
@@ -137,7 +145,7 @@ def plot_capacity(curve, *, ax=None, theory: bool = True, **kwargs):
     load = curve["load"].values
     err = curve["error_fraction"]
     per_trial = err.mean("cue").values  # (load, trial)
-    ax.plot(np.repeat(load[:, None], per_trial.shape[1], axis=1), per_trial, ".", color="0.6", ms=4)
+    ax.plot(np.repeat(load, per_trial.shape[1]), per_trial.ravel(), ".", color="0.6", ms=4, label="one network")
     ax.plot(load, curve["mean_error_fraction"].values, "o-", label="simulation (final state)", **kwargs)
     if "one_step_error" in curve and np.isfinite(curve["one_step_error"].values).any():
         ax.plot(load, curve["one_step_error"].values, "s", mfc="none", label="simulation (one step)")
@@ -147,7 +155,7 @@ def plot_capacity(curve, *, ax=None, theory: bool = True, **kwargs):
         m = ags_retrieval_overlap(a)
         ax.plot(a, (1 - m) / 2, "-", color="C3", lw=1, label="replica theory (AGS)")
         ax.axvline(AGS_CRITICAL_LOAD, color="C3", ls=":", lw=1, label=r"$\alpha_c = 0.138$")
-    ax.set_yscale("symlog", linthresh=1e-3)
+    ax.set_yscale("symlog", linthresh=1e-5)
     ax.set_ylim(0, 0.6)
     ax.set_xlabel(axis_label(curve["load"], "load"))
     ax.set_ylabel(axis_label(err, "fraction of bits in error"))
@@ -160,7 +168,7 @@ def plot_basins(basins, *, ax=None, **kwargs):
     ax = get_ax(ax)
     fr = basins["flip_fraction"].values
     ov = basins["overlap"].values
-    ax.plot(np.repeat(fr[:, None], ov.shape[1], axis=1), ov, ".", color="0.6", ms=4)
+    ax.plot(np.repeat(fr, ov.shape[1]), ov.ravel(), ".", color="0.6", ms=4, label="one cue")
     ax.plot(fr, basins["mean_overlap"].values, "o-", label="mean", **kwargs)
     ax.set_xlabel(axis_label(basins["flip_fraction"], "fraction of flipped bits"))
     ax.set_ylabel(axis_label(basins["overlap"], "final overlap"))
