@@ -51,7 +51,7 @@ def fi_curve(
     i_min_na: Annotated[float, Range(0.0, None)] = 0.0,
     i_max_na: Annotated[float, Range(0.0, 10.0, low_open=True)] = 0.6,
     n_currents: Annotated[int, Range(2, 200)] = 13,
-    sigma_mv: Annotated[list[float], Range(0.0, 50.0)] = [0.0, 4.0, 8.0],  # noqa: B006 (copied by the registry)
+    sigma_mv: Annotated[list[float], Range(0.0, 50.0)] = [0.0, 4.0, 8.0],  # noqa: B006 (read, never mutated)
     n_trials: Annotated[int, Range(1, 1000)] = 20,
     duration: Annotated[float, Range(0.05, 100.0)] = 1.2,
     transient: Annotated[float, Range(0.0, 10.0)] = 0.2,

@@ -283,6 +283,8 @@ def poisson_input(target, *, n_sources: int, rate, weight, synapse: str = "curre
         Must match the target population.
     inhibitory : bool
         With conductances, drive ``g_i`` instead of ``g_e``.
+    name : str
+        brian2 object name.
 
     Returns
     -------

@@ -86,7 +86,7 @@ def lif_rate(
     >>> from neurocomp.spiking import lif_rate
     >>> round(float(lif_rate(0.3e-9, tau_m=0.01, t_ref=0.002, resistance=1e8,
     ...                      v_rest=-0.07, v_reset=-0.07, v_threshold=-0.05)), 2)
-    86.99
+    77.01
     """
     tau, tref, rest, reset, theta = _membrane(tau_m, t_ref, v_rest, v_reset, v_threshold)
     r = to_si("resistance", resistance, "ohm", positive=True)
