@@ -40,8 +40,10 @@ Command line
     seeds = 5                                        # repeats per point
     plot = {x = "load", variable = "mean_overlap"}   # optional: the figure's axes
 
-(``seeds`` and ``plot`` are reserved names, not grid parameters) and writes ``DIR/results.nc``, ``DIR/summary.json``, ``DIR/sweep.png`` and the
-cache ``DIR/cache/``. Rerun with the same ``--out`` to resume. Exit status: 0
+(``seeds`` and ``plot`` are reserved names, not grid parameters) and writes ``DIR/results.nc``, ``DIR/summary.json``, ``DIR/sweep.png`` (drawn
+by :func:`plot_sweep`, or by the experiment's own ``sweep_figure(ds)`` attribute
+when it has one, returning a Figure or a dict of name to Figure) and the cache
+``DIR/cache/``. Rerun with the same ``--out`` to resume. Exit status: 0
 when every run finished; 2 for a user error (bad spec or grid, a scheduler that
 does not answer, dask missing); 3 when some runs raised (they are listed on
 stderr and in summary.json, their cells are NaN in results.nc, the other runs
@@ -57,7 +59,6 @@ import hashlib
 import itertools
 import json
 import numbers
-import os
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -846,7 +847,6 @@ def _cmd_sweep(args) -> int:
     if seed < 0:
         raise ValidationError(f"--seed must be a non-negative integer; got {seed}")
     out = Path(args.out) if args.out else Path("runs") / f"{spec.stem}-sweep-{_dt.datetime.now():%Y%m%d-%H%M%S}"
-    func = None
     from neurocomp.experiments import get
 
     func = get(spec.experiment)
@@ -879,6 +879,8 @@ def _cmd_sweep(args) -> int:
         target = out / f"{name}.png"
         with atomic_path(target, suffix=".png") as tmp:
             fig.savefig(tmp, dpi=150, format="png", bbox_inches="tight")
+        if "matplotlib.pyplot" in sys.modules:  # a hook's pyplot figure must not stay open
+            sys.modules["matplotlib.pyplot"].close(fig)
         written.append(target)
     failed = json.loads(ds.attrs.get("sweep_failed", "[]"))
     summary = {

@@ -5,6 +5,7 @@ on the parameters; ``fail_above`` makes chosen points raise and ``pause`` makes
 runs last long enough to interrupt them.
 """
 
+import functools
 import time
 from typing import Annotated
 
@@ -40,3 +41,23 @@ def mean_of_draws(
         coords={"trial": np.arange(n_batches)},
     )
     return ExperimentResult(dataset=ds, summary={"mean": float(draws.mean())})
+
+
+@functools.wraps(mean_of_draws)
+def mean_with_figures(**kwargs) -> ExperimentResult:
+    """The same experiment, with its own figures for sweeps (``sweep_figure``)."""
+    return mean_of_draws(**kwargs)
+
+
+def _sweep_figures(ds):
+    from matplotlib.figure import Figure
+
+    figures = {}
+    for name in ("sample_mean", "n_above"):
+        fig = Figure()
+        ds[name].mean([d for d in ds[name].dims if d != "mu"]).plot(ax=fig.add_subplot())
+        figures[f"sweep_{name}"] = fig
+    return figures
+
+
+mean_with_figures.sweep_figure = _sweep_figures

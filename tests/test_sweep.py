@@ -297,6 +297,15 @@ def test_cli_plot_table_chooses_the_figure_axes(tmp_path, capsys):
     assert (tmp_path / "out2" / "results.nc").is_file() and not (tmp_path / "out2" / "sweep.png").exists()
 
 
+def test_cli_uses_the_experiments_own_sweep_figures(tmp_path):
+    path = tmp_path / "fig.toml"
+    path.write_text('title = "Toy"\nexperiment = "_sweep_toy:mean_with_figures"\n[sweep]\nmu = [0.0, 1.0]\n')
+    assert cli.main(["sweep", str(path), "--out", str(tmp_path / "out")]) == 0
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.png")) == ["sweep_n_above.png", "sweep_sample_mean.png"]
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert "sweep_sample_mean.png" in summary["files"]
+
+
 def test_cli_failing_point_exits_3_names_it_and_keeps_the_others(tmp_path, capsys):
     spec = write_spec(tmp_path, sweep="mu = [0.0, 1.0, 2.0]\n", params="fail_above = 1.5\n")
     out = tmp_path / "out"
