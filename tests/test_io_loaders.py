@@ -96,13 +96,40 @@ def test_loaded_data_are_validated(tmp_path, rng):
         load_activations(tmp_path / "dup.npz")
 
 
-def test_nwb_needs_pynwb(tmp_path):
-    pytest.importorskip("numpy")
-    try:
-        import pynwb  # noqa: F401
-    except ImportError:
-        (tmp_path / "x.nwb").write_bytes(b"\x89HDF")
-        with pytest.raises(ValueError, match="pynwb module is needed: pip install pynwb"):
-            load_recordings(tmp_path / "x.nwb")
-    else:
-        pytest.skip("pynwb is installed; the NWB reader is tested in test_io_loaders_nwb")
+def test_nwb_needs_pynwb(tmp_path, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pynwb(name, *args, **kwargs):
+        if name == "pynwb":
+            raise ImportError("No module named 'pynwb'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pynwb)
+    (tmp_path / "x.nwb").write_bytes(b"\x89HDF")
+    with pytest.raises(ValueError, match="pynwb module is needed: pip install pynwb"):
+        load_recordings(tmp_path / "x.nwb")
+
+
+def test_nwb_spike_counts_per_trial(tmp_path):
+    """Rates = spikes in [start, stop) / duration; repetitions numbered per stimulus in trial order."""
+    pynwb = pytest.importorskip("pynwb")
+    import datetime
+
+    nwb = pynwb.NWBFile(session_description="test", identifier="neurocomp-test",
+                        session_start_time=datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc))
+    nwb.add_trial_column("stimulus_id", "stimulus shown")
+    for k in range(6):
+        nwb.add_trial(start_time=float(k), stop_time=k + 0.5, stimulus_id=f"s{k % 3}")
+    nwb.add_unit_column("location", "recording site")
+    nwb.add_unit(spike_times=[0.1, 0.2, 1.1, 2.3, 2.4, 2.45, 2.7], location="IT")  # 2.7 falls between trials
+    nwb.add_unit(spike_times=[3.1, 4.2, 5.3], location="V4")
+    with pynwb.NWBHDF5IO(str(tmp_path / "rec.nwb"), "w") as io_:
+        io_.write(nwb)
+    rec = load_recordings(tmp_path / "rec.nwb")
+    assert rec.dims == ("repetition", "presentation", "neuroid")
+    expected = np.array([[[4.0, 0.0], [2.0, 0.0], [6.0, 0.0]], [[0.0, 2.0], [0.0, 2.0], [0.0, 2.0]]])
+    np.testing.assert_array_equal(rec.values, expected)
+    assert list(rec["region"].values) == ["IT", "V4"] and list(rec["stimulus_id"].values) == ["s0", "s1", "s2"]
+    assert rec.attrs["units"] == "Hz"
