@@ -646,7 +646,7 @@ def run_sweep(spec_or_function, grid: Mapping, *, seeds: int = 1, base_params: M
         or out of range, conflicting ``client``/``workers``/``scheduler``, a
         scheduler that does not answer, or dask missing.
     SweepError
-        When runs raised and ``errors="raise"``.
+        When runs raised and ``errors="raise"``, or when every run raised.
 
     Examples
     --------
@@ -721,9 +721,11 @@ def run_sweep(spec_or_function, grid: Mapping, *, seeds: int = 1, base_params: M
 
     failed = {p.key: msg for p, msg in failures}
     failures_all = [(p, failed[p.key]) for p in points if p.key in failed]
-    if failures_all and errors == "raise":
+    if failures_all and (errors == "raise" or len(failures_all) == len(points)):
         lines = "; ".join(f"[{p.describe()}] {msg}" for p, msg in failures_all)
-        raise SweepError(f"{len(failures_all)} of {len(points)} sweep run(s) failed: {lines}", failures_all)
+        what = "every sweep run failed" if len(failures_all) == len(points) else (
+            f"{len(failures_all)} of {len(points)} sweep run(s) failed")
+        raise SweepError(f"{what}: {lines}", failures_all)
 
     merged = _merge(grid, seeds, points, results)
     spec_json = {"title": title, "experiment": name, "params": resolved_base,
@@ -856,8 +858,15 @@ def _cmd_sweep(args) -> int:
         f"{args.workers} local dask workers" if args.workers is not None else f"dask scheduler {args.scheduler}")
     print(f"{spec.title}\n  experiment {spec.experiment}, {len(points)} runs, {where}, output {out}", flush=True)
 
-    ds = run_sweep(spec, grid, seeds=seeds, seed=seed, cache_dir=out / "cache", workers=args.workers,
-                   scheduler=args.scheduler, errors="keep")
+    try:
+        ds = run_sweep(spec, grid, seeds=seeds, seed=seed, cache_dir=out / "cache", workers=args.workers,
+                       scheduler=args.scheduler, errors="keep")
+    except SweepError as exc:
+        for point, message in exc.failures:
+            print(f"neurocomp sweep: run failed [{point.describe()}]: {message}", file=sys.stderr)
+        text = "every run failed" if exc.failures else str(exc)
+        print(f"neurocomp sweep: {text}; nothing written", file=sys.stderr)
+        return EXIT_POINTS_FAILED
     written = [save_dataset(ds, out / "results.nc")]
     hook = getattr(func, "sweep_figure", None)
     try:

@@ -222,8 +222,16 @@ def test_failing_points_are_named_and_the_others_kept(tmp_path):
 
 
 def test_when_every_point_fails_there_is_nothing_to_merge():
-    with pytest.raises(SweepError, match="every run of the sweep failed"):
+    with pytest.raises(SweepError, match=r"every sweep run failed: \[mu=1.0, seed #0\] RuntimeError"):
         run_sweep(TOY, {"mu": [1.0]}, base_params={"fail_above": 0.5}, errors="keep")
+
+
+def test_cli_every_run_failing_exits_3_without_traceback(tmp_path, capsys):
+    spec = write_spec(tmp_path, sweep="mu = [1.0, 2.0]\n", params="fail_above = 0.5\n")
+    assert cli.main(["sweep", str(spec), "--out", str(tmp_path / "out")]) == 3
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "every run failed; nothing written" in err
+    assert "run failed [mu=2.0, seed #0]: RuntimeError: toy failure: mu=2.0 is above 0.5" in err
 
 
 # ----------------------------------------------------------------------------- figure
