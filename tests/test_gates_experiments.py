@@ -20,7 +20,8 @@ def test_bundled_specs_validate(name):
 
 
 def test_mcculloch_pitts_spec_runs_and_writes(tmp_path):
-    spec = load_spec(MODELS / "mcculloch_pitts_gates.toml")
+    # a coarser weight grid keeps the test quick; every other parameter is the bundled one
+    spec = load_spec(MODELS / "mcculloch_pitts_gates.toml", overrides=["weight_step=0.25"])
     result = run_spec(spec)
     s = result.summary
     assert s["all_truth_tables_exact"] and s["xor_single_unit_solutions"] == 0
@@ -33,7 +34,7 @@ def test_mcculloch_pitts_spec_runs_and_writes(tmp_path):
 
 @pytest.mark.spiking
 def test_spiking_gates_experiment_small():
-    res = get("spiking_gates")(gates=["NOT", "XOR"], trials=5, rng=0)
+    res = get("spiking_gates")(gates=["NOT", "XOR"], trials=3, rng=0)
     assert res.summary["min_fraction_correct"] == 1.0
     assert res.dataset.fraction_correct.dims == ("gate", "pattern")
     # NOT has two input patterns; the missing ones are NaN, not invented
