@@ -468,9 +468,13 @@ def _async_sweep(w, s, h, order, temperature, u, tol):
     return flips
 
 
-def _tie_tolerance(w) -> float:
-    """Fields smaller than this count as 0 (a tie keeps the state), so rounding never decides a flip."""
-    scale = float(np.abs(w).max()) if w.size else 1.0
+def _tie_tolerance(w, scale: float | None = None) -> float:
+    """Fields smaller than this count as 0 (a tie keeps the state), so rounding never decides a flip.
+
+    ``scale`` is a bound on ``max |w_ij|`` when known (P/N for Hebb), which saves a pass over ``w``.
+    """
+    if scale is None:
+        scale = float(np.abs(w).max()) if w.size else 1.0
     return (1e-4 if w.dtype == np.float32 else 1e-9) * scale
 
 
@@ -737,7 +741,7 @@ class Hopfield:
         self.patterns_ = xi.astype(np.int8)
         self.n_patterns_ = xi.shape[0]
         self.load_ = self.n_patterns_ / self.n_neurons
-        self.tie_tolerance_ = _tie_tolerance(self.weights_)
+        self.tie_tolerance_ = _tie_tolerance(self.weights_, self.load_ if self.rule == "hebb" else None)
         self.rng_ = as_generator(self.rng)
         return self
 
