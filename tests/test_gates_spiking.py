@@ -76,3 +76,13 @@ def test_spiking_bad_input():
 
     with pytest.raises(ValueError, match="jitter must be in seconds"):
         spiking_truth_table("AND", jitter=1 * brian2.mV)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", SPIKING_GATES)
+def test_spiking_gate_error_rate_is_tiny(name):
+    # 300 trials per combination: with a per-trial failure probability of ~1e-6 (see above)
+    # any error at all is a 1-in-a-thousand event; allow one.
+    ds = spiking_truth_table(name, trials=300, jitter=1e-3, rng=7)
+    errors = int((ds.output != ds.expected).sum())
+    assert errors <= 1
