@@ -280,3 +280,22 @@ def test_plot_layer_region_scores(rng):
     assert len(ax.get_legend().get_texts()) == 2
     ax = plot_layer_region_scores(ds, kind="raw")
     assert "r" in ax.get_ylabel()
+
+
+def test_pls_stops_at_the_rank_of_the_features(rng):
+    Z = rng.normal(size=(80, 3))
+    X = Z @ rng.normal(size=(3, 30))  # rank 3, but 30 columns and 80 rows
+    Y = Z @ rng.normal(size=(3, 5)) + 0.1 * rng.normal(size=(80, 5))
+    with pytest.warns(NeurocompWarning, match="exceeds the rank of the centred features"):
+        model = PLSMapping(25).fit(X, Y)
+    assert model.n_components_ == 3
+    exact = PLSMapping(3).fit(X, Y)
+    np.testing.assert_allclose(model.predict(X), exact.predict(X), atol=1e-10)
+    peer = PLSRegression(n_components=3, scale=False).fit(X, Y)
+    np.testing.assert_allclose(exact.predict(X), peer.predict(X), atol=1e-6)
+    # the solver itself stops when the deflated features vanish, whatever it was asked for
+    from neurocomp.analysis.regression import pls_fit
+
+    coef, _, _, n_fitted = pls_fit(X, Y, 25)
+    assert n_fitted == 3
+    np.testing.assert_allclose(coef, exact.coef_, atol=1e-8)

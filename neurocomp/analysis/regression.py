@@ -128,6 +128,7 @@ def pls_fit(X, Y, n_components: int, *, max_iter: int = 500, tol: float = 1e-6):
     eps = np.finfo(float).eps
     M = X.T @ Y
     W, P, Q = [], [], []
+    tt_first = None
     for _ in range(n_components):
         zero = np.all(np.abs(Y) < 10 * eps, axis=0)
         Y[:, zero] = 0.0
@@ -147,7 +148,9 @@ def pls_fit(X, Y, n_components: int, *, max_iter: int = 500, tol: float = 1e-6):
                 w /= np.sqrt(w @ w) + eps
         t = X @ w
         tt = t @ t
-        if tt <= 0:
+        if tt_first is None:
+            tt_first = tt
+        if tt <= 1e-20 * tt_first:  # X is exhausted: its rank is below n_components
             break
         p = (X.T @ t) / tt
         q = (Y.T @ t) / tt
@@ -212,6 +215,13 @@ class PLSMapping:
         self.coef_, self._x_mean, self.intercept_, self.n_components_ = pls_fit(
             X, Y, max(n, 1), max_iter=self.max_iter, tol=self.tol
         )
+        if self.n_components_ < n:
+            warnings.warn(
+                f"PLS stopped after {self.n_components_} of {n} components: the residual of the features or "
+                "of the targets vanished (the data have lower rank). Pass fewer components to silence this warning.",
+                NeurocompWarning,
+                stacklevel=2,
+            )
         return self
 
     def predict(self, X):
