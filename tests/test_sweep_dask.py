@@ -103,6 +103,17 @@ def test_in_process_and_local_cluster_give_identical_datasets(local_client, tmp_
     assert on_local.attrs["sweep_computed"] == 12 and len(finished_files(tmp_path)) == 12
 
 
+def _blas_environment():
+    return {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                                            "MALLOC_TRIM_THRESHOLD_")}
+
+
+def test_local_workers_use_one_blas_thread(local_client):
+    for env in local_client.run(_blas_environment).values():
+        assert env == {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+                       "MALLOC_TRIM_THRESHOLD_": None}
+
+
 @pytest.mark.slow
 def test_separately_started_scheduler_gives_the_identical_dataset(separate_scheduler):
     here = run_sweep(TOY, GRID, seeds=2, seed=5)
