@@ -16,18 +16,20 @@ Three properties make sweeps safe to scale out and to interrupt:
 * **Resumable.** With a ``cache_dir``, each finished run is written atomically
   to ``cache_dir/<hash>.nc``, the hash being that of the experiment's name,
   its resolved parameters, its seed and the neurocomp version (after changing
-  an experiment's code, delete the cache folder). A rerun loads finished runs instead of
-  computing them again, so an interrupted sweep resumes where it stopped, and
-  a grid that grows only computes its new points.
+  an experiment's code, delete the cache folder). A rerun loads finished runs
+  instead of computing them again, so an interrupted sweep resumes where it
+  stopped, and a grid that grows only computes its new points.
 * **Scale-out on an existing engine.** ``workers=N`` starts a
   ``distributed.LocalCluster`` of N single-threaded worker processes on
   127.0.0.1; ``scheduler="tcp://host:8786"`` joins a cluster started by hand::
 
       dask scheduler                      # on one machine; prints its address
-      dask worker tcp://HOST:8786         # on each machine (same Python env)
+      dask worker tcp://HOST:8786         # on each machine
 
-  dask reschedules the runs of a worker that dies. The cache is written by the
-  process that runs the sweep, so workers need no shared file system.
+  Every worker needs the same Python environment: neurocomp and the module of
+  the experiment must be importable there. dask reschedules the runs of a
+  worker that dies. The cache is written by the process that runs the sweep,
+  so workers need no shared file system.
 
 Command line
 ------------
@@ -40,14 +42,17 @@ Command line
     seeds = 5                                        # repeats per point
     plot = {x = "load", variable = "mean_overlap"}   # optional: the figure's axes
 
-(``seeds`` and ``plot`` are reserved names, not grid parameters) and writes ``DIR/results.nc``, ``DIR/summary.json``, ``DIR/sweep.png`` (drawn
-by :func:`plot_sweep`, or by the experiment's own ``sweep_figure(ds)`` attribute
+(``seeds`` and ``plot`` are reserved names, not grid parameters) and writes
+``DIR/results.nc``, ``DIR/summary.json``, ``DIR/sweep.png`` (drawn by
+:func:`plot_sweep`, or by the experiment's own ``sweep_figure(ds)`` attribute
 when it has one, returning a Figure or a dict of name to Figure) and the cache
-``DIR/cache/``. Rerun with the same ``--out`` to resume. Exit status: 0
-when every run finished; 2 for a user error (bad spec or grid, a scheduler that
-does not answer, dask missing); 3 when some runs raised (they are listed on
-stderr and in summary.json, their cells are NaN in results.nc, the other runs
-are kept); 1 for an internal error.
+``DIR/cache/``. Rerun with the same ``--out`` to resume.
+
+Exit status: 0 when every run finished; 2 for a user error (bad spec or grid,
+a scheduler that does not answer, dask missing), before anything is written;
+3 when runs raised (each is named on stderr and in summary.json with its error;
+their cells are NaN in results.nc and the other runs are kept; a rerun redoes
+only them); 1 for an internal error.
 """
 
 from __future__ import annotations
