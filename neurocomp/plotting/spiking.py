@@ -47,6 +47,9 @@ def plot_raster(spikes: xr.Dataset, *, ax=None, neurons=None, t_start=None, t_st
     style.update(kwargs)
     ax.scatter(times[keep], labels[keep], **style)
     ax.set_xlim(a, b)
+    shown = np.asarray(neurons) if neurons is not None else neuron
+    if shown.size:  # silent neurons keep their rows
+        ax.set_ylim(shown.min() - 0.5, shown.max() + 0.5)
     ax.set_xlabel("time [s]")
     ax.set_ylabel("neuron")
     return ax
