@@ -442,7 +442,14 @@ def levy_walk(n_walkers: int = 1000, n_steps: int = 1000, *, alpha: float = 1.5,
 
 
 def _fgn_batch(gen, n_paths, n, hurst):
-    """``n_paths`` unit-variance fractional Gaussian noise series of length ``n`` (Davies–Harte)."""
+    """``n_paths`` unit-variance fractional Gaussian noise series of length ``n`` (Davies–Harte).
+
+    The embedding uses a length n' >= n with small prime factors (fast FFTs); the
+    first n values of an exact fGn series of length n' are an exact fGn series.
+    """
+    from scipy.fft import next_fast_len
+
+    n_out, n = n, next_fast_len(n)
     k = np.arange(n + 1, dtype=float)
     h2 = 2 * hurst
     gamma = 0.5 * (np.abs(k + 1) ** h2 - 2 * k ** h2 + np.abs(k - 1) ** h2)
@@ -452,12 +459,12 @@ def _fgn_batch(gen, n_paths, n, hurst):
         raise ValidationError(f"Davies–Harte embedding is not positive for hurst={hurst}")
     scale = np.sqrt(np.clip(lam, 0, None) / (2 * n))
     m = (n_paths + 1) // 2  # real and imaginary parts are two independent samples
-    out = np.empty((2 * m, n))
+    out = np.empty((2 * m, n_out))
     chunk = max(1, (1 << 22) // (2 * n))
     for s in range(0, m, chunk):
         e = min(m, s + chunk)
         w = gen.standard_normal((e - s, 2 * n)) + 1j * gen.standard_normal((e - s, 2 * n))
-        y = np.fft.fft(scale * w, axis=1)[:, :n]
+        y = np.fft.fft(scale * w, axis=1)[:, :n_out]
         out[2 * s:2 * e:2] = y.real
         out[2 * s + 1:2 * e:2] = y.imag
     return out[:n_paths]
