@@ -54,7 +54,7 @@ V4_WINDOW = 5  # S2 positions per side of a V4 pooling field
 S2_EXPONENT = 3.0
 
 
-def gabor_bank(wavelengths=V1_WAVELENGTHS, orientations=V1_ORIENTATIONS, sigma_per_wavelength=V1_SIGMA_PER_WAVELENGTH):
+def gabor_bank(wavelengths=None, orientations=None, sigma_per_wavelength=V1_SIGMA_PER_WAVELENGTH):
     """Even and odd Gabor kernels, zero mean and unit norm.
 
     Returns
@@ -65,8 +65,8 @@ def gabor_bank(wavelengths=V1_WAVELENGTHS, orientations=V1_ORIENTATIONS, sigma_p
         follows :func:`neurocomp.cortex.stimuli.gratings` (0 deg = luminance
         varying along x).
     """
-    wl = np.asarray(wavelengths, float)
-    ori = np.deg2rad(np.asarray(orientations, float))
+    wl = np.asarray(V1_WAVELENGTHS if wavelengths is None else wavelengths, float)
+    ori = np.deg2rad(np.asarray(V1_ORIENTATIONS if orientations is None else orientations, float))
     sig = sigma_per_wavelength * wl
     half = int(np.ceil(3 * sig.max()))
     c = np.arange(-half, half + 1, dtype=float)

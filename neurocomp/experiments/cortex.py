@@ -1,0 +1,317 @@
+"""Experiments on the simulated visual cortex: V1 tuning, and the Yamins layer-to-area mapping.
+
+``gratings_v1`` measures orientation tuning and phase sensitivity of the
+simulated V1 (Hubel & Wiesel 1962; energy model, Adelson & Bergen 1985;
+normalisation, Heeger 1992) against the Gabor theory.
+
+``ventral_stream`` is the flagship: objects on natural backgrounds, a
+simulated, spiking V1 → V4 → IT (Fukushima 1980; Riesenhuber & Poggio 1999),
+a numpy CNN trained on the objects' categories and an untrained copy, and
+every layer scored against every region with cross-validated regression and
+noise ceilings (Yamins et al. 2014), through :mod:`neurocomp.analysis`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from neurocomp._validation import ValidationError
+from neurocomp.experiments._registry import ExperimentResult, Range, experiment
+from neurocomp.random import as_generator
+
+__all__ = ["ventral_stream", "gratings_v1"]
+
+
+def _blas_single_thread():
+    """Small matrix products run faster on one BLAS thread, much faster on a shared machine."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover
+        import contextlib
+
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+@experiment("ventral_stream")
+def ventral_stream(
+    *,
+    image_size: Annotated[int, Range(24, 64)] = 32,
+    n_per_category: Annotated[int, Range(2, None)] = 15,
+    n_train_per_category: Annotated[int, Range(2, None)] = 200,
+    variations: list[str] = ["low", "medium", "high"],  # noqa: B006 (specs need a literal default)
+    n_v1: Annotated[int, Range(1, None)] = 100,
+    n_v4: Annotated[int, Range(1, None)] = 100,
+    n_it: Annotated[int, Range(1, None)] = 100,
+    n_repetitions: Annotated[int, Range(2, None)] = 10,
+    duration: Annotated[float, Range(0, None, low_open=True)] = 0.2,
+    n_epochs: Annotated[int, Range(1, None)] = 6,
+    fc_units: Annotated[int, Range(1, None)] = 256,
+    learning_rate: Annotated[float, Range(0, None, low_open=True)] = 0.02,
+    method: Literal["ridge", "pls"] = "ridge",
+    normalization: Literal["r2_over_ceiling", "ratio_squared"] = "r2_over_ceiling",
+    n_splits: Annotated[int, Range(2, None)] = 10,
+    n_bootstrap: Annotated[int, Range(0, None)] = 200,
+    rng=None,
+) -> ExperimentResult:
+    """Which CNN layer predicts which simulated visual area? (Yamins et al. 2014)
+
+    1. Render ``n_per_category`` test images per category and variation level
+       (objects on natural backgrounds) and, independently,
+       ``n_train_per_category`` training images per category and level.
+    2. Simulate V1, V4 and IT on the test images and draw Poisson responses
+       (``n_repetitions`` × ``duration`` s windows).
+    3. Train the CNN on the training images' categories; keep an untrained copy
+       (same architecture and initialisation, no training) as the control.
+    4. Score every layer of both networks against every region with
+       :func:`neurocomp.analysis.layer_region_scores` (cross-validated
+       ``method`` regression, split-half noise ceiling, ``normalization``).
+
+    Returns
+    -------
+    ExperimentResult
+        dataset: ``raw_score``, ``ceiled_score``, ``ci_low``, ``ci_high``
+        (network × layer × region), ``ceiling`` (region), ``test_accuracy``
+        (network), ``decoding_accuracy`` (region × variation); figures
+        ``layer_region`` (trained and untrained), ``decoding``, ``stimuli``;
+        the table of ceiled scores per layer and region.
+    """
+    from neurocomp.analysis import layer_region_scores
+    from neurocomp.cortex import category_decoding, object_images, ventral_recordings
+    from neurocomp.cortex.stimuli import VARIATION_LEVELS
+    from neurocomp.dnn.cnn import CNN, LAYERS
+
+    if image_size % 4:
+        raise ValidationError(f"image_size must be divisible by 4 (the CNN pools twice by 2); got {image_size}")
+    bad = [v for v in variations if v not in VARIATION_LEVELS]
+    if bad or not variations or len(set(variations)) != len(variations):
+        raise ValidationError(f"variations must be distinct levels among {list(VARIATION_LEVELS)}; got {variations}")
+    n_test_cat = n_per_category * len(variations)
+    # stratified shuffle splits with a 10% test share need >= 10 images of every category
+    need = max(n_splits, 10)
+    if n_test_cat < need:
+        raise ValidationError(
+            f"n_per_category x len(variations) must be >= {need} images per category for "
+            f"{n_splits} stratified splits at 90% train; got {n_per_category} x {len(variations)} = {n_test_cat}"
+        )
+    gen = as_generator(rng)
+    stim_rng, train_rng, rec_rng, net_rng, score_rng, dec_rng = gen.spawn(6)
+
+    test_images = object_images(n_per_category=n_per_category, variations=variations, size=image_size, rng=stim_rng)
+    train_images = object_images(n_per_category=n_train_per_category, variations=variations, size=image_size, rng=train_rng)
+    recordings = ventral_recordings(test_images, n_v1=n_v1, n_v4=n_v4, n_it=n_it,
+                                    n_repetitions=n_repetitions, duration=duration, rng=rec_rng)
+
+    net_seed = int(net_rng.integers(2**31 - 1))
+    kwargs = dict(fc_units=fc_units, learning_rate=learning_rate, rng=net_seed)
+    labels = train_images["object_name"].values
+    trained = CNN(n_epochs=n_epochs, **kwargs).fit(train_images, labels)
+    untrained = CNN(n_epochs=0, **kwargs).fit(train_images, labels)
+    truth = test_images["object_name"].values
+    accuracy = {"trained": trained.score(test_images, truth), "untrained": untrained.score(test_images, truth)}
+
+    scores = {}
+    score_seed = int(score_rng.integers(2**31 - 1))
+    with _blas_single_thread():
+        for name, net in (("trained", trained), ("untrained", untrained)):
+            acts = net.activations(test_images)
+            scores[name] = layer_region_scores(
+                acts, recordings, method=method, normalization=normalization, n_splits=n_splits,
+                n_bootstrap=n_bootstrap, layers=list(LAYERS), regions=["V1", "V4", "IT"], rng=score_seed,
+            )
+
+    # linear category decodability of each simulated region, per variation level
+    mean_resp = recordings.mean("repetition")
+    dec = np.full((3, len(variations)), np.nan)
+    k = min(5, n_per_category)
+    if k >= 2:
+        for i, region in enumerate(("V1", "V4", "IT")):
+            for j, v in enumerate(variations):
+                sub = mean_resp.sel(neuroid=mean_resp.region == region, presentation=mean_resp.variation == v)
+                dec[i, j] = category_decoding(sub, n_splits=k, rng=dec_rng)
+
+    keep = ["raw_score", "raw_score_error", "ceiled_score", "ci_low", "ci_high"]
+    stacked = xr.concat([scores[n][keep] for n in ("trained", "untrained")], dim="network")
+    stacked = stacked.assign_coords(network=["trained", "untrained"])
+    first = scores["trained"]
+    ds = stacked.assign(
+        ceiling=first["ceiling"],
+        ceiling_error=first["ceiling_error"],
+        n_neuroids=first["n_neuroids"],
+        test_accuracy=xr.DataArray([accuracy["trained"], accuracy["untrained"]], dims=("network",),
+                                   attrs={"units": "1", "long_name": "CNN category accuracy on the test images"}),
+        decoding_accuracy=xr.DataArray(dec, dims=("region", "variation"), coords={"variation": list(variations)},
+                                       attrs={"units": "1", "long_name": "linear category decoding accuracy (held out)"}),
+        loss_curve=xr.DataArray(np.asarray(trained.loss_curve_), dims=("epoch",),
+                                attrs={"units": "nat", "long_name": "training cross-entropy"}),
+    )
+    ds.attrs.update({k: v for k, v in first.attrs.items() if isinstance(v, (int, float, str))})
+    ds.attrs["chance_accuracy"] = 1.0 / len(trained.classes_)
+
+    best = {r: str(first["ceiled_score"].sel(region=r).idxmax("layer").values) for r in ("V1", "V4", "IT")}
+    it_t = float(first["ceiled_score"].sel(region="IT").max())
+    it_u = float(scores["untrained"]["ceiled_score"].sel(region="IT").max())
+    summary = {
+        "cnn_test_accuracy": accuracy["trained"],
+        "untrained_test_accuracy": accuracy["untrained"],
+        "best_layer_V1": best["V1"],
+        "best_layer_V4": best["V4"],
+        "best_layer_IT": best["IT"],
+        "IT_best_ceiled_trained": it_t,
+        "IT_best_ceiled_untrained": it_u,
+        **{f"ceiling_{r}": float(first["ceiling"].sel(region=r)) for r in ("V1", "V4", "IT")},
+        "normalization": normalization,
+        "method": method,
+    }
+
+    rows = []
+    for name in ("trained", "untrained"):
+        for layer in LAYERS:
+            c = scores[name]["ceiled_score"].sel(layer=layer)
+            rows.append({"network": name, "layer": layer, **{r: float(c.sel(region=r)) for r in ("V1", "V4", "IT")}})
+    rows.append({"network": "", "layer": "ceiling", **{r: float(first["ceiling"].sel(region=r)) for r in ("V1", "V4", "IT")}})
+    table = pd.DataFrame(rows)
+
+    figures = _ventral_figures(scores, ds, test_images)
+    return ExperimentResult(dataset=ds, figures=figures, summary=summary, table=table)
+
+
+def _ventral_figures(scores, ds, images):
+    import matplotlib.pyplot as plt
+
+    from neurocomp.plotting.analysis import plot_layer_region_scores
+    from neurocomp.plotting.cortex import plot_decoding, plot_stimuli
+
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.9), layout="constrained", sharey=True)
+    for ax, name in zip(axes, ("trained", "untrained")):
+        plot_layer_region_scores(scores[name], ax=ax)
+        acc = float(ds["test_accuracy"].sel(network=name))
+        ax.set_title(f"{name} CNN (category accuracy {acc:.2f})", fontsize=9)
+    fig_dec, ax = plt.subplots(figsize=(4.5, 3.5), layout="constrained")
+    plot_decoding(ds["decoding_accuracy"], ax=ax, chance=ds.attrs["chance_accuracy"])
+    ax.set_title("simulated areas: category decodability", fontsize=9)
+    fig_stim, ax = plt.subplots(figsize=(8, 3.4), layout="constrained")
+    plot_stimuli(images, ax=ax)
+    ax.set_title("test images (one per category and variation level)", fontsize=9)
+    return {"layer_region": fig, "decoding": fig_dec, "stimuli": fig_stim}
+
+
+@experiment("gratings_v1")
+def gratings_v1(
+    *,
+    n_v1: Annotated[int, Range(2, None)] = 60,
+    image_size: Annotated[int, Range(24, 128)] = 32,
+    orientation_step: Annotated[float, Range(0, 45, low_open=True)] = 2.5,
+    n_phases: Annotated[int, Range(4, None)] = 8,
+    contrasts: list[Annotated[float, Range(0, 1)]] = [0.02, 0.05, 0.1, 0.2, 0.4, 0.8, 1.0],  # noqa: B006
+    rng=None,
+) -> ExperimentResult:
+    """V1 tuning: orientation bandwidth, phase sensitivity and contrast response vs theory.
+
+    Full-field gratings at each V1 unit's preferred wavelength sweep orientation
+    and phase; the phase-averaged orientation tuning's half width at half height
+    is compared with the Gabor prediction ``2 arcsin(sqrt(ln 2) / (4 pi sigma f))``,
+    and the modulation ratio F1/F0 at the preferred orientation with 16 / (3 pi)
+    (half-squared simple cells) and 0 (energy-model complex cells). A contrast
+    series shows the saturating (normalised) contrast response.
+    """
+    import matplotlib.pyplot as plt
+
+    from neurocomp.cortex import VentralStream, gratings
+    from neurocomp.cortex.ventral import V1_SIGMA_PER_WAVELENGTH, V1_WAVELENGTHS
+    from neurocomp.plotting.cortex import plot_tuning_curves
+
+    model = VentralStream(n_v1=n_v1, n_v4=0, n_it=0, image_size=image_size, rng=rng)
+    table = model.neuroids
+    ori = np.arange(0.0, 180.0, orientation_step)
+    phases = np.linspace(0, 2 * np.pi, n_phases, endpoint=False)
+    n_ori = ori.size
+    tuning = np.full((n_ori, n_v1), np.nan)
+    f1f0 = np.full(n_v1, np.nan)
+    hwhh = np.full(n_v1, np.nan)
+    contrast_resp = np.full((len(contrasts), n_v1), np.nan)
+    for wl in V1_WAVELENGTHS:
+        units = np.flatnonzero(table.preferred_wavelength.values == wl)
+        if units.size == 0:
+            continue
+        g = gratings(ori, [1 / wl], phases, [1.0], size=image_size, aperture=False)
+        r = (model.rates(g).values - model.baseline_rate).reshape(n_ori, n_phases, -1)[:, :, units]
+        tuning[:, units] = r.mean(1)
+        pref = table.preferred_orientation.values[units]
+        d = (ori[:, None] - pref[None, :] + 90) % 180 - 90  # (ori, unit)
+        k = np.argmin(np.abs(d), axis=0)
+        at_pref = r[k, :, np.arange(units.size)]  # (unit, phase)
+        f = np.fft.rfft(at_pref, axis=1)
+        f1f0[units] = 2 * np.abs(f[:, 1]) / np.abs(f[:, 0])
+        norm = tuning[:, units] / tuning[k, units]
+        for col, u in enumerate(units):  # interpolation per curve (a few dozen units)
+            pos = d[:, col] >= 0
+            order = np.argsort(d[pos, col])
+            hwhh[u] = np.interp(0.5, norm[pos, col][order][::-1], d[pos, col][order][::-1])
+        gc = gratings(np.unique(pref), [1 / wl], phases, contrasts, size=image_size, aperture=False)
+        rc = model.rates(gc).values - model.baseline_rate  # rows: (orientation, phase, contrast)
+        rc = rc.reshape(np.unique(pref).size, n_phases, len(contrasts), -1)
+        oi = np.searchsorted(np.unique(pref), pref)
+        contrast_resp[:, units] = rc[oi, :, :, units].mean(axis=1).T
+
+    theory = float(np.degrees(2 * np.arcsin(np.sqrt(np.log(2)) / (4 * np.pi * V1_SIGMA_PER_WAVELENGTH))))
+    ctype = table.cell_type.values[:n_v1]
+    neuroid_coords = {k: ("neuroid", v.values[:n_v1], v.attrs) for k, v in table.coords.items()}
+    ds = xr.Dataset(
+        {
+            "tuning": (("orientation", "neuroid"), tuning, {"units": "Hz", "long_name": "phase-averaged rate above baseline"}),
+            "hwhh": (("neuroid",), hwhh, {"units": "deg", "long_name": "orientation half width at half height"}),
+            "f1_f0": (("neuroid",), f1f0, {"units": "1", "long_name": "modulation ratio F1/F0 at the preferred orientation"}),
+            "contrast_response": (("contrast", "neuroid"), contrast_resp, {"units": "Hz", "long_name": "rate above baseline"}),
+        },
+        coords={"orientation": ("orientation", ori, {"units": "deg"}), "contrast": ("contrast", list(contrasts)), **neuroid_coords},
+        attrs={"hwhh_theory_deg": theory, "f1_f0_theory_simple": 16 / (3 * np.pi)},
+    )
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.6), layout="constrained")
+    # re-centre each curve on its preferred orientation for display
+    shift = np.array([np.argmin(np.abs((ori - p + 90) % 180 - 90)) for p in table.preferred_orientation.values[:n_v1]])
+    rolled = np.stack([np.roll(tuning[:, i], n_ori // 2 - shift[i]) for i in range(n_v1)], axis=1)
+    centred = xr.DataArray(rolled, dims=("orientation", "neuroid"),
+                           coords={"orientation": ("orientation", ori - ori[n_ori // 2], {"units": "deg"})})
+    plot_tuning_curves(centred, ax=axes[0], color="C0", alpha=0.4)
+    x = centred.orientation.values
+    sig_f = V1_SIGMA_PER_WAVELENGTH
+    amp2 = np.exp(-16 * np.pi**2 * sig_f**2 * np.sin(np.deg2rad(x) / 2) ** 2)
+    axes[0].plot(x, amp2, "k--", lw=1.5, label="Gabor theory")
+    axes[0].axhline(0.5, color="0.6", lw=0.6)
+    axes[0].legend(fontsize=8, frameon=False)
+    axes[0].set_xlabel("orientation - preferred [deg]")
+    axes[0].set_title(f"orientation tuning: HWHH {np.nanmedian(hwhh):.1f} deg (theory {theory:.1f})", fontsize=9)
+    bins = np.linspace(0, 2, 21)
+    for t, c in (("simple", "C1"), ("complex", "C2")):
+        axes[1].hist(f1f0[ctype == t], bins=bins, color=c, alpha=0.7, label=t)
+    axes[1].axvline(1.0, color="0.4", ls="--", lw=0.8)
+    axes[1].axvline(16 / (3 * np.pi), color="C1", ls=":", lw=1, label="16/(3 pi)")
+    axes[1].set_xlabel("modulation ratio F1/F0")
+    axes[1].set_ylabel("number of neuroids")
+    axes[1].legend(fontsize=8, frameon=False)
+    axes[1].set_title("phase sensitivity (simple > 1 > complex)", fontsize=9)
+    for t, c, style in (("simple", "C1", "s-"), ("complex", "C2", "o--")):
+        m = contrast_resp[:, ctype == t]
+        axes[2].plot(contrasts, np.nanmean(m / m[-1], axis=1), style, color=c, label=t, mfc="none" if t == "complex" else None)
+    axes[2].set_xscale("log")
+    axes[2].set_xlabel("contrast")
+    axes[2].set_ylabel("response / response at contrast 1")
+    axes[2].legend(fontsize=8, frameon=False)
+    axes[2].set_title("contrast response (divisive normalisation)", fontsize=9)
+    summary = {
+        "hwhh_median_deg": float(np.nanmedian(hwhh)),
+        "hwhh_theory_deg": theory,
+        "f1_f0_simple_median": float(np.nanmedian(f1f0[ctype == "simple"])),
+        "f1_f0_simple_theory": 16 / (3 * np.pi),
+        "f1_f0_complex_max": float(np.nanmax(f1f0[ctype == "complex"])) if (ctype == "complex").any() else float("nan"),
+        "c50_simple": float(np.interp(0.5, np.nanmean(contrast_resp[:, ctype == "simple"] / contrast_resp[-1, ctype == "simple"], axis=1), contrasts)),
+    }
+    rows = [{"quantity": "orientation HWHH [deg]", "simulated": summary["hwhh_median_deg"], "theory": theory},
+            {"quantity": "F1/F0 simple", "simulated": summary["f1_f0_simple_median"], "theory": 16 / (3 * np.pi)},
+            {"quantity": "F1/F0 complex (max)", "simulated": summary["f1_f0_complex_max"], "theory": 0.0}]
+    return ExperimentResult(dataset=ds, figures={"v1_tuning": fig}, summary=summary, table=pd.DataFrame(rows))

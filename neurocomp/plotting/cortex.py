@@ -1,0 +1,120 @@
+"""Figures for the simulated visual cortex: stimuli, V1 tuning curves, decodability per region.
+
+Hubel & Wiesel (1962) tuning curves, the energy model (Adelson & Bergen 1985)
+with normalisation (Heeger 1992), and the ventral-stream hierarchy
+(Fukushima 1980; Riesenhuber & Poggio 1999; Yamins et al. 2014). Each function
+takes the data and ``ax=None`` and returns the Axes; none calls ``plt.show()``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from neurocomp._validation import ValidationError, check_int
+from neurocomp.plotting._core import get_ax
+
+__all__ = ["plot_stimuli", "plot_tuning_curves", "plot_decoding"]
+
+
+def plot_stimuli(images: xr.DataArray, *, ax=None, n_columns: int = 8, n_rows: int = 3, label: str = "object_name", **kwargs):
+    """A mosaic of example images: one column per value of ``label``, rows by ``variation``.
+
+    Parameters
+    ----------
+    images : DataArray (presentation, y, x)
+        Luminance in [0, 1]; presentation coords ``label`` and (optionally) ``variation``.
+    n_columns, n_rows : int
+        Most columns (categories) and rows shown.
+    label : str
+        Presentation coord whose values head the columns.
+    **kwargs
+        Passed to ``Axes.imshow``.
+    """
+    if not isinstance(images, xr.DataArray) or images.ndim != 3 or images.dims[0] != "presentation":
+        raise ValidationError(f"images must be a DataArray with dims ('presentation', 'y', 'x'); got {getattr(images, 'dims', type(images).__name__)}")
+    n_columns = check_int("n_columns", n_columns, low=1)
+    n_rows = check_int("n_rows", n_rows, low=1)
+    ax = get_ax(ax, figsize=(1.0 * n_columns + 0.6, 1.0 * n_rows + 0.6))
+    labels = list(dict.fromkeys(images[label].values.tolist())) if label in images.coords else [None]
+    labels = labels[:n_columns]
+    rows = list(dict.fromkeys(images["variation"].values.tolist()))[:n_rows] if "variation" in images.coords else [None] * n_rows
+    H, W = images.shape[1:]
+    pad = 2
+    mosaic = np.ones(((H + pad) * len(rows) - pad, (W + pad) * len(labels) - pad))
+    for j, lab in enumerate(labels):
+        sel_lab = np.ones(images.sizes["presentation"], bool) if lab is None else images[label].values == lab
+        for i, row in enumerate(rows):
+            sel = sel_lab & (True if row is None else images["variation"].values == row)
+            idx = np.flatnonzero(sel)
+            if row is None:
+                idx = idx[i : i + 1]
+            if idx.size:
+                mosaic[i * (H + pad) : i * (H + pad) + H, j * (W + pad) : j * (W + pad) + W] = images.values[idx[0]]
+    ax.imshow(mosaic, cmap=kwargs.pop("cmap", "gray"), vmin=0, vmax=1, interpolation="nearest", **kwargs)
+    ax.set_xticks([(W + pad) * j + W / 2 for j in range(len(labels))], [str(v) for v in labels], rotation=30, fontsize=7)
+    ax.set_yticks([(H + pad) * i + H / 2 for i in range(len(rows))], [str(r) if r is not None else "" for r in rows], fontsize=7)
+    ax.set_xlabel("category" if label == "object_name" else label)
+    ax.set_ylabel("variation" if rows[0] is not None else "")
+    return ax
+
+
+def plot_tuning_curves(tuning: xr.DataArray, *, ax=None, dim: str = "orientation", normalize: bool = True, max_curves: int = 12, **kwargs):
+    """Tuning curves, one line per neuroid, against a stimulus parameter.
+
+    Parameters
+    ----------
+    tuning : DataArray (dim, neuroid)
+        Responses (e.g. rates in Hz above baseline).
+    dim : str
+        The stimulus dimension on the x axis (its coord's ``units`` label it).
+    normalize : bool
+        Divide each curve by its maximum.
+    max_curves : int
+        Most curves drawn.
+    """
+    if not isinstance(tuning, xr.DataArray) or set(tuning.dims) != {dim, "neuroid"}:
+        raise ValidationError(f"tuning must be a DataArray with dims ({dim!r}, 'neuroid'); got {getattr(tuning, 'dims', type(tuning).__name__)}")
+    ax = get_ax(ax)
+    t = tuning.transpose(dim, "neuroid")
+    y = t.values[:, :max_curves]
+    if normalize:
+        y = y / np.where(y.max(0) > 0, y.max(0), 1)
+    x = t[dim].values
+    for k in range(y.shape[1]):
+        ax.plot(x, y[:, k], lw=1, **kwargs)
+    units = t[dim].attrs.get("units", "")
+    ax.set_xlabel(f"{dim.replace('_', ' ')} [{units}]" if units else dim.replace("_", " "))
+    ax.set_ylabel("response / max" if normalize else f"{tuning.attrs.get('long_name', 'response')} [{tuning.attrs.get('units', '')}]")
+    return ax
+
+
+def plot_decoding(accuracy: xr.DataArray, *, ax=None, chance: float | None = None, **kwargs):
+    """Linear category decodability per region, one line per variation level (or a bar per region).
+
+    Parameters
+    ----------
+    accuracy : DataArray (region,) or (region, variation)
+        Held-out accuracy.
+    chance : float, optional
+        Drawn as a dashed line.
+    """
+    if not isinstance(accuracy, xr.DataArray) or "region" not in accuracy.dims:
+        raise ValidationError(f"accuracy must be a DataArray with a 'region' dim; got {getattr(accuracy, 'dims', type(accuracy).__name__)}")
+    ax = get_ax(ax)
+    regions = [str(r) for r in accuracy["region"].values]
+    x = np.arange(len(regions))
+    if "variation" in accuracy.dims:
+        for v in accuracy["variation"].values:
+            ax.plot(x, accuracy.sel(variation=v).values, "o-", label=str(v), **kwargs)
+        ax.legend(title="variation", fontsize=8, frameon=False)
+    else:
+        ax.plot(x, accuracy.values, "o-", **kwargs)
+    if chance is not None:
+        ax.axhline(chance, color="0.5", ls="--", lw=0.8)
+        ax.text(x[-1], chance, "chance", va="bottom", ha="right", fontsize=7, color="0.4")
+    ax.set_xticks(x, regions)
+    ax.set_xlabel("region")
+    ax.set_ylabel("category decoding accuracy (held out)")
+    ax.set_ylim(0, 1)
+    return ax
