@@ -84,6 +84,20 @@ def best_of(fn, repeat=3):
     return min(times), out
 
 
+def paired(fa, fb, repeat=9):
+    """Best times of two functions measured alternately (fair under a fluctuating machine load)."""
+    ta, tb = [], []
+    out = None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fa()
+        ta.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        fb()
+        tb.append(time.perf_counter() - t0)
+    return min(ta), min(tb), out
+
+
 def run_neurodynex3(xi, cues, weights, store):
     if not NDX_PYTHON.exists():
         return None
@@ -130,8 +144,7 @@ def compare(n):
     print(f"\n=== N = {n}, P = {P}, {N_CUES} cues with {FLIP:.0%} flipped bits, {SWEEPS} async sweeps ===")
 
     xf = xi.astype(np.float64)
-    t_floor_store, _ = best_of(lambda: xf.T @ xf)
-    t_store, net = best_of(lambda: hf.Hopfield(n).store(xi))
+    t_store, t_floor_store, net = paired(lambda: hf.Hopfield(n).store(xi), lambda: xf.T @ xf)
     t_async, res = best_of(lambda: net.recall(cues, dynamics="async", max_sweeps=SWEEPS, rng=7))
     m_nc = cued_overlap(res.state.values, target)
 
@@ -157,9 +170,10 @@ def compare(n):
     # synchronous recall against its floor: one batched (cues x N) @ (N x N) product per iteration
     w = net.weights_
     s = cues.astype(np.float64)
-    t_sync, res_s = best_of(lambda: net.recall(cues, dynamics="sync", max_sweeps=SWEEPS, rng=7))
-    iters = int(res_s.sizes["sweep"] - 1)
-    t_mm, _ = best_of(lambda: [s @ w for _ in range(iters)])
+    iters = int(net.recall(cues, dynamics="sync", max_sweeps=SWEEPS).sizes["sweep"] - 1)
+    t_sync, t_mm, res_s = paired(
+        lambda: net.recall(cues, dynamics="sync", max_sweeps=SWEEPS, rng=7), lambda: [s @ w for _ in range(iters)]
+    )
     print(f"sync recall: {t_sync:.4f} s for {iters} iterations; floor {t_mm:.4f} s -> {t_sync / t_mm:.2f}x the floor; "
           f"mean overlap {cued_overlap(res_s.state.values, target).mean():.4f}")
 

@@ -307,8 +307,11 @@ def mixture_state(patterns, indices=(0, 1, 2), signs=None) -> np.ndarray:
 
 
 def _check_patterns(patterns, n_neurons=None) -> np.ndarray:
-    arr = check_spins("patterns", patterns, ndim=(1, 2))
-    arr = np.atleast_2d(arr)
+    raw = np.asarray(patterns) if isinstance(patterns, np.ndarray) else None
+    if raw is not None and raw.dtype.kind == "i" and raw.ndim in (1, 2) and (np.abs(raw) == 1).all():
+        arr = np.atleast_2d(raw)  # fast path: integer spins need no float copy
+    else:
+        arr = np.atleast_2d(check_spins("patterns", patterns, ndim=(1, 2)))
     if n_neurons is not None and arr.shape[1] != n_neurons:
         raise ValidationError(
             f"patterns must have shape (n_patterns, {n_neurons}) to match n_neurons={n_neurons}; got {arr.shape}"
