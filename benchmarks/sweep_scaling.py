@@ -16,7 +16,13 @@ It prints, for the same sweep (4 network sizes x 16 loads, one seed each):
 Every process uses one BLAS thread, so in-process and worker runs compare like
 with like. The capacity point is defined here (Hebbian storage, synchronous
 recall from cues with 10 % flipped bits) so that the benchmark runs without the
-hopfield module; ``--experiment NAME --grid JSON`` sweeps any other experiment.
+hopfield module; ``--experiment NAME --grid JSON [--params JSON]`` sweeps any
+other experiment, e.g. the registered ``hopfield_capacity``::
+
+    python benchmarks/sweep_scaling.py --experiment hopfield_capacity \
+        --grid '{"n_neurons": {"start": 100, "stop": 400, "num": 16}, "flip_fraction": [0, 0.05, 0.1, 0.2]}' \
+        --params '{"loads": [0.1, 0.14], "trials": 1, "n_cues": 10}'
+
 """
 
 import os
@@ -92,26 +98,29 @@ def main(argv=None) -> None:
     parser.add_argument("--repeats", type=int, default=1, help="repeat each timing, keep the fastest")
     parser.add_argument("--experiment", help="sweep this experiment instead (name or module:function)")
     parser.add_argument("--grid", help="the grid as JSON (with --experiment)")
+    parser.add_argument("--params", help="fixed parameters as JSON (with --experiment)")
     args = parser.parse_args(argv)
     target = args.experiment or capacity_point
     grid = json.loads(args.grid) if args.grid else GRID
+    base = json.loads(args.params) if args.params else None
     n_cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"{n_cores} cores, load average {os.getloadavg()[0]:.2f}; sweep of {target if args.experiment else 'capacity_point'}")
 
-    t_in, ds_in = timed(run_sweep, target, grid, progress=False)
+    t_in, ds_in = timed(run_sweep, target, grid, base_params=base, progress=False)
     for _ in range(args.repeats - 1):
-        t_in = min(t_in, timed(run_sweep, target, grid, progress=False)[0])
+        t_in = min(t_in, timed(run_sweep, target, grid, base_params=base, progress=False)[0])
     n_points = int(np.prod([len(v) if isinstance(v, list) else v["num"] for v in grid.values()]))
     print(f"  in-process:                 {t_in:7.2f} s  ({n_points} points, {1000 * t_in / n_points:.0f} ms/point)")
 
-    t_cold, _ = timed(run_sweep, target, grid, workers=args.workers, progress=False)
+    t_cold, _ = timed(run_sweep, target, grid, base_params=base, workers=args.workers, progress=False)
     print(f"  --workers {args.workers} (with start-up): {t_cold:7.2f} s  speed-up {t_in / t_cold:.2f}x")
 
     with local_client(args.workers) as client:  # the cluster --workers starts
         run_sweep(noop_point, {"index": [-1, -2]}, client=client, progress=False)  # warm the workers
-        t_warm, ds_warm = timed(run_sweep, target, grid, client=client, progress=False)
+        t_warm, ds_warm = timed(run_sweep, target, grid, base_params=base, client=client, progress=False)
         for _ in range(args.repeats - 1):
-            t_warm = min(t_warm, timed(run_sweep, target, grid, client=client, progress=False)[0])
+            t_warm = min(t_warm, timed(run_sweep, target, grid, base_params=base, client=client,
+                                       progress=False)[0])
         print(f"  --workers {args.workers} (warm cluster):  {t_warm:7.2f} s  speed-up {t_in / t_warm:.2f}x")
         if "cpu_s" in ds_in:
             cpu_in, cpu_dask = float(ds_in["cpu_s"].sum()), float(ds_warm["cpu_s"].sum())
