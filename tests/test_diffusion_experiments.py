@@ -53,3 +53,24 @@ def test_experiment_runs_small(name):
 def test_anomalous_exponent_rejects_unknown_model():
     with pytest.raises(ValueError, match="Invalid value for the 'models' parameter"):
         get("anomalous_exponent")(models=["brownian"], rng=0)
+
+
+def test_plot_functions_return_labelled_axes():
+    import numpy as np
+    from scipy.special import erf  # noqa: F401
+
+    from neurocomp import diffusion as nd
+    from neurocomp.plotting import diffusion as dplot
+
+    tr = nd.brownian(20, 50, d=2, rng=0)
+    ax = dplot.plot_msd(nd.time_averaged_msd(tr, max_lag=10), individual=5, theory=4 * np.arange(1, 11.0))
+    assert ax.get_xscale() == "log" and "[" in ax.get_ylabel()
+    ax = dplot.plot_trajectories(tr, n=3)
+    assert ax.get_xlabel() == "x [m]"
+    ds = nd.first_passage(200, 200, D=1.0, x0=0.0, upper=2.0, rng=1)
+    L, D = 2.0, 1.0
+    ax = dplot.plot_first_passage(ds["first_passage_time"],
+                                  theory=lambda t: L / np.sqrt(4 * np.pi * D * t ** 3) * np.exp(-L * L / (4 * D * t)))
+    assert ax.get_xlabel() == "first-passage time [s]"
+    ax = dplot.plot_alpha_estimates([0.5, 1.0], [0.6, np.nan], spread=[0.1, 0.1], label="x")
+    assert ax.get_ylabel() == "estimated α [1]"

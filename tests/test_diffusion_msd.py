@@ -108,3 +108,17 @@ def test_streaming_msd_matches_in_memory_and_chunks():
     assert np.all(np.abs(ds["msd"].values[1:] - theory[1:]) < 5 * ds["msd_sem"].values[1:])
     assert ds["tamsd"].values == pytest.approx([3.0, 30.0], rel=0.02)
     assert isinstance(ds, xr.Dataset) and ds.attrs["n_walkers"] == 5000
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra.numpy import arrays  # noqa: E402
+
+
+@settings(max_examples=30, deadline=None)
+@given(arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(3, 40), st.integers(1, 3)),
+              elements=st.floats(-1e3, 1e3)))
+def test_tamsd_fft_equals_direct_for_any_trajectory(x):
+    tam = nd.time_averaged_msd(x).values
+    direct = _tamsd_direct(x, x.shape[1] - 1)
+    assert np.allclose(tam, direct, rtol=1e-7, atol=1e-6 * max(1.0, float(np.abs(x).max()) ** 2))
