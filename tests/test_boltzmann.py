@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from scipy import stats
+from scipy import integrate, stats
 from scipy.special import logsumexp
 
 from neurocomp.boltzmann import (
@@ -141,7 +141,7 @@ def test_gaussian_rbm_density_integrates_to_one(rng):
     rbm = _random_rbm(1, 3, rng, visible="gaussian")
     grid = np.linspace(-15, 15, 6001)[:, None]
     density = np.exp(rbm.score_samples(grid))
-    assert np.trapezoid(density, grid[:, 0]) == pytest.approx(1.0, rel=1e-8)
+    assert integrate.trapezoid(density, grid[:, 0]) == pytest.approx(1.0, rel=1e-8)
 
 
 def test_gaussian_rbm_is_a_mixture_of_gaussians(rng):
