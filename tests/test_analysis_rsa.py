@@ -129,3 +129,13 @@ def test_rsa_bad_input(rng):
         linear_cka(rng.normal(size=(5, 3)), rng.normal(size=(6, 3)))
     with pytest.raises(ValueError, match=r"y must contain every stimulus_id of x"):
         linear_cka(x, x.isel(presentation=slice(0, 5)))
+
+
+def test_plot_rdm(rng):
+    from neurocomp.plotting.analysis import plot_rdm
+
+    ax = plot_rdm(rdm(patterns(rng), "euclidean"))
+    assert ax.get_xlabel() and ax.get_ylabel()
+    assert "euclidean" in ax.figure.axes[-1].get_ylabel()  # the colour bar names the metric
+    with pytest.raises(ValueError, match="rdm must be a square 2-D matrix"):
+        plot_rdm(np.zeros((3, 4)))
