@@ -155,7 +155,7 @@ def plot_capacity(curve, *, ax=None, theory: bool = True, **kwargs):
         m = ags_retrieval_overlap(a)
         ax.plot(a, (1 - m) / 2, "-", color="C3", lw=1, label="replica theory (AGS)")
         ax.axvline(AGS_CRITICAL_LOAD, color="C3", ls=":", lw=1, label=r"$\alpha_c = 0.138$")
-    ax.set_yscale("symlog", linthresh=1e-5)
+    ax.set_yscale("symlog", linthresh=1e-6)
     ax.set_ylim(0, 0.6)
     ax.set_xlabel(axis_label(curve["load"], "load"))
     ax.set_ylabel(axis_label(err, "fraction of bits in error"))
