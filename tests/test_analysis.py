@@ -299,3 +299,20 @@ def test_pls_stops_at_the_rank_of_the_features(rng):
     coef, _, _, n_fitted = pls_fit(X, Y, 25)
     assert n_fitted == 3
     np.testing.assert_allclose(coef, exact.coef_, atol=1e-8)
+
+
+@pytest.mark.slow
+def test_perfect_model_ceiled_score_is_unbiased_over_seeds():
+    """Over independent data sets, r -> sqrt(reliability), ceiling -> reliability, r^2/c -> 1 (less fitting loss)."""
+    ceiled, raw, ceilings = [], [], []
+    for seed in range(12):
+        rec, acts, reliability = make_data(np.random.default_rng(100 + seed), n_stimuli=200)
+        ds = layer_region_scores(acts, rec, n_bootstrap=0, layers=["perfect"])
+        ceiled.append(ds["ceiled_score"].values.ravel())
+        raw.append(ds["raw_score"].values.ravel())
+        ceilings.append(ds["ceiling"].values)
+    ceiled = np.concatenate(ceiled)
+    sem = ceiled.std(ddof=1) / np.sqrt(len(ceiled) / 2)  # the two regions of a data set share stimuli
+    assert abs(ceiled.mean() - 1.0) < 4 * sem + 0.02  # 0.02: ridge fitting loss (20 weights, 180 stimuli)
+    assert np.mean(raw) == pytest.approx(np.sqrt(reliability), abs=0.02)
+    assert np.mean(ceilings) == pytest.approx(reliability, abs=0.02)
