@@ -37,7 +37,9 @@ def test_flagship_recovers_the_ventral_hierarchy(flagship):
     trained = ds["ceiled_score"].sel(network="trained")
     best = {r: str(trained.sel(region=r).idxmax("layer").values) for r in ("V1", "V4", "IT")}
     # V1 best predicted by the first stage, V4 by the second, IT by the dense top.
-    # Nothing in the simulated areas refers to the network: this can fail.
+    # Nothing in the simulated areas refers to the network: this can fail. At this size the
+    # V4 peak is the least certain of the three: with seeds 2014, 1 and 2 it fell on pool2,
+    # pool1 and pool2 (V1: pool1, conv1, pool1; IT: fc1 each time), so the check is seeded.
     assert best["V1"] in ("conv1", "pool1"), best
     assert best["V4"] in ("conv2", "pool2"), best
     assert best["IT"] in ("fc1", "output"), best

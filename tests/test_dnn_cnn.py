@@ -2,10 +2,9 @@
 
 import numpy as np
 import pytest
-import xarray as xr
 
 from neurocomp.cortex import object_images
-from neurocomp.dnn.cnn import CNN, LAYERS, torch_activations
+from neurocomp.dnn.cnn import CNN, torch_activations
 
 
 def _numeric_gradient(model, x, y, params, key, h=1e-6):

@@ -1,7 +1,9 @@
 """Visual stimuli: oriented gratings and synthetic objects on natural backgrounds.
 
 Gratings are the classic probe of V1 orientation and spatial-frequency tuning
-(Hubel & Wiesel 1962). The object set follows the design of the image set of
+(Hubel & Wiesel 1962) and of the phase invariance of complex cells (energy
+model, Adelson & Bergen 1985) and their contrast saturation (normalisation,
+Heeger 1992). The object set follows the design of the image set of
 Yamins et al. (2014): objects of several categories rendered at random
 position, size and in-plane rotation on natural-image backgrounds, at three
 levels of variation ("low": centred, fixed size, upright; "medium"; "high").

@@ -265,7 +265,7 @@ class VentralStream:
         return s**S2_EXPONENT
 
     def _build_features(self, gen):
-        from neurocomp.cortex.stimuli import CATEGORIES, object_images
+        from neurocomp.cortex.stimuli import object_images
 
         imgs = object_images(n_per_category=2, variations=("medium", "high"), size=self.image_size, rng=gen)
         _, cx = self._v1_maps(imgs.values)

@@ -4,7 +4,10 @@ The architecture is the Neocognitron's (Fukushima 1980) alternation of
 feature-detecting ("simple", convolution + ReLU) and pooling ("complex",
 max-pooling) stages, the hierarchy Hubel & Wiesel (1962) proposed for V1 and
 Riesenhuber & Poggio (1999) extended to IT, trained end to end by
-backpropagation on object categories as in Yamins et al. (2014)::
+backpropagation on object categories as in Yamins et al. (2014). Unlike the
+hand-built model of :mod:`neurocomp.cortex` (Gabor energy units, Adelson &
+Bergen 1985, with divisive normalisation, Heeger 1992), nothing here is
+designed to resemble cortex: whatever resemblance appears is learned::
 
     image (1 × H × W)
     conv1  k1 × k1, C1 channels, 'same' padding, ReLU
