@@ -4,7 +4,7 @@ The fixture (tests/fixtures/andi/andi_task1.npz, made by tests/fixtures/make_and
 with andi-datasets in its own virtualenv) holds 120 task-1 trajectories per dimension (1-D
 and 2-D), all five models, lengths 200-999, with the challenge's localisation noise. The
 standard error of a mean absolute error over 240 trajectories is about 0.01, so the bounds
-below leave 2-3 standard errors around the measured values (features 0.208, naive 0.324).
+below leave 2-3 standard errors around the measured values (features 0.205, naive 0.324).
 """
 
 from pathlib import Path
