@@ -1143,11 +1143,11 @@ SPIKING_DEFAULTS = {
 def _si(name: str, value, unit_name: str) -> float:
     """A brian2 quantity of the right dimension, or a plain float in SI; return a float."""
     try:
-        from brian2 import Quantity, get_unit
+        from brian2 import Quantity
     except ImportError:  # pragma: no cover - brian2 is a core dependency
         Quantity = ()
     if isinstance(value, Quantity):
-        from brian2 import DimensionMismatchError, have_same_dimensions, second, volt
+        from brian2 import have_same_dimensions, second, volt
 
         from brian2 import Hz
 
