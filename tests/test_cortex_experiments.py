@@ -90,3 +90,14 @@ def test_ventral_stream_bad_input():
         load_spec(MODELS / "ventral_stream.toml", overrides=["duration=-0.2"])
     with pytest.raises(SpecError, match="method"):
         load_spec(MODELS / "ventral_stream.toml", overrides=["method='lasso'"])
+
+
+@pytest.mark.slow
+def test_bundled_flagship_spec_recovers_the_hierarchy():
+    # the spec exactly as bundled (about 30 s of CPU), less the bootstrap
+    spec = load_spec(MODELS / "ventral_stream.toml", overrides=["n_bootstrap=0"])
+    ds = _registry.get(spec.experiment)(**spec.params, rng=spec.seed).dataset
+    trained = ds["ceiled_score"].sel(network="trained")
+    best = {r: str(trained.sel(region=r).idxmax("layer").values) for r in ("V1", "V4", "IT")}
+    assert best["V1"] in ("conv1", "pool1") and best["V4"] in ("conv2", "pool2") and best["IT"] in ("fc1", "output"), best
+    assert float(trained.sel(region="IT").max()) > float(ds["ceiled_score"].sel(network="untrained", region="IT").max())
