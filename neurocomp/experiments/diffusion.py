@@ -246,7 +246,7 @@ def diffusion_equation(
     *,
     D: Annotated[float, Range(0, None, low_open=True)] = 1e-9,
     length: Annotated[float, Range(0, None, low_open=True)] = 800e-6,
-    n_cells: Annotated[int, Range(11, 100_001)] = 601,
+    n_cells: Annotated[int, Range(11, 100_001)] = 801,
     duration: Annotated[float, Range(0, None, low_open=True)] = 2.0,
     sigma0: Annotated[float, Range(0, None, low_open=True)] = 10e-6,
     dt_cn: Annotated[float, Range(0, None, low_open=True)] = 0.01,
