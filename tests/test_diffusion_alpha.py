@@ -70,3 +70,18 @@ def test_estimate_alpha_refuses_too_short():
         nd.estimate_alpha(np.zeros((4, 2)))
     with pytest.raises(ValueError, match="Invalid value for the 'method' parameter"):
         nd.estimate_alpha(np.zeros((4, 20)), method="deep")
+
+
+def test_naive_fit_gives_nan_without_warnings_for_a_walker_that_never_moves():
+    import warnings
+
+    import numpy as np
+
+    from neurocomp.diffusion import estimate_alpha
+
+    x = np.zeros((2, 60))
+    x[1] = np.cumsum(np.random.default_rng(3).normal(size=60))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        alpha = estimate_alpha(x, method="tamsd").values
+    assert np.isnan(alpha[0]) and np.isfinite(alpha[1])

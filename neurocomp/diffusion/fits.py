@@ -249,11 +249,19 @@ def _naive_alpha(x):
     with np.errstate(divide="ignore", invalid="ignore"):
         ly = np.log(tam)
     ok = np.isfinite(ly)
-    lt_b = np.where(ok, lt[None, :], np.nan)
-    mx, my = np.nanmean(lt_b, 1), np.nanmean(np.where(ok, ly, np.nan), 1)
-    cov = np.nansum((lt_b - mx[:, None]) * (np.where(ok, ly, np.nan) - my[:, None]), 1)
-    var = np.nansum((lt_b - mx[:, None]) ** 2, 1)
-    return cov / var
+    # A walker that never moved (a CTRW stuck in its first trap) has a zero TAMSD at every lag:
+    # it has no log-log slope, and gets NaN rather than a warning about an empty mean.
+    n_ok = ok.sum(axis=1)
+    fit = n_ok >= 2
+    lt_b = np.where(ok, lt[None, :], 0.0)
+    ly_b = np.where(ok, ly, 0.0)
+    denom = np.maximum(n_ok, 1)
+    mx, my = lt_b.sum(1) / denom, ly_b.sum(1) / denom
+    cov = np.where(ok, (lt_b - mx[:, None]) * (ly_b - my[:, None]), 0.0).sum(1)
+    var = np.where(ok, (lt_b - mx[:, None]) ** 2, 0.0).sum(1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = cov / var
+    return np.where(fit & (var > 0), slope, np.nan)
 
 
 def estimate_alpha(trajectories, *, method: str = "features", dt: float | None = None) -> xr.DataArray:
