@@ -259,7 +259,6 @@ def run_spec(spec: Spec, seed: int | None = None):
     result.dataset.attrs.update(
         provenance_attrs(seed=seed, spec=spec.to_json(), experiment=spec.experiment), title=spec.title
     )
-    result.summary = {**result.summary}
     result.elapsed = elapsed
     result.seed = int(seed)
     return result
