@@ -35,9 +35,11 @@ MSD ≈ 2 d K t^α.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
+import scipy.fft as sfft
 import xarray as xr
 from scipy.signal import lfilter
 
@@ -116,11 +118,34 @@ def _drive(step_block, state, n_walkers, n_steps, d, idx, dtype):
     return out
 
 
+def _integrate(inc, idx, dtype):
+    """Positions (W, R, d) at step indices ``idx`` from increments ``inc`` (W, n, d), starting at 0.
+
+    ``inc`` is consumed (overwritten). With every step recorded in float64 the
+    cumulative sum is written straight into the output.
+    """
+    W, n, d = inc.shape
+    if idx.size == n + 1 and dtype == np.float64:
+        out = np.empty((W, n + 1, d))
+        out[:, 0] = 0.0
+        np.cumsum(inc, axis=1, out=out[:, 1:])
+        return out
+    np.cumsum(inc, axis=1, out=inc)
+    out = np.zeros((W, idx.size, d), dtype=dtype)
+    nz = idx > 0
+    out[:, nz] = inc[:, idx[nz] - 1]
+    return out
+
+
 def _cumulative(draw_increments, n_walkers, n_steps, d, idx, dtype):
-    """Positions as cumulative sums of increments ``draw_increments(start, n) -> (W, n, d)``."""
+    """Positions as cumulative sums of increments ``draw_increments(start, n) -> (W, n, d)``
+    (a fresh array the caller may overwrite); one shot when it fits in one block."""
+    if n_steps <= max(1, _BLOCK_ELEMENTS // (n_walkers * d)):
+        return _integrate(draw_increments(0, n_steps), idx, dtype)
 
     def step(start, n, last):
-        pos = last[:, None, :] + np.cumsum(draw_increments(start, n), axis=1)
+        pos = np.cumsum(draw_increments(start, n), axis=1)
+        pos += last[:, None, :]
         return pos, pos[:, -1, :]
 
     return _drive(step, np.zeros((n_walkers, d)), n_walkers, n_steps, d, idx, dtype)
@@ -297,6 +322,21 @@ def _count_before(ends, times):
     return np.cumsum(counts, axis=1)
 
 
+def _renewal_runs(ends, times):
+    """Run lengths (W, K + 1): how many of the sorted ``times`` (R,) see exactly k renewals, k = 0..K.
+
+    ``ends`` (W, K) are each walker's sorted renewal times; every row sums to R, so
+    ``np.repeat(values.ravel(), runs.ravel())`` lays out per-renewal ``values``
+    (W, K + 1) over the observation times without a gather.
+    """
+    W, K = ends.shape
+    start = np.empty((W, K + 2), dtype=np.intp)
+    start[:, 0] = 0
+    start[:, 1:K + 1] = np.searchsorted(times, ends, side="left")  # first time >= each renewal
+    start[:, K + 1] = times.size
+    return np.diff(start, axis=1)
+
+
 def _random_directions(gen, shape, d):
     """Unit vectors uniform on the sphere, shape ``shape + (d,)``."""
     if d == 1:
@@ -367,10 +407,15 @@ def ctrw(n_walkers: int = 1000, n_steps: int = 1000, *, alpha: float = 0.5, wait
         expected = horizon / t0
     ends, _ = _renewal_ends(draw, n_walkers, horizon, int(min(expected * 1.2 + 10, 1e6)))
     ends = ends[:, : int((ends <= horizon).sum(axis=1).max()) + 1]
-    n_jumps = _count_before(ends, times)
-    steps = gen.normal(0.0, jump, (n_walkers, ends.shape[1], d))
-    cum = np.concatenate([np.zeros((n_walkers, 1, d)), np.cumsum(steps, axis=1)], axis=1)
-    pos = np.take_along_axis(cum, n_jumps[..., None], axis=1).astype(dtype)
+    K = ends.shape[1]
+    steps = gen.normal(0.0, jump, (n_walkers, K, d))
+    cum = np.empty((n_walkers, K + 1, d))
+    cum[:, 0] = 0.0
+    np.cumsum(steps, axis=1, out=cum[:, 1:])
+    # position after k jumps, repeated over the observation times that see exactly k jumps
+    runs = _renewal_runs(ends, times)
+    pos = np.repeat(cum.reshape(-1, d), runs.ravel(), axis=0).reshape(n_walkers, idx.size, d)
+    pos = pos.astype(dtype, copy=False)
     return make_trajectories(pos, idx, dt, model="ctrw", alpha=alpha if waiting != "exponential" else 1.0,
                              waiting=waiting, t0=t0, jump=jump)
 
@@ -441,33 +486,51 @@ def levy_walk(n_walkers: int = 1000, n_steps: int = 1000, *, alpha: float = 1.5,
     return make_trajectories(pos, idx, dt, model="lw", alpha=alpha, speed=speed, t0=t0)
 
 
-def _fgn_batch(gen, n_paths, n, hurst):
-    """``n_paths`` unit-variance fractional Gaussian noise series of length ``n`` (Davies–Harte).
+@functools.lru_cache(maxsize=32)
+def _davies_harte_scale(n, hurst):
+    """sqrt(eigenvalues / 2n) of the circulant embedding (length 2n) of unit fGn, cached per (n, H).
 
-    The embedding uses a length n' >= n with small prime factors (fast FFTs); the
-    first n values of an exact fGn series of length n' are an exact fGn series.
+    Read-only array of shape (2n,). The eigenvalues of the fGn embedding are all
+    non-negative (Craigmile 2003); a tiny negative from rounding is clipped.
     """
-    from scipy.fft import next_fast_len
-
-    n_out, n = n, next_fast_len(n)
     k = np.arange(n + 1, dtype=float)
     h2 = 2 * hurst
     gamma = 0.5 * (np.abs(k + 1) ** h2 - 2 * k ** h2 + np.abs(k - 1) ** h2)
     row = np.concatenate([gamma, gamma[-2:0:-1]])  # circulant first row, length 2n
-    lam = np.fft.fft(row).real
+    lam = sfft.rfft(row)  # real and even row: the spectrum is real and symmetric
+    lam = np.concatenate([lam.real, lam.real[-2:0:-1]])
     if lam.min() < -1e-8 * lam.max():  # pragma: no cover - never for fGn (Craigmile 2003)
         raise ValidationError(f"Davies–Harte embedding is not positive for hurst={hurst}")
     scale = np.sqrt(np.clip(lam, 0, None) / (2 * n))
-    m = (n_paths + 1) // 2  # real and imaginary parts are two independent samples
-    out = np.empty((2 * m, n_out))
-    chunk = max(1, (1 << 22) // (2 * n))
+    scale.flags.writeable = False
+    return scale
+
+
+def _fbm_paths(gen, n_paths, n, hurst, amplitude, dtype):
+    """``n_paths`` fBm paths of ``n`` steps, shape (n_paths, n + 1), starting at 0 (Davies–Harte).
+
+    The increments are fGn of variance ``amplitude²``. The embedding uses a length
+    n' >= n with small prime factors (fast FFTs); the first n values of an exact fGn
+    series of length n' are an exact fGn series. One complex FFT of a complex
+    Gaussian vector gives two independent paths (its real and imaginary parts).
+    With ``dtype`` float32 the noise is drawn and transformed in single precision.
+    """
+    n_fft = sfft.next_fast_len(n)
+    cdtype = np.complex64 if dtype == np.float32 else np.complex128
+    scale = (_davies_harte_scale(n_fft, float(hurst)) * amplitude).astype(dtype)
+    out = np.empty((n_paths, n + 1), dtype=dtype)
+    out[:, 0] = 0.0
+    m = (n_paths + 1) // 2  # complex rows: each gives two paths
+    chunk = max(1, (1 << 22) // (2 * n_fft))
     for s in range(0, m, chunk):
         e = min(m, s + chunk)
-        w = gen.standard_normal((e - s, 2 * n)) + 1j * gen.standard_normal((e - s, 2 * n))
-        y = np.fft.fft(scale * w, axis=1)[:, :n_out]
-        out[2 * s:2 * e:2] = y.real
-        out[2 * s + 1:2 * e:2] = y.imag
-    return out[:n_paths]
+        w = gen.standard_normal((e - s, 4 * n_fft), dtype=dtype).view(cdtype)  # (rows, 2n') complex
+        w *= scale
+        y = sfft.fft(w, axis=1, overwrite_x=True)[:, :n]
+        re, im = out[2 * s:2 * e:2], out[2 * s + 1:2 * e:2]  # row views; the last im may be empty
+        np.cumsum(y.real, axis=1, out=re[:, 1:])
+        np.cumsum(y.imag[:im.shape[0]], axis=1, out=im[:, 1:])
+    return out
 
 
 def fbm(n_walkers: int = 1000, n_steps: int = 1000, *, hurst: float | None = None, alpha: float | None = None,
@@ -478,6 +541,12 @@ def fbm(n_walkers: int = 1000, n_steps: int = 1000, *, hurst: float | None = Non
     ``K`` [m²/s^α] is the generalised diffusion coefficient: each dimension has
     variance 2 K t^{2H}, so MSD = 2 d K t^α (ergodic: time-averaged MSD equals it).
     Returns (walker, time, space) [m].
+
+    Notes
+    -----
+    The circulant eigenvalues are cached per (length, H), so repeated calls pay only
+    for the Gaussian draws, one batched FFT and the cumulative sum. With
+    ``dtype="float32"`` the whole computation runs in single precision.
     """
     n_walkers, n_steps, d, dt, dtype, idx = _common_args(n_walkers, n_steps, d, dt, dtype, record_steps)
     if hurst is not None and alpha is not None:
@@ -490,10 +559,10 @@ def fbm(n_walkers: int = 1000, n_steps: int = 1000, *, hurst: float | None = Non
         hurst = 0.5
     K = check_positive("K", K)
     gen = as_generator(rng)
-    noise = _fgn_batch(gen, n_walkers * d, n_steps, hurst) * math.sqrt(2 * K) * dt ** hurst
-    noise = noise.reshape(n_walkers, d, n_steps).transpose(0, 2, 1)
-    cum = np.concatenate([np.zeros((n_walkers, 1, d)), np.cumsum(noise, axis=1)], axis=1)
-    pos = cum[:, idx].astype(dtype)
+    paths = _fbm_paths(gen, n_walkers * d, n_steps, hurst, math.sqrt(2 * K) * dt ** hurst, dtype)
+    pos = paths.reshape(n_walkers, d, n_steps + 1).transpose(0, 2, 1)
+    if idx.size != n_steps + 1:
+        pos = pos[:, idx]
     return make_trajectories(pos, idx, dt, model="fbm", hurst=hurst, alpha=2 * hurst, K=K)
 
 
@@ -513,7 +582,9 @@ def sbm(n_walkers: int = 1000, n_steps: int = 1000, *, alpha: float = 0.5, K: fl
     def draw(s, n):
         t = (np.arange(s, s + n + 1) * dt) ** alpha
         sd = np.sqrt(2 * K * np.diff(t))
-        return gen.standard_normal((n_walkers, n, d)) * sd[None, :, None]
+        inc = gen.standard_normal((n_walkers, n, d))
+        inc *= sd[None, :, None]
+        return inc
 
     pos = _cumulative(draw, n_walkers, n_steps, d, idx, dtype)
     return make_trajectories(pos, idx, dt, model="sbm", alpha=alpha, K=K)
@@ -548,11 +619,15 @@ def attm(n_walkers: int = 1000, n_steps: int = 1000, *, alpha: float = 0.5, gamm
 
     ends, _ = _renewal_ends(draw, n_walkers, horizon, int(min((horizon / t0) ** alpha + 10, 1e6)))
     D = K * np.concatenate(u_all, axis=1) ** (1.0 / sigma)
-    seg = _count_before(ends, np.arange(n_steps) * dt)  # segment in force at the start of each step
-    Dstep = np.take_along_axis(D, seg, axis=1)
-    inc = gen.standard_normal((n_walkers, n_steps, d)) * np.sqrt(2 * Dstep * dt)[..., None]
-    cum = np.concatenate([np.zeros((n_walkers, 1, d)), np.cumsum(inc, axis=1)], axis=1)
-    return make_trajectories(cum[:, idx].astype(dtype), idx, dt, model="attm", alpha=alpha, gamma=gamma, K=K)
+    sd = np.sqrt(2 * D * dt)  # per segment
+    # segment in force at the start of each step: the last run (k = number of segments) is empty,
+    # since every walker's renewals pass the horizon
+    runs = _renewal_runs(ends, np.arange(n_steps) * dt)[:, :-1]
+    sd_step = np.repeat(sd.ravel(), runs.ravel()).reshape(n_walkers, n_steps, 1)
+    inc = gen.standard_normal((n_walkers, n_steps, d))
+    inc *= sd_step
+    pos = _integrate(inc, idx, dtype)
+    return make_trajectories(pos, idx, dt, model="attm", alpha=alpha, gamma=gamma, K=K)
 
 
 def andi_model(model: str, n_walkers: int = 1000, n_steps: int = 1000, *, alpha: float, K: float = 1.0,
