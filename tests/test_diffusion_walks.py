@@ -162,9 +162,11 @@ def test_ctrw_is_nonergodic_and_fbm_ergodic():
     assert eb_fb < 0.02  # ergodic: EB ~ 4/(3T) for Brownian-like increments
 
 
-@pytest.mark.parametrize("hurst", [0.25, 0.75])
-def test_fbm_exact_covariance(hurst):
-    tr = nd.fbm(4000, 256, hurst=hurst, K=0.5, d=2, rng=9)
+@pytest.mark.parametrize("hurst,dtype", [(0.25, "float64"), (0.75, "float64"), (0.25, "float32")])
+def test_fbm_exact_covariance(hurst, dtype):
+    # float32 runs the whole Davies-Harte computation in single precision: same statistics
+    tr = nd.fbm(4000, 256, hurst=hurst, K=0.5, d=2, dtype=dtype, rng=9)
+    assert tr.dtype == np.dtype(dtype)
     fit = _ensemble_alpha(tr, 1, 256)
     assert fit.alpha == pytest.approx(2 * hurst, abs=0.05)
     inc = np.diff(tr.values, axis=1)
@@ -256,3 +258,35 @@ def test_record_steps_keeps_the_same_path():
     part = nd.brownian(20, 300, d=2, record_steps=steps, rng=3)
     assert np.allclose(part.values, full.isel(time=steps).values)
     assert np.allclose(part["time"].values, steps * 1.0)
+
+
+@pytest.mark.parametrize("model", nd.ANDI_MODELS)
+def test_andi_record_steps_and_float32_keep_the_same_path(model):
+    # the generators lay out the same draws whatever is recorded, and float32 only rounds them
+    alpha = 1.5 if model in ("lw", "sbm") else 0.5
+    steps = np.array([0, 1, 2, 7, 30, 31, 100, 299, 300])
+    full = nd.andi_model(model, 7, 300, alpha=alpha, d=2, rng=21)  # odd walkers x dims: fBm's last complex row half used
+    part = nd.andi_model(model, 7, 300, alpha=alpha, d=2, record_steps=steps, rng=21)
+    assert np.array_equal(part.values, full.isel(time=steps).values)
+    assert np.array_equal(part["step"].values, steps)
+    single = nd.andi_model(model, 7, 300, alpha=alpha, d=2, dtype="float32", rng=21)
+    assert single.dtype == np.float32
+    if model != "fbm":  # fBm draws its noise in float32 then, so only the statistics agree (above)
+        assert np.allclose(single.values, full.values, rtol=1e-5, atol=1e-4 * np.abs(full.values).max())
+    again = nd.andi_model(model, 7, 300, alpha=alpha, d=2, rng=21)
+    assert np.array_equal(again.values, full.values)
+
+
+def test_renewal_runs_count_the_renewals_before_each_time(rng):
+    # CTRW and ATTM lay out per-renewal values with np.repeat over these run lengths: check them
+    # against counting the renewals at or before each observation time directly
+    from neurocomp.diffusion.walks import _renewal_runs
+
+    ends = np.cumsum(rng.exponential(3.0, (6, 40)), axis=1)
+    ends[:, 5] = ends[:, 4] + 0.0  # tie: two renewals at once
+    times = np.concatenate([[0.0], np.sort(rng.uniform(0, 150, 30)), [ends[0, 7]]])  # a time on a renewal
+    times.sort()
+    runs = _renewal_runs(ends, times)
+    assert runs.shape == (6, 41) and np.all(runs >= 0) and np.all(runs.sum(axis=1) == times.size)
+    k = np.repeat(np.tile(np.arange(41), 6), runs.ravel()).reshape(6, times.size)
+    assert np.array_equal(k, (ends[:, None, :] <= times[None, :, None]).sum(axis=2))
