@@ -290,3 +290,8 @@ def test_renewal_runs_count_the_renewals_before_each_time(rng):
     assert runs.shape == (6, 41) and np.all(runs >= 0) and np.all(runs.sum(axis=1) == times.size)
     k = np.repeat(np.tile(np.arange(41), 6), runs.ravel()).reshape(6, times.size)
     assert np.array_equal(k, (ends[:, None, :] <= times[None, :, None]).sum(axis=2))
+
+
+def test_fbm_refuses_hurst_and_alpha_together_naming_both():
+    with pytest.raises(ValueError, match=r"not both; got hurst=0.3 and alpha=0.6"):
+        nd.fbm(2, 10, hurst=0.3, alpha=0.6)

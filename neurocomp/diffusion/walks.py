@@ -486,7 +486,7 @@ def levy_walk(n_walkers: int = 1000, n_steps: int = 1000, *, alpha: float = 1.5,
     return make_trajectories(pos, idx, dt, model="lw", alpha=alpha, speed=speed, t0=t0)
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=8)
 def _davies_harte_scale(n, hurst):
     """sqrt(eigenvalues / 2n) of the circulant embedding (length 2n) of unit fGn, cached per (n, H).
 
@@ -550,7 +550,7 @@ def fbm(n_walkers: int = 1000, n_steps: int = 1000, *, hurst: float | None = Non
     """
     n_walkers, n_steps, d, dt, dtype, idx = _common_args(n_walkers, n_steps, d, dt, dtype, record_steps)
     if hurst is not None and alpha is not None:
-        raise ValidationError("fbm takes hurst or alpha, not both; got hurst={hurst!r} and alpha={alpha!r}")
+        raise ValidationError(f"fbm takes hurst or alpha, not both; got hurst={hurst!r} and alpha={alpha!r}")
     if alpha is not None:
         hurst = _check_alpha("fbm", alpha) / 2
     elif hurst is not None:
