@@ -9,7 +9,8 @@ regressed network layers onto.
 Submodules: :mod:`~neurocomp.cortex.stimuli` (gratings, objects on natural
 backgrounds), :mod:`~neurocomp.cortex.ventral` (the model, rates in Hz),
 :mod:`~neurocomp.cortex.responses` (Poisson spike counts, tuning and
-decoding measures).
+decoding measures), :mod:`~neurocomp.cortex.export` (the flagship's recordings
+and activations out of its ``results.nc`` for ``neurocomp regress``).
 """
 
 from neurocomp.cortex.responses import (

@@ -56,6 +56,7 @@ def ventral_stream(
     normalization: Literal["r2_over_ceiling", "ratio_squared"] = "r2_over_ceiling",
     n_splits: Annotated[int, Range(2, None)] = 10,
     n_bootstrap: Annotated[int, Range(0, None)] = 200,
+    save_data: bool = True,
     rng=None,
 ) -> ExperimentResult:
     """Which CNN layer predicts which simulated visual area? (Yamins et al. 2014)
@@ -70,6 +71,11 @@ def ventral_stream(
     4. Score every layer of both networks against every region with
        :func:`neurocomp.analysis.layer_region_scores` (cross-validated
        ``method`` regression, split-half noise ceiling, ``normalization``).
+    5. With ``save_data``, keep the simulated recordings and the trained
+       network's activations in the Dataset (float32, compressed; see
+       :mod:`neurocomp.cortex.export`), so that ``neurocomp regress`` can score
+       them again: ``python -m neurocomp.cortex.export results.nc DIR`` writes
+       ``DIR/activations.nc`` and ``DIR/recordings.nc`` for it.
 
     Returns
     -------
@@ -78,7 +84,10 @@ def ventral_stream(
         (network × layer × region), ``ceiling`` (region), ``test_accuracy``
         (network), ``decoding_accuracy`` (region × variation); figures
         ``layer_region`` (trained and untrained), ``decoding``, ``stimuli``;
-        the table of ceiled scores per layer and region.
+        the table of ceiled scores per layer and region. With ``save_data``
+        also ``recordings`` (repetition x presentation x neuroid, Hz) and
+        ``activations`` (presentation x model_neuroid), their ``region`` and
+        ``layer`` coords stored as ``neuroid_region`` and ``model_layer``.
     """
     from neurocomp.analysis import layer_region_scores
     from neurocomp.cortex import category_decoding, object_images, ventral_recordings
@@ -114,11 +123,11 @@ def ventral_stream(
     truth = test_images["object_name"].values
     accuracy = {"trained": trained.score(test_images, truth), "untrained": untrained.score(test_images, truth)}
 
-    scores = {}
+    scores, acts_of = {}, {}
     score_seed = int(score_rng.integers(2**31 - 1))
     with _blas_single_thread():
         for name, net in (("trained", trained), ("untrained", untrained)):
-            acts = net.activations(test_images)
+            acts = acts_of[name] = net.activations(test_images)
             scores[name] = layer_region_scores(
                 acts, recordings, method=method, normalization=normalization, n_splits=n_splits,
                 n_bootstrap=n_bootstrap, layers=list(LAYERS), regions=["V1", "V4", "IT"], rng=score_seed,
@@ -149,6 +158,10 @@ def ventral_stream(
         loss_curve=xr.DataArray(np.asarray(trained.loss_curve_), dims=("epoch",),
                                 attrs={"units": "nat", "long_name": "training cross-entropy"}),
     )
+    if save_data:
+        from neurocomp.cortex.export import pack_data
+
+        ds = ds.assign(pack_data(recordings, acts_of["trained"]))
     ds.attrs.update({k: v for k, v in first.attrs.items() if isinstance(v, (int, float, str))})
     ds.attrs["chance_accuracy"] = 1.0 / len(trained.classes_)
 
