@@ -265,15 +265,15 @@ def test_andi_record_steps_and_float32_keep_the_same_path(model):
     # the generators lay out the same draws whatever is recorded, and float32 only rounds them
     alpha = 1.5 if model in ("lw", "sbm") else 0.5
     steps = np.array([0, 1, 2, 7, 30, 31, 100, 299, 300])
-    full = nd.andi_model(model, 7, 300, alpha=alpha, d=2, rng=21)  # odd walkers x dims: fBm's last complex row half used
-    part = nd.andi_model(model, 7, 300, alpha=alpha, d=2, record_steps=steps, rng=21)
+    full = nd.andi_model(model, 7, 300, alpha=alpha, d=3, rng=21)  # 21 paths, odd: fBm's last complex row half used
+    part = nd.andi_model(model, 7, 300, alpha=alpha, d=3, record_steps=steps, rng=21)
     assert np.array_equal(part.values, full.isel(time=steps).values)
     assert np.array_equal(part["step"].values, steps)
-    single = nd.andi_model(model, 7, 300, alpha=alpha, d=2, dtype="float32", rng=21)
+    single = nd.andi_model(model, 7, 300, alpha=alpha, d=3, dtype="float32", rng=21)
     assert single.dtype == np.float32
     if model != "fbm":  # fBm draws its noise in float32 then, so only the statistics agree (above)
         assert np.allclose(single.values, full.values, rtol=1e-5, atol=1e-4 * np.abs(full.values).max())
-    again = nd.andi_model(model, 7, 300, alpha=alpha, d=2, rng=21)
+    again = nd.andi_model(model, 7, 300, alpha=alpha, d=3, rng=21)
     assert np.array_equal(again.values, full.values)
 
 
