@@ -478,11 +478,17 @@ def levy_walk(n_walkers: int = 1000, n_steps: int = 1000, *, alpha: float = 1.5,
     disp = (speed * durations)[..., None] * direction
     cum = np.concatenate([np.zeros((n_walkers, 1, d)), np.cumsum(disp, axis=1)], axis=1)
     start = np.concatenate([np.zeros((n_walkers, 1)), ends], axis=1)
-    k = _count_before(ends, times)  # index of the flight in progress
-    base = np.take_along_axis(cum, k[..., None], axis=1)
-    t_in = times[None, :] - np.take_along_axis(start, k, axis=1)
-    u = np.take_along_axis(direction, k[..., None], axis=1)
-    pos = (base + speed * t_in[..., None] * u).astype(dtype)
+    # flight k is in progress at the observation times that see exactly k renewals; the last
+    # run (k = keep) is empty, since every walker's flights pass the horizon
+    runs = _renewal_runs(ends, times)[:, :-1].ravel()
+    R = idx.size
+    base = np.repeat(cum[:, :-1].reshape(-1, d), runs, axis=0).reshape(n_walkers, R, d)
+    t_in = times[None, :] - np.repeat(start[:, :-1].ravel(), runs).reshape(n_walkers, R)
+    t_in *= speed
+    u = np.repeat(direction.reshape(-1, d), runs, axis=0).reshape(n_walkers, R, d)
+    u *= t_in[..., None]
+    base += u
+    pos = base.astype(dtype, copy=False)
     return make_trajectories(pos, idx, dt, model="lw", alpha=alpha, speed=speed, t0=t0)
 
 
