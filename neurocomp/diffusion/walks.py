@@ -312,16 +312,6 @@ def _renewal_ends(draw, n_walkers, horizon, first_batch):
     return ends, np.concatenate(durations, axis=1)
 
 
-def _count_before(ends, times):
-    """For each walker, the number of renewal ``ends`` (W, K) that are <= each of ``times`` (R,)."""
-    W = ends.shape[0]
-    R = times.size
-    b = np.searchsorted(times, ends, side="left")  # first record time >= event
-    flat = (np.arange(W)[:, None] * (R + 1) + b).ravel()
-    counts = np.bincount(flat, minlength=W * (R + 1)).reshape(W, R + 1)[:, :R]
-    return np.cumsum(counts, axis=1)
-
-
 def _renewal_runs(ends, times):
     """Run lengths (W, K + 1): how many of the sorted ``times`` (R,) see exactly k renewals, k = 0..K.
 
