@@ -63,3 +63,15 @@ def test_load_errors_name_the_path(tmp_path):
     bad.write_text("text")
     with pytest.raises(ValueError, match="must be a NetCDF file"):
         io.load_dataset(bad)
+
+
+def test_written_files_get_the_usual_permissions(tmp_path):
+    import os
+    import stat
+
+    mask = os.umask(0o022)
+    try:
+        path = io.save_dataset(_dataset([1.0]), tmp_path / "p.nc")
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
