@@ -330,6 +330,29 @@ class BoltzmannMachine:
         n_chains · n_patterns)``), so tiny differences are zero there; exact statistics need
         this dead zone, or the sign rule drives weights between rarely co-active units
         without bound on differences of 1e-100.
+    step_decay_cycles : float, optional
+        If given, the step after ``t`` learning cycles is ``weight_step / (1 + t /
+        step_decay_cycles)`` (halved after ``step_decay_cycles`` cycles; a Robbins-Monro
+        schedule, so the noise of sampled statistics averages out instead of moving the
+        weights for ever). Default None: constant steps, as in the paper. On the 8-3-8
+        encoder (20 runs, 600 cycles, ``n_chains=4``) 300 cycles left the outcome as it was
+        (14 vs 15 runs learned, 3 still solving at the end either way) and 100 froze runs
+        before they learned (11): its failures are not step noise but two patterns sharing
+        a hidden code.
+    noise_per_sweep : bool
+        If True (default), the clamping noise is drawn afresh before every sweep of the
+        clamped phase, so p⁺ averages over the noise as finely as p⁻ averages over the free
+        states; if False, once per annealing, so one noisy vector holds for the whole
+        annealing. The paper gives the noise probabilities, not how often they were drawn.
+        With False and the sign rule, p⁺ of two units in one group is 0 in most cycles
+        and a lump otherwise, while p⁻ is small but rarely 0: the sign of the difference is
+        more often negative than its mean, and the inhibitory weights within a group grow
+        without bound (to about -100 after 200 cycles of the 8-3-8 encoder).
+    weight_decay : float
+        Fraction of every weight (not the biases) removed each cycle before the update
+        (``w ← (1 - weight_decay) w + Δw``), which bounds the weights at about
+        ``weight_step / weight_decay``. Default 0 (none). On the 8-3-8 encoder, 0.002-0.01
+        did not change the fraction of runs that learn beyond the noise of 20 runs.
     rng : None, int, SeedSequence or Generator
         Randomness of the initial weights and of the sampling.
 
@@ -378,9 +401,15 @@ class BoltzmannMachine:
         noise_off: float = 0.05,
         init_scale: float = 1.0,
         tolerance: float = 0.0,
+        step_decay_cycles: float | None = None,
+        noise_per_sweep: bool = True,
+        weight_decay: float = 0.0,
         rng=None,
     ):
+        self.noise_per_sweep = noise_per_sweep
+        self.weight_decay = weight_decay
         self.tolerance = tolerance
+        self.step_decay_cycles = step_decay_cycles
         self.n_visible = n_visible
         self.n_hidden = n_hidden
         self.connectivity = connectivity
@@ -429,6 +458,9 @@ class BoltzmannMachine:
         check_in_range("noise_off", self.noise_off, 0, 1, high_open=True)
         check_nonnegative("init_scale", self.init_scale)
         check_nonnegative("tolerance", self.tolerance)
+        if self.step_decay_cycles is not None:
+            check_positive("step_decay_cycles", self.step_decay_cycles)
+        check_in_range("weight_decay", self.weight_decay, 0, 1, high_open=True)
         if self.estimator == "exact" and n > MAX_EXACT_UNITS:
             raise ValidationError(
                 f"estimator='exact' enumerates 2**n_units states and needs n_units <= {MAX_EXACT_UNITS}; "
@@ -564,10 +596,13 @@ class BoltzmannMachine:
             raise ValidationError(f"complete enumerates the free units and needs <= {MAX_EXACT_UNITS}; got {free.size}")
         sub = all_states(free.size)  # (S, n_free)
         m, p = len(self.weights_), len(X)
-        states = np.zeros((p, len(sub), self.n_units))
-        states[:, :, : int(self.n_visible)] = X[:, None, :]
-        states[:, :, free] = sub[None]
-        logp = -self._energy(states.reshape(-1, self.n_units)).reshape(m, p, len(sub)) / self.temperature_
+        kv = np.flatnonzero(known)
+        # E = const(known) - sub·h_free - ½ sub·W_ff·sub, with h_free the field of the known units
+        # (and the biases) on the free ones; the constant does not change the mode.
+        h_free = self.biases_[:, None, free] + X[None, :, kv] @ self.weights_[:, kv][:, :, free]  # (m, p, F)
+        w_ff = self.weights_[:, free][:, :, free]  # (m, F, F)
+        quad = 0.5 * np.einsum("msf,sf->ms", sub[None] @ w_ff, sub)  # (m, S)
+        logp = (h_free @ sub.T + quad[:, None, :]) / self.temperature_  # (m, p, S)
         # marginalise the hidden units: free visible units are the leading bits of `sub`
         n_hid_states = 2 ** int(self.n_hidden)
         logp = logsumexp(logp.reshape(m, p, 2**n_free_vis, n_hid_states), axis=3)
@@ -590,19 +625,27 @@ class BoltzmannMachine:
             field = np.matmul(s, w_cols) + self.biases_[:, None, idx]
             s[:, :, idx] = rng.random(field.shape) < expit(field / temperature)
 
-    def _anneal(self, s, free_units, rng, *, n_stat_sweeps=0):
-        """Anneal ``s`` (m, c, n) through the schedule; return mean co-occurrences (m, n, n) if asked."""
+    def _anneal(self, s, free_units, rng, *, n_stat_sweeps=0, reclamp=None):
+        """Anneal ``s`` (m, c, n) through the schedule; return mean co-occurrences (m, n, n) if asked.
+
+        ``reclamp(s, rng)``, when given, sets the clamped units afresh before every sweep.
+        """
         classes = self._classes(free_units)
         for n_sweeps, temp in self._schedule:
             for _ in range(n_sweeps):
+                if reclamp is not None:
+                    reclamp(s, rng)
                 self._sweep(s, classes, temp, rng)
         if not n_stat_sweeps:
             return None
-        acc = np.zeros((s.shape[0], s.shape[2], s.shape[2]))
+        seen = []
         for _ in range(n_stat_sweeps):
+            if reclamp is not None:
+                reclamp(s, rng)
             self._sweep(s, classes, self.temperature_, rng)
-            acc += np.einsum("mcn,mck->mnk", s, s)
-        return acc / (n_stat_sweeps * s.shape[1])
+            seen.append(s.copy())
+        seen = np.concatenate(seen, axis=1)  # (m, n_stat_sweeps * c, n)
+        return np.matmul(seen.transpose(0, 2, 1), seen) / seen.shape[1]
 
     @_few_threads
     def sample(self, n_samples: int = 1, *, clamp=None, known=None, rng=None) -> np.ndarray:
@@ -648,11 +691,18 @@ class BoltzmannMachine:
         reps = np.repeat(X, int(self.n_chains), axis=0)  # (c, n_v)
         c = len(reps)
         # wake: visible units (noisily) clamped to the data
+        on = reps[None] == 1
+
+        def clamp(s, rng):
+            flip = rng.random((m, c, n_v))
+            s[:, :, :n_v] = np.where(on, flip >= self.noise_on, flip < self.noise_off)
+
         s = (rng.random((m, c, n)) < 0.5).astype(float)
-        flip = rng.random((m, c, n_v))
-        noisy = np.where(reps[None] == 1, flip >= self.noise_on, flip < self.noise_off)
-        s[:, :, :n_v] = noisy
-        p_plus = self._anneal(s, np.arange(n_v, n), rng, n_stat_sweeps=int(self.n_stat_sweeps))
+        clamp(s, rng)
+        p_plus = self._anneal(
+            s, np.arange(n_v, n), rng, n_stat_sweeps=int(self.n_stat_sweeps),
+            reclamp=clamp if self.noise_per_sweep else None,
+        )
         # sleep: everything free
         s = (rng.random((m, c, n)) < 0.5).astype(float)
         p_minus = self._anneal(s, np.arange(n), rng, n_stat_sweeps=int(self.n_stat_sweeps))
@@ -694,13 +744,15 @@ class BoltzmannMachine:
             p_plus, p_minus = self._stats_sampled(X, self._rng)
         diff = p_plus - p_minus
         step = float(self.weight_step)
+        if self.step_decay_cycles is not None:
+            step /= 1.0 + self.n_cycles_ / float(self.step_decay_cycles)
         if self.update == "sign":
             delta = step * np.sign(diff) * (np.abs(diff) > float(self.tolerance))
         else:
             delta = step * diff
         # co-occurrence of a unit with itself is its activation: the bias update
         self.biases_ = self.biases_ + np.diagonal(delta, axis1=1, axis2=2)
-        self.weights_ = self.weights_ + delta * self.mask_
+        self.weights_ = (1.0 - float(self.weight_decay)) * self.weights_ + delta * self.mask_
         self.n_cycles_ += 1
         return self
 
@@ -1340,6 +1392,9 @@ def learn_encoder(
     noise_off: float = 0.05,
     init_scale: float = 0.0,
     tolerance: float = 0.0,
+    step_decay_cycles: float | None = None,
+    noise_per_sweep: bool = True,
+    weight_decay: float = 0.0,
     hidden_connected: bool = True,
     stop_when_learned: bool = True,
     track_divergence: bool = True,
@@ -1352,6 +1407,13 @@ def learn_encoder(
     :meth:`BoltzmannMachine.complete`). ``cycles_to_learn`` is the first learning cycle after
     which that holds (one cycle = wake and sleep phases for all patterns, then one weight
     update). Other parameters are those of :class:`BoltzmannMachine`.
+
+    Every run anneals ``n_chains`` times per pattern in each phase. The 8-3-8 encoder needs
+    ``n_chains=4`` (with 1, p⁻ comes from 8 chains each sitting in one mode, and the sign
+    rule follows the noise): 39 of 50 runs learned it within 600 cycles, median 121 cycles
+    (paper: 16 of 20 runs). ``learned`` counts a run from the first cycle it solves the
+    task; the failure it may fall back to, and the one of runs that never learn, is two
+    patterns sharing one of the 8 hidden codes (``learned_at_end`` tells).
 
     Returns
     -------
@@ -1381,6 +1443,9 @@ def learn_encoder(
         noise_off=noise_off,
         init_scale=init_scale,
         tolerance=tolerance,
+        step_decay_cycles=step_decay_cycles,
+        noise_per_sweep=noise_per_sweep,
+        weight_decay=weight_decay,
         rng=rng,
     )
     bm._initialise()

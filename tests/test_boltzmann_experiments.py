@@ -36,6 +36,12 @@ def test_encoder_experiment_small_run_reports_paper_beside_ours():
     assert np.isfinite(exact.dataset["divergence"]).all()
 
 
+def test_encoder_experiment_8_3_8_reports_paper_row():
+    result = get("ackley1985_encoder")(n_group=8, n_hidden=3, n_runs=2, max_cycles=2, n_chains=2, rng=3)
+    assert result.summary["paper_fraction_learned"] == pytest.approx(16 / 20)
+    assert list(result.table["problem"]) == ["8-3-8 encoder", "8-3-8 encoder"]
+
+
 def test_rbm_digits_experiment_small_run():
     result = get("rbm_digits")(n_hidden=12, n_epochs=5, n_samples=4, n_gibbs=10, rng=0)
     s = result.summary
