@@ -14,6 +14,14 @@ random numbers differently, statistically equal rates).
 
 ``--cold`` points the compiled-code caches at a fresh temporary folder first,
 so the first repetition includes every compile and later ones reuse the cache.
+For ``--target standalone`` each line also says how many compiled files
+(object files and the program) each side rebuilt, which tells a warm run from
+a recompile whatever the load on the machine. Repeated inside one process, the
+direct brian2 side recompiles on the cython and standalone targets: brian2
+names PoissonInput's binomial function ``poissoninput_binomial*``, and its
+caches keep earlier ones alive, so every repetition generates new code. Its
+warm time is the one from a fresh process (``--repeat 1`` after any earlier
+run), where both sides rebuild 0 files.
 """
 
 from __future__ import annotations
@@ -64,6 +72,21 @@ def run_brian2(target: str, n: int, duration: float, cache: str, workdir: str, s
         b2.prefs["codegen.target"], b2.prefs["codegen.runtime.cython.cache_dir"] = prefs_saved
 
 
+def compiled_files(folder: str) -> dict:
+    """{path: mtime} of the object files and programs under a standalone project folder."""
+    found = {}
+    for root, _, files in os.walk(folder):
+        for f in files:
+            if f.endswith(".o") or f == "main":
+                path = os.path.join(root, f)
+                found[path] = os.stat(path).st_mtime_ns
+    return found
+
+
+def rebuilt(before: dict, after: dict) -> int:
+    return sum(1 for path, mtime in after.items() if before.get(path) != mtime)
+
+
 def run_neurocomp(target: str, n: int, duration: float):
     from neurocomp.spiking import simulate_lif
 
@@ -98,6 +121,8 @@ def main(argv=None):
         # alternate the order so that drifting machine load does not favour one side
         order = ("nc", "b2") if rep % 2 == 0 else ("b2", "nc")
         for who in order:
+            folder = os.path.join(cache, "brian2", "standalone") if who == "nc" else direct_dir
+            before = compiled_files(folder)
             t0 = time.perf_counter()
             if who == "nc":
                 t_nc, i_nc, ds = run_neurocomp(args.target, args.n, args.duration)
@@ -107,6 +132,10 @@ def main(argv=None):
 
                 t_b2, i_b2 = run_brian2(args.target, args.n, args.duration, cache, direct_dir, derive_seed(SEED))
                 b2_s = time.perf_counter() - t0
+            if who == "nc":
+                nc_built = rebuilt(before, compiled_files(folder))
+            else:
+                b2_built = rebuilt(before, compiled_files(folder))
         if not (args.cold and rep == 0):
             best_nc, best_b2 = min(best_nc, nc_s), min(best_b2, b2_s)
         same = t_nc.size == t_b2.size and np.array_equal(np.lexsort((i_nc, t_nc)), np.lexsort((i_b2, t_b2))) \
@@ -117,9 +146,10 @@ def main(argv=None):
         z = (t_nc.size - t_b2.size) / np.sqrt(t_nc.size + t_b2.size)
         agree = same or abs(z) < 4
         label = "cold" if (args.cold and rep == 0) else "warm"
+        built = f" | rebuilt files {nc_built} / {b2_built}" if args.target == "standalone" else ""
         print(f"[{rep + 1}/{args.repeat} {label}] neurocomp {nc_s:7.2f} s | brian2 direct {b2_s:7.2f} s | "
               f"ratio {nc_s / b2_s:5.2f} | rates {rate_nc:.3f} / {rate_b2:.3f} Hz | "
-              f"{'identical spikes' if same else f'z = {z:+.2f}'}", flush=True)
+              f"{'identical spikes' if same else f'z = {z:+.2f}'}{built}", flush=True)
         if not agree:
             raise SystemExit("outputs disagree")
     if np.isfinite(best_nc):

@@ -12,6 +12,11 @@
 * Large runs may opt into brian2's C++ standalone device with
   :func:`standalone_device` (whole network compiled into one program, kept in
   ``cache_dir() / "standalone"`` so an unchanged network is not rebuilt).
+  ``simulate_lif(target="standalone")`` keeps one project folder per network
+  structure (:func:`standalone_project_dir`) and passes the seed as a run-time
+  value (:func:`seed_standalone`), so a second run with the same structure, or
+  one that changes only ``rng``, currents, noise amplitudes or initial
+  potentials, compiles nothing; a new duration recompiles only ``main.cpp``.
 
 Choosing a target: ``NEUROCOMP_BRIAN2_TARGET=numpy`` (no compiler needed, no
 compile wait, fine for small networks), ``cython`` (compiles each code object
@@ -24,6 +29,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
+import json
 import os
 import shutil
 from pathlib import Path
@@ -36,6 +43,8 @@ __all__ = [
     "cache_dir",
     "brian2_settings",
     "standalone_device",
+    "standalone_project_dir",
+    "seed_standalone",
     "cython_cache_dir",
 ]
 
@@ -149,3 +158,63 @@ def standalone_device(directory=None, *, threads: int = 0):
         brian2.prefs["devices.cpp_standalone.openmp_threads"] = saved_threads
         brian2.device.reinit()
         brian2.set_device("runtime")
+
+
+def standalone_project_dir(kind: str, structure: dict) -> Path:
+    """The C++ standalone project folder for one network structure.
+
+    ``cache_dir() / "standalone" / f"{kind}-{digest}"``, where the digest
+    hashes ``structure`` (everything that brian2 writes into the generated
+    code: sizes, equations, constants, recorded indices, threads) and the
+    brian2 version. Networks that differ only in run-time values share a
+    folder, so ``make`` finds every object file up to date; networks that
+    differ in their code get separate folders and never overwrite each
+    other's build.
+    """
+    import brian2
+
+    text = json.dumps({"brian2": brian2.__version__, **structure}, sort_keys=True, default=repr)
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    path = cache_dir() / "standalone" / f"{kind}-{digest}"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def seed_standalone(device, seed: int) -> None:
+    """Seed the standalone program's random generators from a run-time value.
+
+    ``brian2.seed(seed)`` on the ``cpp_standalone`` device writes the seed as
+    a literal into ``main.cpp``, so every new seed recompiles and relinks the
+    program. This stores the seed in a static array instead (a data file the
+    program reads when it starts; only its name is in the code) and inserts
+    the same seeding loop brian2 generates (generator ``i`` of the OpenMP
+    threads gets ``seed + i``), so the random numbers are those of
+    ``brian2.seed(seed)`` and a new seed compiles nothing. Call it after
+    :func:`standalone_device` is entered and before the first ``run``.
+    """
+    import numpy as np
+    import brian2
+
+    threads = brian2.prefs["devices.cpp_standalone.openmp_threads"] or 1
+    name = device.static_array("neurocomp_seed", np.array([int(seed)], dtype=np.int64))
+    device.insert_code(
+        "main",
+        f"for (int _i=0; _i<{threads}; _i++)\n"
+        f"    brian::_random_generators[_i].seed((unsigned long)brian::{name}[0] + _i);",
+    )
+
+
+@contextlib.contextmanager
+def _project_lock(directory: Path):
+    """Hold an exclusive lock on a standalone project folder (POSIX; no-op elsewhere)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    with open(Path(directory).with_suffix(".lock"), "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -192,7 +192,8 @@ def lif_population(
     name : str
         brian2 object name.
     dt : float or Quantity, optional
-        The group's time step in s (default: brian2's ``defaultclock``).
+        The group's time step in s (default: brian2's ``defaultclock``); with
+        an explicit ``name`` its clock is named ``name + "_clock"``.
     **params
         LIF parameters of :func:`lif_parameters` (``tau_m``, ``t_ref``, ...).
 
@@ -211,7 +212,11 @@ def lif_population(
         method = "euler" if noise else ("exact" if synapse == "current" else "exponential_euler")
     kwargs = {}
     if dt is not None:
-        kwargs["dt"] = to_si("dt", dt, "s", positive=True) * b2.second
+        dt_q = to_si("dt", dt, "s", positive=True) * b2.second
+        # an explicitly named group gets an explicitly named clock: brian2's
+        # default "<name>_clock*" takes a suffix while an earlier clock is
+        # still alive, which changes the generated code from run to run
+        kwargs = {"dt": dt_q} if name.endswith("*") else {"clock": b2.Clock(dt_q, name=f"{name}_clock")}
     group = b2.NeuronGroup(
         n_neurons,
         lif_equations(synapse=synapse, noise=noise),
@@ -283,8 +288,6 @@ def poisson_input(target, *, n_sources: int, rate, weight, synapse: str = "curre
         Must match the target population.
     inhibitory : bool
         With conductances, drive ``g_i`` instead of ``g_e``.
-    name : str
-        brian2 object name.
 
     Returns
     -------
@@ -292,6 +295,13 @@ def poisson_input(target, *, n_sources: int, rate, weight, synapse: str = "curre
         Each step draws the number of input spikes from a binomial
         distribution, which is much cheaper than explicit synapses.
     """
+    import brian2 as b2
+
+    n_sources, rate_q, var, w_q = _poisson_input_args(n_sources, rate, weight, synapse, inhibitory)
+    return b2.PoissonInput(target, var, n_sources, rate_q, weight=w_q)
+
+
+def _poisson_input_args(n_sources, rate, weight, synapse, inhibitory):
     import brian2 as b2
 
     check_option("synapse", synapse, _SYNAPSES)
@@ -303,4 +313,28 @@ def poisson_input(target, *, n_sources: int, rate, weight, synapse: str = "curre
     else:
         w = to_si("weight", weight, "S", nonnegative=True)
         var, w_q = ("g_i" if inhibitory else "g_e"), w * b2.siemens
-    return b2.PoissonInput(target, var, n_sources, rate * b2.hertz, weight=w_q)
+    return n_sources, rate * b2.hertz, var, w_q
+
+
+def _poisson_drive(target, *, n_sources: int, rate, weight, synapse: str = "current", inhibitory: bool = False,
+                   name: str = "poisson_input"):
+    """What :func:`poisson_input` does, with names fixed in advance (used by ``simulate_lif``).
+
+    brian2's ``PoissonInput`` names its binomial function
+    ``poissoninput_binomial*``, unique among *live* objects; brian2's
+    code-generation caches keep earlier ones alive, so the suffix (and with it
+    the generated code) changes from run to run inside one process, which
+    defeats the standalone project's incremental build. This builds the same
+    operation (the same abstract code ``var += binomial() * weight`` in the
+    ``synapses`` slot of the target's clock, hence the same random draws) from
+    a :class:`brian2.BinomialFunction` with a fixed name, placed in the target
+    group's own namespace, and a ``run_regularly`` operation of fixed name.
+    The target must have been built with an explicit ``namespace`` (as
+    :func:`lif_population` does).
+    """
+    import brian2 as b2
+
+    n_sources, rate_q, var, w_q = _poisson_input_args(n_sources, rate, weight, synapse, inhibitory)
+    binomial = b2.BinomialFunction(n_sources, rate_q * target.clock.dt, name=f"{name}_binomial")
+    target.namespace[binomial.name] = binomial
+    return target.run_regularly(f"{var} += {binomial.name}()*{w_q!r}", when="synapses", order=0, name=name)

@@ -12,16 +12,23 @@ ch. 1 and 8; Brunel (2000), *J. Comput. Neurosci.* 8:183.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 
 import numpy as np
 import xarray as xr
 
 from neurocomp._validation import ValidationError, check_int, check_option
-from neurocomp.random import seed_for_brian2
+from neurocomp.random import derive_seed, seed_for_brian2
 from neurocomp.spiking._units import check_time_step, to_si, to_si_array
 from neurocomp.spiking.analysis import binned_rate, firing_rate
-from neurocomp.spiking.backend import brian2_settings, cache_dir, standalone_device
+from neurocomp.spiking.backend import (
+    _project_lock,
+    brian2_settings,
+    seed_standalone,
+    standalone_device,
+    standalone_project_dir,
+)
 from neurocomp.spiking.convert import spike_dataset, state_monitor_to_dataarray
 from neurocomp.spiking.populations import (
     DT,
@@ -35,9 +42,9 @@ from neurocomp.spiking.populations import (
     V_RESET,
     V_REST,
     V_THRESHOLD,
+    _poisson_drive,
     lif_parameters,
     lif_population,
-    poisson_input,
     poisson_population,
 )
 
@@ -130,7 +137,11 @@ def simulate_lif(
     target : {None, "numpy", "cython", "standalone"}
         Code-generation target; None uses :func:`~neurocomp.spiking.default_codegen_target`.
         ``"standalone"`` compiles the whole network into one C++ program
-        (brian2's ``cpp_standalone``; best for large runs).
+        (brian2's ``cpp_standalone``; best for large runs). The program is kept
+        per network structure, so a later run that changes only ``rng``,
+        ``current``, ``sigma`` or ``v_init`` compiles nothing (with more than
+        one neuron; a single neuron's values are literals in ``main.cpp``), and
+        one that changes ``duration`` recompiles only ``main.cpp``.
     threads : int
         OpenMP threads for ``"standalone"`` (0 = single-threaded).
     rng : None, int, SeedSequence or Generator
@@ -156,9 +167,11 @@ def simulate_lif(
 
     Notes
     -----
-    Poisson input uses :class:`brian2.PoissonInput` (a binomial draw per
-    step and neuron). Like any jump input it also moves ``v`` during the
-    refractory period; only the integration of ``v`` is paused there.
+    Poisson input is brian2's ``PoissonInput`` operation (a binomial draw per
+    step and neuron, the same random numbers), built with fixed names so that
+    the standalone program's code is the same from run to run. Like any jump
+    input it also moves ``v`` during the refractory period; only the
+    integration of ``v`` is paused there.
 
     Examples
     --------
@@ -209,42 +222,56 @@ def simulate_lif(
     threads = check_int("threads", threads, low=0)
 
     runtime_target = None if target in (None, "standalone") else target
+    lif_kwargs = {k: params[k] for k in ("tau_m", "t_ref", "v_rest", "v_reset", "v_threshold", "resistance",
+                                         "e_exc", "e_inh", "tau_exc", "tau_inh")}
+    step = t_on > 0 or t_off < duration
+    segments = _segments(duration, t_on, t_off) if step else [(duration, True)]
+    project = lock = None
     if target == "standalone":
-        # brian2 names code objects uniquely among live objects; collecting the
-        # previous run's objects keeps the generated file names (and so make's
-        # incremental build) identical from one run to the next
+        # brian2 names code objects "<owner>_codeobject*", unique among *live*
+        # objects; the previous run's are only freed by the cycle collector, so
+        # collect them now, or the generated file names (and so make's
+        # incremental build) change from one run to the next
         gc.collect()
-    with brian2_settings(runtime_target) as used_target:
+        # everything that ends up in the generated C++ code; the seed, the
+        # currents, noise amplitudes and initial potentials are run-time data
+        # (static-array files) and the durations are in main.cpp only
+        project = standalone_project_dir("simulate_lif", {
+            "n_neurons": n_neurons, "synapse": synapse, "noise": noise, "dt": dt, "params": lif_kwargs,
+            "poisson": [poisson_n, rate_in, to_si("poisson_weight", poisson_weight,
+                                                  "V" if synapse == "current" else "S")] if use_poisson else None,
+            "record": None if record is None else record.tolist(), "segments": [on for _, on in segments],
+            "threads": threads,
+        })
+        lock = _project_lock(project)
+    with brian2_settings(runtime_target) as used_target, (lock or contextlib.nullcontext()):
         used_target = "standalone" if target == "standalone" else used_target
-        device_ctx = (standalone_device(cache_dir() / "standalone" / "simulate_lif", threads=threads)
-                      if target == "standalone" else _nullcontext())
+        device_ctx = standalone_device(project, threads=threads) if target == "standalone" else contextlib.nullcontext()
         with device_ctx as device:
-            seed = seed_for_brian2(rng)
-            lif_kwargs = {k: params[k] for k in ("tau_m", "t_ref", "v_rest", "v_reset", "v_threshold", "resistance",
-                                                 "e_exc", "e_inh", "tau_exc", "tau_inh")}
-            step = t_on > 0 or t_off < duration
+            if target == "standalone":
+                seed = derive_seed(rng)
+                seed_standalone(device, seed)
+            else:
+                seed = seed_for_brian2(rng)
             group = lif_population(
                 n_neurons, synapse=synapse, noise=noise, current=0.0 if step else currents,
                 sigma=sigmas if noise else 0.0, v_init=v_init, dt=dt, name="neurons", **lif_kwargs,
             )
             spike_mon = b2.SpikeMonitor(group, name="spikes")
-            objects = [group, spike_mon]
+            objects = [group, spike_mon]  # the Poisson drive is one of the group's contained objects
             if use_poisson:
-                objects.append(poisson_input(group, n_sources=poisson_n, rate=rate_in, weight=poisson_weight,
-                                             synapse=synapse))
+                _poisson_drive(group, n_sources=poisson_n, rate=rate_in, weight=poisson_weight, synapse=synapse)
             state_mon = None
             if record is not None:
                 state_mon = b2.StateMonitor(group, "v", record=record, name="voltage")
                 objects.append(state_mon)
-            net = b2.Network(*objects)
-            segments = _segments(duration, t_on, t_off) if step else [(duration, True)]
+            net = b2.Network(*objects, name="simulate_lif")
             for length, on in segments:
                 if step:
                     group.I = (currents if on else np.zeros(n_neurons)) * b2.amp
                 net.run(length * b2.second, namespace={})
             if target == "standalone":
-                device.build(directory=str(cache_dir() / "standalone" / "simulate_lif"), compile=True, run=True,
-                             with_output=False)
+                device.build(directory=str(project), compile=True, run=True, with_output=False)
             times = np.asarray(spike_mon.t_, dtype=float)
             which = np.asarray(spike_mon.i, dtype=np.int64)
             voltage = None
@@ -272,14 +299,6 @@ def simulate_lif(
     if use_poisson:
         ds.attrs["poisson_weight"] = to_si("poisson_weight", poisson_weight, "V" if synapse == "current" else "S")
     return ds
-
-
-class _nullcontext:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return False
 
 
 def simulate_poisson(
