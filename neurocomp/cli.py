@@ -167,6 +167,12 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print(f"neurocomp {args.command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `neurocomp info results.nc | head`): stop quietly.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception:
         traceback.print_exc()
         return EXIT_INTERNAL_ERROR

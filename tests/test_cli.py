@@ -167,3 +167,17 @@ def test_interrupted_run_leaves_no_results(tmp_path, sig):
     assert not (out / "results.nc").exists()
     leftovers = list(out.glob("*")) if out.exists() else []
     assert leftovers == []
+
+
+def test_info_piped_into_a_closed_reader_stops_quietly(tmp_path, monkeypatch):
+    import io as _io
+
+    from neurocomp import cli
+
+    spec = write_spec(tmp_path)
+    assert neurocomp("run", spec, "--out", tmp_path / "out").returncode == 0
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone, as after `| head -1`
+    closed = _io.TextIOWrapper(os.fdopen(write_end, "wb", buffering=0), line_buffering=True)
+    monkeypatch.setattr(sys, "stdout", closed)
+    assert cli.main(["info", str(tmp_path / "out" / "results.nc")]) == 0
