@@ -12,11 +12,13 @@ import datetime as _dt
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
+from neurocomp._assembly import as_features, as_recordings
 from neurocomp._validation import ValidationError
 
 __all__ = [
@@ -25,7 +27,13 @@ __all__ = [
     "save_dataset",
     "load_dataset",
     "provenance_attrs",
+    "to_jsonable",
     "NETCDF_ENGINE",
+    "load_assembly",
+    "load_activations",
+    "load_recordings",
+    "ACTIVATION_NAMES",
+    "RECORDING_NAMES",
 ]
 
 #: NetCDF engine used for reading and writing (installs from PyPI everywhere).
@@ -68,16 +76,23 @@ def atomic_write_text(path, text: str) -> Path:
     return Path(path)
 
 
-def _jsonable(value):
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+def to_jsonable(value):
+    """``value`` with numpy scalars and arrays, tuples and mappings turned into JSON types.
+
+    Anything else that JSON cannot hold (a Path, a brian2 quantity ...) becomes its ``str``.
+    Used for the ``spec`` provenance attribute, summary.json and the sweep's cache keys.
+    """
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [to_jsonable(v) for v in value]
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, np.ndarray):
         return value.tolist()
-    return value
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
 
 
 def provenance_attrs(*, seed, spec: dict, experiment: str | None = None) -> dict:
@@ -91,7 +106,7 @@ def provenance_attrs(*, seed, spec: dict, experiment: str | None = None) -> dict
     attrs = {
         "neurocomp_version": __version__,
         "seed": -1 if seed is None else int(seed),
-        "spec": json.dumps(_jsonable(spec), sort_keys=True),
+        "spec": json.dumps(to_jsonable(spec), sort_keys=True),
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
     }
     if experiment is not None:
@@ -109,7 +124,7 @@ def _netcdf_safe_attrs(attrs: dict) -> dict:
         elif isinstance(value, (dict, list, tuple)) and not (
             isinstance(value, (list, tuple)) and value and all(isinstance(v, (int, float)) for v in value)
         ):
-            value = json.dumps(_jsonable(value))
+            value = json.dumps(to_jsonable(value))
         safe[key] = value
     return safe
 
@@ -180,8 +195,6 @@ ACTIVATION_NAMES = ("activations", "features", "data")
 RECORDING_NAMES = ("recordings", "responses", "rates", "data")
 _PRESENTATION_KEYS = ("stimulus_id", "object_name", "repetition")
 _NEUROID_KEYS = ("neuroid_id", "layer", "region")
-
-__all__ += ["load_assembly", "load_activations", "load_recordings", "ACTIVATION_NAMES", "RECORDING_NAMES"]
 
 
 def _pick_variable(found: list[str], variable, candidates, path, what) -> str:
@@ -347,8 +360,6 @@ def load_activations(path, *, variable: str | None = None) -> xr.DataArray:
     Validated on load (2-D, finite, unique stimulus ids). A file without a
     ``layer`` coordinate is read as a single layer named after the variable.
     """
-    from neurocomp.analysis._assembly import as_features
-
     da = load_assembly(path, what="activations", variable=variable)
     if "layer" not in da.coords:
         da = da.assign_coords(layer=("neuroid", np.full(da.sizes.get("neuroid", 0), str(da.name or "model"))))
@@ -362,8 +373,6 @@ def load_recordings(path, *, variable: str | None = None) -> xr.DataArray:
     assemblies (flattened presentation with a ``repetition`` coordinate) are
     reshaped. A file without a ``region`` coordinate is read as one region, ``"all"``.
     """
-    from neurocomp.analysis._assembly import as_recordings
-
     da = load_assembly(path, what="recordings", variable=variable)
     if "region" not in da.coords and "neuroid" in da.dims:
         da = da.assign_coords(region=("neuroid", np.full(da.sizes["neuroid"], "all")))

@@ -31,7 +31,7 @@ import xarray as xr
 from sklearn.model_selection import ShuffleSplit
 
 from neurocomp._validation import check_int, check_option
-from neurocomp.analysis._assembly import NEUROID, REPETITION, as_recordings
+from neurocomp._assembly import NEUROID, REPETITION, as_recordings
 from neurocomp.analysis.regression import pearson_r
 from neurocomp.random import as_generator
 

@@ -20,7 +20,7 @@ import numpy as np
 import xarray as xr
 
 from neurocomp._validation import check_in_range, check_int, check_option
-from neurocomp.analysis._assembly import (
+from neurocomp._assembly import (
     NEUROID,
     PRESENTATION,
     REPETITION,

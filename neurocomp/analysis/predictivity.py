@@ -31,7 +31,7 @@ from neurocomp._validation import (
     check_int,
     check_option,
 )
-from neurocomp.analysis._assembly import (
+from neurocomp._assembly import (
     NEUROID,
     PRESENTATION,
     REPETITION,

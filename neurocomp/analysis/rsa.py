@@ -36,7 +36,7 @@ import scipy.stats
 import xarray as xr
 
 from neurocomp._validation import ValidationError, check_array, check_option
-from neurocomp.analysis._assembly import (
+from neurocomp._assembly import (
     NEUROID,
     PRESENTATION,
     STIMULUS,
