@@ -268,7 +268,7 @@ def write_result(result, out_dir, spec: Spec) -> list[Path]:
     """Write results.nc, the figures (PNG, 150 dpi) and summary.json atomically into ``out_dir``."""
     import matplotlib.pyplot as plt
 
-    from neurocomp.io import atomic_path, atomic_write_text, save_dataset
+    from neurocomp.io import atomic_path, atomic_write_text, save_dataset, to_jsonable
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -290,15 +290,6 @@ def write_result(result, out_dir, spec: Spec) -> list[Path]:
         "table": None if table is None else json.loads(table.to_json(orient="records")),
         "files": [p.name for p in written] + ["summary.json"],
     }
-    written.append(atomic_write_text(out_dir / "summary.json", json.dumps(summary, indent=2, default=_json_default)))
+    written.append(atomic_write_text(out_dir / "summary.json", json.dumps(to_jsonable(summary), indent=2)))
     return written
 
-
-def _json_default(value):
-    import numpy as np
-
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    return str(value)

@@ -73,6 +73,7 @@ import numpy as np
 import xarray as xr
 
 from neurocomp._validation import NeurocompError, ValidationError, check_int
+from neurocomp.io import to_jsonable
 
 __all__ = [
     "run_sweep",
@@ -246,22 +247,8 @@ def expand_grid(grid: Mapping) -> dict[str, list]:
 # ----------------------------------------------------------------------------- seeds and keys
 
 
-def _canonical(value):
-    if isinstance(value, Mapping):
-        return {str(k): _canonical(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_canonical(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    return repr(value)
-
-
 def _digest(obj) -> bytes:
-    text = json.dumps(_canonical(obj), sort_keys=True, separators=(",", ":"))
+    text = json.dumps(to_jsonable(obj), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).digest()
 
 
@@ -742,7 +729,7 @@ def run_sweep(spec_or_function, grid: Mapping, *, seeds: int = 1, base_params: M
     )
     if failures_all:
         merged.attrs["sweep_failed"] = json.dumps(
-            [{"point": _canonical(p.values), "seed_index": p.repeat, "error": msg} for p, msg in failures_all]
+            [{"point": to_jsonable(p.values), "seed_index": p.repeat, "error": msg} for p, msg in failures_all]
         )
     return merged
 
