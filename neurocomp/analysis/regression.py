@@ -168,7 +168,18 @@ def pls_fit(X, Y, n_components: int, *, max_iter: int = 500, tol: float = 1e-6):
     return rotations @ Q.T, x_mean, y_mean, W.shape[1]
 
 
-class PLSMapping:
+class _LinearMapping:
+    """What PLS and ridge mappings share once fitted: ``Y = (X - mean) @ coef_ + intercept_``."""
+
+    def predict(self, X):
+        """Predicted responses, ndarray of shape (n_samples, n_targets)."""
+        if not hasattr(self, "coef_"):
+            _not_fitted(self)
+        X = check_array("X", X, ndim=2, shape=(None, self.coef_.shape[0]))
+        return (X - self._x_mean) @ self.coef_ + self.intercept_
+
+
+class PLSMapping(_LinearMapping):
     """Partial-least-squares regression from model units to neuroids (scikit-learn shape).
 
     Parameters
@@ -224,12 +235,6 @@ class PLSMapping:
             )
         return self
 
-    def predict(self, X):
-        """Predicted responses, ndarray of shape (n_samples, n_targets)."""
-        if not hasattr(self, "coef_"):
-            _not_fitted(self)
-        X = check_array("X", X, ndim=2, shape=(None, self.coef_.shape[0]))
-        return (X - self._x_mean) @ self.coef_ + self.intercept_
 
 
 def max_rank(X) -> int:
@@ -320,7 +325,7 @@ def ridge_loo_errors(Q, lam, Yc, alphas, n_samples: int, *, dtype=np.float32, ch
     return mse
 
 
-class RidgeMapping:
+class RidgeMapping(_LinearMapping):
     """Ridge regression from model units to neuroids with one penalty per neuroid.
 
     Parameters
@@ -396,9 +401,3 @@ class RidgeMapping:
             self.coef_ = V @ (np.sqrt(lam)[:, None] * scaled)
         return self
 
-    def predict(self, X):
-        """Predicted responses, ndarray of shape (n_samples, n_targets)."""
-        if not hasattr(self, "coef_"):
-            _not_fitted(self)
-        X = check_array("X", X, ndim=2, shape=(None, self.coef_.shape[0]))
-        return (X - self._x_mean) @ self.coef_ + self.intercept_
