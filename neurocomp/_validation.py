@@ -28,6 +28,7 @@ __all__ = [
     "check_probability_array",
     "check_random_state_like",
     "describe_values",
+    "check_is_fitted",
 ]
 
 
@@ -191,6 +192,22 @@ def check_probability_array(name: str, array, **kwargs) -> np.ndarray:
             f"{name} must lie in [0, 1]; got {int(bad.sum())} value(s) outside, first at index {where}"
         )
     return arr
+
+
+def check_is_fitted(estimator, attribute: str, *, call: str = "'fit'") -> None:
+    """Raise a ValidationError unless ``estimator`` has the learned ``attribute``.
+
+    >>> class Model: pass
+    >>> check_is_fitted(Model(), "coef_")
+    Traceback (most recent call last):
+    ...
+    neurocomp._validation.ValidationError: This Model instance is not fitted yet. Call 'fit' with appropriate arguments before using this method.
+    """
+    if not hasattr(estimator, attribute):
+        raise ValidationError(
+            f"This {type(estimator).__name__} instance is not fitted yet. Call {call} with appropriate "
+            "arguments before using this method."
+        )
 
 
 def check_random_state_like(name: str, value) -> None:

@@ -53,6 +53,7 @@ import xarray as xr
 from scipy.special import expit
 
 from neurocomp._validation import (
+    check_is_fitted,
     ValidationError,
     check_array,
     check_int,
@@ -481,11 +482,7 @@ class BoltzmannMachine:
         self.n_cycles_ = 0
 
     def _check_fitted(self):
-        if not hasattr(self, "weights_"):
-            raise ValidationError(
-                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' (or 'partial_fit') "
-                "with appropriate arguments before using this method."
-            )
+        check_is_fitted(self, "weights_", call="'fit' (or 'partial_fit')")
 
     def _check_patterns(self, X) -> np.ndarray:
         X = check_array("X", X, ndim=2)
@@ -901,11 +898,7 @@ class RBM:
 
     # -- helpers -----------------------------------------------------------------------
     def _check_fitted(self):
-        if not hasattr(self, "components_"):
-            raise ValidationError(
-                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with appropriate "
-                "arguments before using this method."
-            )
+        check_is_fitted(self, "components_")
 
     @property
     def _binary(self) -> bool:
@@ -1340,10 +1333,7 @@ class DBN:
         return self
 
     def _check_fitted(self):
-        if not hasattr(self, "rbms_"):
-            raise ValidationError(
-                "This DBN instance is not fitted yet. Call 'fit' with appropriate arguments before using this method."
-            )
+        check_is_fitted(self, "rbms_")
 
     def transform(self, X, layer: int = -1) -> np.ndarray:
         """Features of ``X``: hidden probabilities of ``layer`` (default the top), shape (n_samples, size)."""

@@ -43,6 +43,7 @@ import xarray as xr
 from sklearn.base import BaseEstimator
 
 from neurocomp._validation import (
+    check_is_fitted,
     NeurocompWarning,
     ValidationError,
     check_array,
@@ -512,11 +513,7 @@ def divisive_inhibition(excitation, inhibition, *, leak: float = 0.0) -> np.ndar
 
 # --------------------------------------------------------------------------- learning
 def _check_fitted(est):
-    if not hasattr(est, "coef_"):
-        raise ValidationError(
-            f"This {type(est).__name__} instance is not fitted yet. Call 'fit' with appropriate "
-            "arguments before using this method."
-        )
+    check_is_fitted(est, "coef_")
 
 
 def _check_X(est, X, name="X"):

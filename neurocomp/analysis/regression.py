@@ -37,7 +37,7 @@ import warnings
 import numpy as np
 import scipy.linalg
 
-from neurocomp._validation import NeurocompWarning, ValidationError, check_array, check_int
+from neurocomp._validation import NeurocompWarning, ValidationError, check_array, check_int, check_is_fitted
 
 __all__ = ["PLSMapping", "RidgeMapping", "pearson_r", "default_alphas", "ridge_loo_errors"]
 
@@ -57,9 +57,7 @@ def _check_xy(X, Y):
 
 
 def _not_fitted(obj):
-    raise ValidationError(
-        f"This {type(obj).__name__} instance is not fitted yet. Call 'fit' with appropriate arguments first."
-    )
+    check_is_fitted(obj, "coef_")
 
 
 def pearson_r(a, b) -> np.ndarray:

@@ -30,7 +30,7 @@ import numpy as np
 import xarray as xr
 from numpy.lib.stride_tricks import sliding_window_view
 
-from neurocomp._validation import ValidationError, check_array, check_int, check_positive
+from neurocomp._validation import ValidationError, check_array, check_int, check_is_fitted, check_positive
 from neurocomp.random import as_generator
 
 __all__ = ["CNN", "LAYERS", "torch_activations"]
@@ -196,8 +196,7 @@ class CNN:
         check_int("batch_size", self.batch_size, low=1)
 
     def _check_fitted(self):
-        if not hasattr(self, "params_"):
-            raise ValidationError("This CNN instance is not fitted yet. Call 'fit' with training images first.")
+        check_is_fitted(self, "params_")
 
     @staticmethod
     def _images(images, name="images"):

@@ -31,6 +31,7 @@ import xarray as xr
 from sklearn.base import BaseEstimator
 
 from neurocomp._validation import (
+    check_is_fitted,
     ValidationError,
     check_array,
     check_binary,
@@ -184,11 +185,7 @@ class MLP(BaseEstimator):
         return sizes, loss
 
     def _check_fitted(self):
-        if not hasattr(self, "coefs_"):
-            raise ValidationError(
-                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
-                "appropriate arguments before using this method."
-            )
+        check_is_fitted(self, "coefs_")
 
     def _check_X(self, X, name="X"):
         X = check_array(name, X, ndim=2)
