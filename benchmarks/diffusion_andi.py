@@ -23,7 +23,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-import xarray as xr
 
 from neurocomp import diffusion as nd
 

@@ -57,7 +57,6 @@ def test_anomalous_exponent_rejects_unknown_model():
 
 def test_plot_functions_return_labelled_axes():
     import numpy as np
-    from scipy.special import erf  # noqa: F401
 
     from neurocomp import diffusion as nd
     from neurocomp.plotting import diffusion as dplot

@@ -28,7 +28,7 @@ import numpy as np
 import xarray as xr
 from scipy import stats
 
-from neurocomp._validation import ValidationError, check_array, check_int, check_option
+from neurocomp._validation import ValidationError, check_int, check_option
 from neurocomp.diffusion._common import as_trajectories
 from neurocomp.diffusion.msd import _tamsd_array
 from neurocomp.random import as_generator

@@ -22,7 +22,7 @@ import numpy as np
 import scipy.fft
 import xarray as xr
 
-from neurocomp._validation import ValidationError, check_int, check_option, check_positive
+from neurocomp._validation import ValidationError, check_int, check_option
 from neurocomp.diffusion._common import as_trajectories
 from neurocomp.random import as_generator
 

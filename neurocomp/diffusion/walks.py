@@ -47,7 +47,6 @@ from neurocomp._validation import (
     ValidationError,
     check_in_range,
     check_int,
-    check_nonnegative,
     check_option,
     check_positive,
 )

@@ -101,7 +101,7 @@ def fi_curve(
     import matplotlib.pyplot as plt
 
     from neurocomp.plotting.spiking import plot_fi_curve, plot_raster
-    from neurocomp.spiking import RESISTANCE, lif_rate, siegert_rate, simulate_lif
+    from neurocomp.spiking import lif_rate, siegert_rate, simulate_lif
     from neurocomp.spiking.analysis import firing_rate
 
     if i_max_na <= i_min_na:
