@@ -265,14 +265,20 @@ def run_spec(spec: Spec, seed: int | None = None):
 
 
 def write_result(result, out_dir, spec: Spec) -> list[Path]:
-    """Write results.nc, the figures (PNG, 150 dpi) and summary.json atomically into ``out_dir``."""
+    """Write results.nc, any extra data as <name>.nc, the figures (PNG, 150 dpi) and summary.json atomically."""
     import matplotlib.pyplot as plt
+    import xarray as xr
 
     from neurocomp.io import atomic_path, atomic_write_text, save_dataset, to_jsonable
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = [save_dataset(result.dataset, out_dir / "results.nc")]
+    provenance = {k: result.dataset.attrs[k] for k in ("neurocomp_version", "seed", "spec", "created", "experiment", "title")
+                  if k in result.dataset.attrs}
+    for name, data in getattr(result, "extra", {}).items():
+        data = data.to_dataset(name=name) if isinstance(data, xr.DataArray) else data
+        written.append(save_dataset(data, out_dir / f"{name}.nc", attrs=provenance))
     for name, fig in result.figures.items():
         target = out_dir / f"{name}.png"
         with atomic_path(target, suffix=".png") as tmp:

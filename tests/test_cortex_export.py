@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from neurocomp.cortex.export import pack_data, unpack_data
+from neurocomp.cortex.export import saved_data
 from neurocomp.io import load_activations, load_dataset, load_recordings, save_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,9 +33,8 @@ def _run(*args, cwd):
 def test_run_then_regress_reproduces_the_experiments_scores(tmp_path):
     out = tmp_path / "vs"
     sets = [a for kv in TINY for a in ("--set", kv)]
-    _run("-m", "neurocomp.cli", "run", str(SPEC), "--out", str(out), *sets, cwd=tmp_path)
-    proc = _run("-m", "neurocomp.cortex.export", str(out / "results.nc"), str(out), cwd=tmp_path)
-    assert "neurocomp regress --model" in proc.stdout
+    proc = _run("-m", "neurocomp.cli", "run", str(SPEC), "--out", str(out), *sets, cwd=tmp_path)
+    assert "activations.nc" in proc.stdout and "recordings.nc" in proc.stdout
     _run("-m", "neurocomp.cli", "regress", "--model", str(out / "activations.nc"),
          "--recordings", str(out / "recordings.nc"), "--method", "ridge", "--n-splits", "5",
          "--n-bootstrap", "0", "--out", str(tmp_path / "regress"), cwd=tmp_path)
@@ -79,11 +78,8 @@ def test_saved_data_fit_in_a_few_megabytes_and_unpack_losslessly(rng, tmp_path):
                         coords={**pres, "layer": ("neuroid", np.repeat(list(layers), list(layers.values())))})
     recs = xr.DataArray(rng.poisson(3.0, (10, n, 300)) / 0.2, dims=("repetition", "presentation", "neuroid"),
                         coords={**pres, "region": ("neuroid", np.repeat(["V1", "V4", "IT"], 100))})
-    ds = xr.Dataset({"ceiled_score": (("layer", "region"), np.zeros((6, 3)))},
-                    coords={"layer": list(layers), "region": ["V1", "V4", "IT"]})
-    packed = pack_data(recs, acts)
-    ds = ds.assign(packed)
-    pcs = packed["activations"].rename(model_neuroid="neuroid", model_layer="layer")
+    saved = saved_data(recs, acts)
+    pcs = saved["activations"]
     # at most n - 1 (centred) components per layer, whatever the layer's width
     per_layer = {k: int((pcs["layer"] == k).sum()) for k in layers}
     assert all(v <= min(n - 1, layers[k]) for k, v in per_layer.items()), per_layer
@@ -93,18 +89,24 @@ def test_saved_data_fit_in_a_few_megabytes_and_unpack_losslessly(rng, tmp_path):
     gram = xc @ xc.T
     np.testing.assert_allclose(z @ z.T, gram, atol=1e-5 * np.abs(gram).max())
 
-    path = save_dataset(ds, tmp_path / "results.nc")
-    size = path.stat().st_size
-    a, r = unpack_data(path)
+    paths = {name: save_dataset(da, tmp_path / f"{name}.nc") for name, da in saved.items()}
+    size = sum(p.stat().st_size for p in paths.values())
+    a, r = load_activations(paths["activations"]), load_recordings(paths["recordings"])
     assert size < 5e6, size / 1e6  # 3.4 MB for the real default run (15,624 units -> 1,700 columns)
-    assert r.dtype == np.float32 and a.dtype == np.float32
+    # stored as float32 (the loaders hand back float64 for the analyses)
+    assert all(load_dataset(p)[name].dtype == np.float32 for name, p in paths.items())
     np.testing.assert_array_equal(r.values, recs.values)  # counts / 0.2 s: exact in float32
     np.testing.assert_array_equal(r["region"].values, recs["region"].values)
     np.testing.assert_array_equal(a["stimulus_id"].values, sid)
     assert list(a["layer"].values) == list(pcs["layer"].values)
 
 
-def test_unpack_data_names_what_is_missing():
-    ds = xr.Dataset({"ceiled_score": (("layer",), [0.1])}, coords={"layer": ["fc1"]})
-    with pytest.raises(ValueError, match="save_data = true"):
-        unpack_data(ds)
+def test_saved_data_refuses_mismatched_inputs():
+    pres = {"stimulus_id": ("presentation", ["a", "b"])}
+    recs = xr.DataArray(np.zeros((2, 2, 3)), dims=("repetition", "presentation", "neuroid"), coords=pres)
+    acts = xr.DataArray(np.zeros((2, 4)), dims=("presentation", "neuroid"),
+                        coords={"stimulus_id": ("presentation", ["b", "a"]), "layer": ("neuroid", ["fc1"] * 4)})
+    with pytest.raises(ValueError, match="same stimulus_id values in the same order"):
+        saved_data(recs, acts)
+    with pytest.raises(ValueError, match=r"activations must be a DataArray with dims \('presentation', 'neuroid'\)"):
+        saved_data(recs, acts.T)

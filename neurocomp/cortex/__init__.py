@@ -10,7 +10,7 @@ Submodules: :mod:`~neurocomp.cortex.stimuli` (gratings, objects on natural
 backgrounds), :mod:`~neurocomp.cortex.ventral` (the model, rates in Hz),
 :mod:`~neurocomp.cortex.responses` (Poisson spike counts, tuning and
 decoding measures), :mod:`~neurocomp.cortex.export` (the flagship's recordings
-and activations out of its ``results.nc`` for ``neurocomp regress``).
+and activations, written for ``neurocomp regress``).
 """
 
 from neurocomp.cortex.responses import (

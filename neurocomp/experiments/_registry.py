@@ -62,12 +62,17 @@ class ExperimentResult:
         Headline numbers (printed and written to ``summary.json``).
     table : pandas.DataFrame, optional
         A small table printed after the run (e.g. simulated vs theory).
+    extra : dict of str to xarray Dataset or DataArray
+        Further data written beside ``results.nc`` as ``<name>.nc``, with the same
+        provenance attrs (e.g. the simulated recordings and model activations that
+        ``neurocomp regress`` reads).
     """
 
     dataset: xr.Dataset
     figures: dict = dataclasses.field(default_factory=dict)
     summary: dict = dataclasses.field(default_factory=dict)
     table: object | None = None
+    extra: dict = dataclasses.field(default_factory=dict)
 
 
 _REGISTRY: dict[str, Callable] = {}

@@ -72,10 +72,10 @@ def ventral_stream(
        :func:`neurocomp.analysis.layer_region_scores` (cross-validated
        ``method`` regression, split-half noise ceiling, ``normalization``).
     5. With ``save_data``, keep the simulated recordings and the trained
-       network's activations in the Dataset (float32, compressed; see
-       :mod:`neurocomp.cortex.export`), so that ``neurocomp regress`` can score
-       them again: ``python -m neurocomp.cortex.export results.nc DIR`` writes
-       ``DIR/activations.nc`` and ``DIR/recordings.nc`` for it.
+       network's activations (float32, compressed; see
+       :mod:`neurocomp.cortex.export`): the run writes them as
+       ``recordings.nc`` and ``activations.nc`` beside ``results.nc``, the files
+       ``neurocomp regress`` reads.
 
     Returns
     -------
@@ -84,10 +84,9 @@ def ventral_stream(
         (network × layer × region), ``ceiling`` (region), ``test_accuracy``
         (network), ``decoding_accuracy`` (region × variation); figures
         ``layer_region`` (trained and untrained), ``decoding``, ``stimuli``;
-        the table of ceiled scores per layer and region. With ``save_data``
-        also ``recordings`` (repetition x presentation x neuroid, Hz) and
-        ``activations`` (presentation x model_neuroid), their ``region`` and
-        ``layer`` coords stored as ``neuroid_region`` and ``model_layer``.
+        the table of ceiled scores per layer and region. With ``save_data``,
+        extra ``recordings`` (repetition x presentation x neuroid, Hz, ``region``
+        coord) and ``activations`` (presentation x neuroid, ``layer`` coord).
     """
     from neurocomp.analysis import layer_region_scores
     from neurocomp.cortex import category_decoding, object_images, ventral_recordings
@@ -159,9 +158,11 @@ def ventral_stream(
                                 attrs={"units": "nat", "long_name": "training cross-entropy"}),
     )
     if save_data:
-        from neurocomp.cortex.export import pack_data
+        from neurocomp.cortex.export import saved_data
 
-        ds = ds.assign(pack_data(recordings, acts_of["trained"]))
+        extra = saved_data(recordings, acts_of["trained"])
+    else:
+        extra = {}
     ds.attrs.update({k: v for k, v in first.attrs.items() if isinstance(v, (int, float, str))})
     ds.attrs["chance_accuracy"] = 1.0 / len(trained.classes_)
 
@@ -190,7 +191,7 @@ def ventral_stream(
     table = pd.DataFrame(rows)
 
     figures = _ventral_figures(scores, ds, test_images)
-    return ExperimentResult(dataset=ds, figures=figures, summary=summary, table=table)
+    return ExperimentResult(dataset=ds, figures=figures, summary=summary, table=table, extra=extra)
 
 
 def _ventral_figures(scores, ds, images):
