@@ -89,3 +89,25 @@ def test_spec_overrides_and_seed():
         spec_from_dict({"title": "t", "experiment": "_foundation_probe", "seed": -1})
     with pytest.raises(SpecError, match="'title' must be a non-empty string"):
         spec_from_dict({"experiment": "_foundation_probe"})
+
+
+def test_write_result_writes_extra_data_with_provenance(tmp_path):
+    import xarray as xr
+
+    from neurocomp.io import load_dataset
+    from neurocomp.specs import run_spec, write_result
+
+    @experiment("_foundation_extra")
+    def _with_extra(*, n: Annotated[int, Range(1, 10)] = 3, rng=None):
+        draws = np.random.default_rng(rng).random(n)
+        return ExperimentResult(
+            dataset=xr.Dataset({"mean": ((), draws.mean())}),
+            extra={"draws": xr.DataArray(draws, dims="trial", name="draws")},
+        )
+
+    spec = spec_from_dict({"title": "t", "experiment": "_foundation_extra", "seed": 4})
+    written = write_result(run_spec(spec), tmp_path, spec)
+    assert {p.name for p in written} == {"results.nc", "draws.nc", "summary.json"}
+    results, draws = load_dataset(tmp_path / "results.nc"), load_dataset(tmp_path / "draws.nc")
+    assert draws.attrs["seed"] == 4 and draws.attrs["spec"] == results.attrs["spec"]
+    assert float(draws["draws"].mean()) == float(results["mean"])
