@@ -23,10 +23,58 @@ EXIT_INTERNAL_ERROR = 1
 def bundled_spec_dirs() -> list[Path]:
     """The folders holding the bundled specs (``models/``, ``analyses/``).
 
-    Looked up beside the package (a source checkout or an editable install).
+    In an installed wheel they are package data (``neurocomp/_bundled/``, copied
+    there by the build); in a source checkout or an editable install they are the
+    top-level folders beside the package.
     """
-    root = Path(__file__).resolve().parent.parent
-    return [root / "models", root / "analyses"]
+    package = Path(__file__).resolve().parent
+    installed = package / "_bundled"
+    if installed.is_dir():
+        return [installed / "models", installed / "analyses"]
+    return [package.parent / "models", package.parent / "analyses"]
+
+
+def find_spec_file(name: str) -> Path:
+    """A spec given as a path, or a bundled spec by name (``ventral_stream``, ``models/ventral_stream``).
+
+    An existing file wins; otherwise the name (with or without ``.toml`` and the
+    folder) is looked up among the bundled specs.
+    """
+    path = Path(name)
+    if path.is_file():
+        return path
+    stem = path.name[:-5] if path.name.endswith(".toml") else path.name
+    folder = path.parent.name if len(path.parts) > 1 else None
+    matches = [d / f"{stem}.toml" for d in bundled_spec_dirs() if folder in (None, d.name) and (d / f"{stem}.toml").is_file()]
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        raise ValidationError(
+            f"spec name {name!r} is ambiguous; give the folder: " + ", ".join(f"{m.parent.name}/{stem}" for m in matches)
+        )
+    # Not found anywhere: let load_spec say so for the path as given.
+    return path
+
+
+def _missing_extra(extra: str) -> list[str]:
+    """Distributions of ``neurocomp[extra]`` that are not installed (empty if all are)."""
+    import re
+    from importlib import metadata
+
+    try:
+        requirements = metadata.requires("neurocomp") or []
+    except metadata.PackageNotFoundError:
+        return []
+    missing = []
+    for req in requirements:
+        if not re.search(rf"extra\s*==\s*['\"]{re.escape(extra)}['\"]", req):
+            continue
+        dist = re.match(r"[A-Za-z0-9_.\-]+", req).group(0)
+        try:
+            metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            missing.append(dist)
+    return missing
 
 
 def _cmd_list(args) -> int:
@@ -38,8 +86,13 @@ def _cmd_list(args) -> int:
             try:
                 raw = tomllib.loads(path.read_text(encoding="utf-8"))
                 title = raw.get("title", "(no title)")
+                requires = raw.get("requires", [])
             except tomllib.TOMLDecodeError as exc:
-                title = f"(invalid TOML: {exc})"
+                title, requires = f"(invalid TOML: {exc})", []
+            for extra in requires if isinstance(requires, list) else [requires]:
+                missing = _missing_extra(str(extra))
+                state = f"not installed: {', '.join(missing)}" if missing else "installed"
+                title += f"  [needs neurocomp[{extra}], {state}]"
             rows.append((f"{folder.name}/{path.name}", title))
     if not rows:
         print("no bundled specs found (looked in: " + ", ".join(map(str, bundled_spec_dirs())) + ")")
@@ -47,6 +100,7 @@ def _cmd_list(args) -> int:
     width = max(len(r[0]) for r in rows)
     for name, title in rows:
         print(f"{name:<{width}}  {title}")
+    print("\nrun one by name from any folder: neurocomp run NAME (e.g. neurocomp run ventral_stream)")
     return 0
 
 
@@ -71,7 +125,7 @@ def _format_table(result) -> str:
 def _cmd_run(args) -> int:
     from neurocomp.specs import load_spec, run_spec, write_result
 
-    spec = load_spec(args.spec, overrides=args.set)
+    spec = load_spec(find_spec_file(args.spec), overrides=args.set)
     if args.seed is not None and args.seed < 0:
         raise ValidationError(f"--seed must be a non-negative integer; got {args.seed}")
     out = Path(args.out) if args.out else Path("runs") / f"{spec.stem}-{_dt.datetime.now():%Y%m%d-%H%M%S}"
@@ -131,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_list)
 
     p = sub.add_parser("run", help="run a TOML spec")
-    p.add_argument("spec", help="path to a spec .toml file")
+    p.add_argument("spec", help="path to a spec .toml file, or the name of a bundled spec (see `neurocomp list`)")
     p.add_argument("--out", help="output folder (default runs/<spec-stem>-<timestamp>)")
     p.add_argument("--seed", type=int, help="random seed (overrides the spec's)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a parameter (TOML value)")

@@ -6,6 +6,7 @@ A spec is a TOML file::
     experiment = "hopfield1982"     # a registered name, or "package.module:function"
     seed = 1982                     # optional; --seed overrides it
     description = "..."             # optional
+    requires = ["recordings"]       # optional: extras it needs (shown by `neurocomp list`)
 
     [params]                        # keyword arguments of the experiment, 1:1
     n_patterns = 4
@@ -37,7 +38,7 @@ else:  # pragma: no cover
 
 __all__ = ["Spec", "SpecError", "load_spec", "validate_params", "parse_override", "run_spec", "write_result"]
 
-TOP_LEVEL_KEYS = ("title", "experiment", "seed", "description", "params", "sweep")
+TOP_LEVEL_KEYS = ("title", "experiment", "seed", "description", "requires", "params", "sweep")
 
 
 class SpecError(ValidationError):
@@ -87,6 +88,9 @@ def spec_from_dict(raw: dict, *, path=None, overrides: list[str] | None = None) 
     for key in ("title", "experiment"):
         if not isinstance(raw.get(key), str) or not raw.get(key):
             raise SpecError(f"{where}: '{key}' must be a non-empty string; got {raw.get(key)!r}")
+    requires = raw.get("requires", [])
+    if not isinstance(requires, list) or not all(isinstance(r, str) for r in requires):
+        raise SpecError(f"{where}: 'requires' must be a list of extra names (e.g. [\"recordings\"]); got {requires!r}")
     params = raw.get("params", {})
     if not isinstance(params, dict):
         raise SpecError(f"{where}: [params] must be a table; got {type(params).__name__}")
