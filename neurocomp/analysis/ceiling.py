@@ -12,9 +12,10 @@ variance ``n2``, the split-half correlation is ``s2 / (s2 + 2 n2 / R)`` and its
 Spearman-Brown correction is the reliability of the R-trial mean,
 ``s2 / (s2 + n2 / R)`` -- the largest squared correlation any model of the
 stimulus can reach with the trial-averaged response. Hence the ceiled score
-``r**2 / c`` ("r2_over_ceiling", current Brain-Score) is 1 for a perfect model;
-Yamins et al. (2014) and earlier Brain-Score versions used ``(r / c)**2``
-("ratio_squared").
+``sign(r) r**2 / c`` ("r2_over_ceiling", current Brain-Score's ``r**2 / c``) is 1
+for a perfect model; Yamins et al. (2014) and earlier Brain-Score versions used
+``(r / c)**2`` ("ratio_squared"). Both keep the sign of r here, so an
+anti-correlated model scores below zero.
 
 References
 ----------
@@ -48,7 +49,7 @@ def spearman_brown(r, n: float = 2.0):
 
 
 def ceil_score(raw, ceiling, normalization: str = "r2_over_ceiling"):
-    """Normalise a raw correlation score by a noise ceiling.
+    """Normalise a raw correlation score by a noise ceiling, keeping the sign of r.
 
     Parameters
     ----------
@@ -57,23 +58,37 @@ def ceil_score(raw, ceiling, normalization: str = "r2_over_ceiling"):
     ceiling : float or array
         Noise ceiling (Spearman-Brown corrected split-half r).
     normalization : {"r2_over_ceiling", "ratio_squared"}
-        ``r**2 / c`` (current Brain-Score; 1 for a model as good as the data
-        allow) or ``(r / c)**2`` (Yamins et al. 2014, earlier Brain-Score; a
-        perfect model scores 1/c).
+        ``sign(r) r**2 / c`` (current Brain-Score's ``r**2 / c``; 1 for a model
+        as good as the data allow) or ``sign(r) (r / c)**2`` (Yamins et al. 2014,
+        earlier Brain-Score; a perfect model scores 1/c).
 
     Returns
     -------
     float or ndarray
-        NaN where the ceiling is not positive.
+        Same sign as ``raw``; NaN where the ceiling is not positive.
+
+    Notes
+    -----
+    Squaring alone would turn an anti-correlated prediction (held-out r = −0.1)
+    into a small positive score (+0.01 / c), indistinguishable from a weakly
+    correlated one; the sign of r is therefore kept: a model that predicts the
+    responses backwards scores below zero and a model at chance scores about 0.
+
+    Examples
+    --------
+    >>> ceil_score(-0.3, 0.5)
+    -0.18
+    >>> ceil_score(0.3, 0.5, "ratio_squared")
+    0.36
     """
     check_option("normalization", normalization, NORMALIZATIONS)
     raw = np.asarray(raw, dtype=float)
     ceiling = np.asarray(ceiling, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
         if normalization == "r2_over_ceiling":
-            out = raw**2 / ceiling
+            out = np.sign(raw) * raw**2 / ceiling
         else:
-            out = (raw / ceiling) ** 2
+            out = np.sign(raw) * (raw / ceiling) ** 2
     out = np.where(ceiling > 0, out, np.nan)
     return out if out.ndim else float(out)
 

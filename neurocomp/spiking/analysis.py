@@ -19,7 +19,7 @@ from neurocomp.spiking._units import to_si
 __all__ = ["firing_rate", "isi_cv", "fano_factor", "psth", "binned_rate", "spike_counts"]
 
 
-def _unpack(spikes, name="spikes"):
+def _unpack(spikes, name="spikes", *, with_span=False):
     if not isinstance(spikes, xr.Dataset) or not {"spike_time", "spike_neuron"} <= set(spikes.data_vars):
         raise TypeError(
             f"{name} must be a spike dataset (xarray.Dataset with 'spike_time' and 'spike_neuron'), "
@@ -33,14 +33,64 @@ def _unpack(spikes, name="spikes"):
     order = np.argsort(neuron, kind="stable")
     pos_sorted = np.searchsorted(neuron[order], labels)
     pos = order[np.clip(pos_sorted, 0, max(neuron.size - 1, 0))] if neuron.size else pos_sorted
-    return times, pos, neuron, float(spikes.attrs.get("t_start", 0.0)), float(spikes.attrs.get("t_stop", times.max() if times.size else 0.0))
+    span = _recorded_span(spikes)
+    if with_span:
+        return times, pos, neuron, span
+    # (times, pos, neuron, t0, t1) for callers that only draw (plotting.spiking.plot_raster)
+    t0, t1 = span if span is not None else (0.0, float(times.max()) if times.size else 0.0)
+    return times, pos, neuron, t0, t1
 
 
-def _window(t_start, t_stop, t0, t1):
+def _recorded_span(spikes):
+    """The observation window ``(t_start, t_stop)`` in s from the dataset's attrs, or None.
+
+    ``spike_dataset``, ``spike_monitor_to_dataset`` and ``simulate_*`` record it; a
+    dataset built by hand may not, and then a window must be given explicitly.
+    """
+    if "t_start" not in spikes.attrs or "t_stop" not in spikes.attrs:
+        return None
+    try:
+        t0, t1 = float(spikes.attrs["t_start"]), float(spikes.attrs["t_stop"])
+    except (TypeError, ValueError):
+        raise ValidationError(
+            f"spikes.attrs t_start/t_stop must be numbers in s; got {spikes.attrs['t_start']!r}, {spikes.attrs['t_stop']!r}"
+        ) from None
+    if not (np.isfinite(t0) and np.isfinite(t1) and t1 >= t0):
+        raise ValidationError(f"spikes.attrs t_start/t_stop must be finite with t_stop >= t_start; got {t0!r} s, {t1!r} s")
+    return t0, t1
+
+
+def _window(t_start, t_stop, span):
+    """The analysis window, refused where it leaves the recorded span.
+
+    Counting spikes over time that was not recorded would divide by time in which
+    no spike could have been seen (a 0.2 s run analysed to ``t_stop = 5`` s would give
+    1/25 of the true rate), so a window outside the recording is an error, never clipped.
+    """
+    if span is None:
+        if t_start is None or t_stop is None:
+            raise ValidationError(
+                "spikes has no recorded span (attrs 't_start' and 't_stop' in s, as set by spike_dataset and "
+                "simulate_*): pass both t_start and t_stop explicitly, or set spikes.attrs['t_start'] and "
+                "spikes.attrs['t_stop'] to the observation window"
+            )
+        t0 = t1 = None
+    else:
+        t0, t1 = span
     a = t0 if t_start is None else to_si("t_start", t_start, "s")
     b = t1 if t_stop is None else to_si("t_stop", t_stop, "s")
+    if not (np.isfinite(a) and np.isfinite(b)):
+        raise ValidationError(f"t_start and t_stop must be finite; got t_start = {a!r} s, t_stop = {b!r} s")
     if not b > a:
         raise ValidationError(f"t_stop must be > t_start; got t_start = {a!r} s, t_stop = {b!r} s")
+    if span is not None:
+        tol = 1e-9 * max(abs(t0), abs(t1), b - a)
+        if a < t0 - tol or b > t1 + tol:
+            raise ValidationError(
+                f"the window t_start = {a!r} s, t_stop = {b!r} s lies outside the recorded span "
+                f"[{t0!r}, {t1!r}] s (spikes.attrs t_start/t_stop); a window past the recording would count "
+                f"unrecorded time as silence. Choose t_start >= {t0!r} and t_stop <= {t1!r}"
+            )
     return a, b
 
 
@@ -50,8 +100,8 @@ def _neuron_coord(neuron):
 
 def spike_counts(spikes, *, t_start=None, t_stop=None) -> xr.DataArray:
     """Spikes per neuron in ``[t_start, t_stop)``; DataArray of shape (n_neurons,), dim ``neuron``."""
-    times, pos, neuron, t0, t1 = _unpack(spikes)
-    a, b = _window(t_start, t_stop, t0, t1)
+    times, pos, neuron, span = _unpack(spikes, with_span=True)
+    a, b = _window(t_start, t_stop, span)
     keep = (times >= a) & (times < b)
     counts = np.bincount(pos[keep], minlength=neuron.size)
     return xr.DataArray(counts, dims=("neuron",), coords=_neuron_coord(neuron), name="spike_count",
@@ -73,8 +123,8 @@ def firing_rate(spikes, *, t_start=None, t_stop=None) -> xr.DataArray:
     xarray.DataArray of shape (n_neurons,)
         Dim ``neuron``, in Hz.
     """
-    times, pos, neuron, t0, t1 = _unpack(spikes)
-    a, b = _window(t_start, t_stop, t0, t1)
+    times, pos, neuron, span = _unpack(spikes, with_span=True)
+    a, b = _window(t_start, t_stop, span)
     counts = spike_counts(spikes, t_start=a, t_stop=b)
     out = counts / (b - a)
     out.name = "rate"
@@ -93,8 +143,8 @@ def isi_cv(spikes, *, t_start=None, t_stop=None) -> xr.DataArray:
     xarray.DataArray of shape (n_neurons,)
         Dim ``neuron``, dimensionless.
     """
-    times, pos, neuron, t0, t1 = _unpack(spikes)
-    a, b = _window(t_start, t_stop, t0, t1)
+    times, pos, neuron, span = _unpack(spikes, with_span=True)
+    a, b = _window(t_start, t_stop, span)
     keep = (times >= a) & (times < b)
     times, pos = times[keep], pos[keep]
     order = np.lexsort((times, pos))
@@ -145,8 +195,8 @@ def fano_factor(spikes, *, window=0.1, t_start=None, t_stop=None) -> xr.DataArra
     xarray.DataArray of shape (n_neurons,)
         Dim ``neuron``; NaN for neurons with no spikes. Variance uses ``ddof=1``.
     """
-    times, pos, neuron, t0, t1 = _unpack(spikes)
-    a, b = _window(t_start, t_stop, t0, t1)
+    times, pos, neuron, span = _unpack(spikes, with_span=True)
+    a, b = _window(t_start, t_stop, span)
     width, edges = _edges("window", window, a, b)
     if edges.size < 3:
         raise ValidationError(f"window must fit at least twice into the observation window of {b - a!r} s; got {width!r} s")
@@ -167,8 +217,8 @@ def binned_rate(spikes, *, bin_width=0.01, t_start=None, t_stop=None) -> xr.Data
         Dims ``("neuron", "time")``; ``time`` holds bin centres in s; values in Hz.
         A trailing partial bin is dropped.
     """
-    times, pos, neuron, t0, t1 = _unpack(spikes)
-    a, b = _window(t_start, t_stop, t0, t1)
+    times, pos, neuron, span = _unpack(spikes, with_span=True)
+    a, b = _window(t_start, t_stop, span)
     width, edges = _edges("bin_width", bin_width, a, b)
     counts = _count_matrix(times, pos, neuron.size, edges)
     return xr.DataArray(
