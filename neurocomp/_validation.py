@@ -201,13 +201,41 @@ def check_is_fitted(estimator, attribute: str, *, call: str = "'fit'") -> None:
     >>> check_is_fitted(Model(), "coef_")
     Traceback (most recent call last):
     ...
-    neurocomp._validation.ValidationError: This Model instance is not fitted yet. Call 'fit' with appropriate arguments before using this method.
+    neurocomp._validation.NotFittedError: This Model instance is not fitted yet. Call 'fit' with appropriate arguments before using this method.
     """
     if not hasattr(estimator, attribute):
-        raise ValidationError(
+        raise _not_fitted_error_class()(
             f"This {type(estimator).__name__} instance is not fitted yet. Call {call} with appropriate "
             "arguments before using this method."
         )
+
+
+_NOT_FITTED_ERROR = None
+
+
+def _not_fitted_error_class():
+    """``NotFittedError``: a :class:`ValidationError` and scikit-learn's ``NotFittedError``.
+
+    Built on first use so that importing this module does not import scikit-learn
+    (the command line starts faster without it).
+    """
+    global _NOT_FITTED_ERROR
+    if _NOT_FITTED_ERROR is None:
+        from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
+
+        class NotFittedError(ValidationError, _SklearnNotFittedError):
+            """An estimator used before ``fit`` (also caught as scikit-learn's ``NotFittedError``)."""
+
+        NotFittedError.__module__ = __name__
+        NotFittedError.__qualname__ = "NotFittedError"
+        _NOT_FITTED_ERROR = NotFittedError
+    return _NOT_FITTED_ERROR
+
+
+def __getattr__(name):
+    if name == "NotFittedError":
+        return _not_fitted_error_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def check_random_state_like(name: str, value) -> None:

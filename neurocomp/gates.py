@@ -40,7 +40,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import xarray as xr
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
 from neurocomp._validation import (
     check_is_fitted,
@@ -54,6 +54,7 @@ from neurocomp._validation import (
     check_option,
     check_positive,
 )
+from neurocomp._sklearn import validate_X, validate_X_y
 from neurocomp.random import as_generator
 
 __all__ = [
@@ -512,23 +513,40 @@ def divisive_inhibition(excitation, inhibition, *, leak: float = 0.0) -> np.ndar
 
 
 # --------------------------------------------------------------------------- learning
-def _check_fitted(est):
-    check_is_fitted(est, "coef_")
+def _train_perceptron(Xa, t, eta, max_iter, shuffle, rng):
+    """The perceptron rule on augmented inputs ``Xa`` and 0/1 targets ``t``; returns (w, updates per epoch)."""
+    w = np.zeros(Xa.shape[1])
+    updates = []
+    for _ in range(max_iter):
+        order = rng.permutation(Xa.shape[0]) if shuffle else np.arange(Xa.shape[0])
+        Xo, to = Xa[order], t[order]
+        mistakes, i = 0, 0
+        # The rule is sequential; instead of a Python step per sample, find the next
+        # mistake under the current weights in one product (identical result).
+        while i < Xo.shape[0]:
+            wrong = np.flatnonzero((Xo[i:] @ w >= 0) != (to[i:] == 1))
+            if wrong.size == 0:
+                break
+            j = i + int(wrong[0])
+            w += eta * (2 * to[j] - 1) * Xo[j]
+            mistakes += 1
+            i = j + 1
+        updates.append(mistakes)
+        if mistakes == 0:
+            break
+    return w, updates
 
 
-def _check_X(est, X, name="X"):
-    X = check_array(name, X, ndim=2)
-    if hasattr(est, "coef_") and X.shape[1] != est.coef_.size:
-        raise ValidationError(f"{name} must have {est.coef_.size} features (columns), as in fit; got {X.shape[1]}")
-    return X
-
-
-class Perceptron(BaseEstimator):
+class Perceptron(ClassifierMixin, BaseEstimator):
     """Rosenblatt's perceptron: a threshold unit trained by the perceptron rule.
 
     On each misclassified sample, ``w <- w + η (t - y) x`` and
     ``b <- b + η (t - y)`` with ``y = H(w·x + b)`` and targets ``t`` in {0, 1};
     weights start at zero. An epoch without a mistake ends training.
+
+    Any two class labels are learned as 0 (the first of ``classes_``) and 1 (the
+    second). With more than two classes, one unit per class is trained one-vs-rest
+    and the class with the largest ``w·x + b`` is predicted.
 
     Parameters
     ----------
@@ -544,16 +562,19 @@ class Perceptron(BaseEstimator):
 
     Attributes
     ----------
-    coef_ : array of shape (n_features,)
-    intercept_ : float
+    classes_ : array of shape (n_classes,)
+    coef_ : array of shape (n_features,), or (n_classes, n_features) for more than two classes
+    intercept_ : float, or array of shape (n_classes,)
+    n_features_in_ : int
     n_iter_ : int
-        Epochs run.
+        Epochs run (the most over the one-vs-rest units).
     n_updates_ : int
         Weight updates (mistakes) made in total.
     updates_per_epoch_ : list of int
+        Mistakes per epoch (summed over the one-vs-rest units).
     converged_ : bool
-        True when an epoch made no mistake; False after ``max_iter`` epochs
-        otherwise (then a :class:`NeurocompWarning` is issued).
+        True when an epoch made no mistake (for every unit); False after ``max_iter``
+        epochs otherwise (then a :class:`NeurocompWarning` is issued).
 
     Notes
     -----
@@ -562,6 +583,17 @@ class Perceptron(BaseEstimator):
     and ``R = max_i ||[x_i, 1]||``, the rule makes at most ``(R/γ)²`` updates.
     On data that are not linearly separable (XOR) it never converges; it stops
     after ``max_iter`` epochs.
+
+    References
+    ----------
+    Rosenblatt F (1958) The perceptron: a probabilistic model for information storage
+    and organization in the brain. Psychol Rev 65:386-408.
+
+    Examples
+    --------
+    >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
+    >>> Perceptron().fit(X, [0, 0, 0, 1]).predict(X).tolist()
+    [0, 0, 0, 1]
     """
 
     def __init__(self, *, learning_rate: float = 1.0, max_iter: int = 100, shuffle: bool = False, rng=None):
@@ -571,43 +603,33 @@ class Perceptron(BaseEstimator):
         self.rng = rng
 
     def fit(self, X, y):
-        """Learn from ``X`` (n_samples, n_features) and 0/1 labels ``y`` (n_samples,). Returns self."""
+        """Learn from ``X`` (n_samples, n_features) and class labels ``y`` (n_samples,). Returns self."""
+        from sklearn.utils.multiclass import check_classification_targets
+
         eta = check_positive("learning_rate", self.learning_rate)
         max_iter = check_int("max_iter", self.max_iter, low=1)
-        for attr in ("coef_",):
-            if hasattr(self, attr):
-                delattr(self, attr)
-        X = _check_X(self, X)
-        y = np.asarray(y)
-        if y.ndim != 1 or y.shape[0] != X.shape[0]:
-            raise ValidationError(f"y must be a 1-D array of {X.shape[0]} labels; got shape {y.shape}")
-        t = check_binary("y", y, ndim=1)
+        X, y = validate_X_y(self, X, y)
+        check_classification_targets(y)
+        self.classes_, index = np.unique(y, return_inverse=True)
+        if self.classes_.size < 2:
+            raise ValidationError(f"y must hold at least two classes to learn a boundary; got one class {self.classes_[0]!r}")
         rng = as_generator(self.rng)
         Xa = np.hstack([X, np.ones((X.shape[0], 1))])
-        w = np.zeros(Xa.shape[1])
-        self.updates_per_epoch_ = []
-        self.converged_ = False
-        for _ in range(max_iter):
-            order = rng.permutation(X.shape[0]) if self.shuffle else np.arange(X.shape[0])
-            Xo, to = Xa[order], t[order]
-            mistakes, i = 0, 0
-            # The rule is sequential; instead of a Python step per sample, find the next
-            # mistake under the current weights in one product (identical result).
-            while i < Xo.shape[0]:
-                wrong = np.flatnonzero((Xo[i:] @ w >= 0) != (to[i:] == 1))
-                if wrong.size == 0:
-                    break
-                j = i + int(wrong[0])
-                w += eta * (2 * to[j] - 1) * Xo[j]
-                mistakes += 1
-                i = j + 1
-            self.updates_per_epoch_.append(mistakes)
-            if mistakes == 0:
-                self.converged_ = True
-                break
+        targets = [index] if self.classes_.size == 2 else [(index == k).astype(int) for k in range(self.classes_.size)]
+        weights, updates = [], []
+        for t in targets:
+            w, u = _train_perceptron(Xa, t, eta, max_iter, self.shuffle, rng)
+            weights.append(w)
+            updates.append(u)
+        self.converged_ = all(u[-1] == 0 for u in updates)
+        self.updates_per_epoch_ = [int(sum(u[e] for u in updates if e < len(u))) for e in range(max(map(len, updates)))]
         self.n_iter_ = len(self.updates_per_epoch_)
         self.n_updates_ = int(sum(self.updates_per_epoch_))
-        self.coef_, self.intercept_ = w[:-1].copy(), float(w[-1])
+        W = np.array(weights)
+        if self.classes_.size == 2:
+            self.coef_, self.intercept_ = W[0, :-1].copy(), float(W[0, -1])
+        else:
+            self.coef_, self.intercept_ = W[:, :-1].copy(), W[:, -1].copy()
         if not self.converged_:
             warnings.warn(
                 f"Perceptron did not converge in max_iter={max_iter} epochs "
@@ -619,21 +641,18 @@ class Perceptron(BaseEstimator):
         return self
 
     def decision_function(self, X) -> np.ndarray:
-        """``w·x + b`` for X of shape (n_samples, n_features)."""
-        _check_fitted(self)
-        return _check_X(self, X) @ self.coef_ + self.intercept_
+        """``w·x + b`` for X of shape (n_samples, n_features): shape (n_samples,), or (n_samples, n_classes)."""
+        X = validate_X(self, X, fitted_attribute="coef_")
+        return X @ self.coef_.T + self.intercept_
 
     def predict(self, X) -> np.ndarray:
-        """0/1 labels, shape (n_samples,)."""
-        return (self.decision_function(X) >= 0).astype(int)
-
-    def score(self, X, y) -> float:
-        """Fraction of samples classified correctly."""
-        t = check_binary("y", y, ndim=1)
-        return float(np.mean(self.predict(X) == t))
+        """Class labels, shape (n_samples,) (0/1 when trained on 0/1 labels)."""
+        h = self.decision_function(X)
+        index = (h >= 0).astype(int) if h.ndim == 1 else np.argmax(h, axis=1)
+        return self.classes_[index]
 
 
-class DeltaRule(BaseEstimator):
+class DeltaRule(RegressorMixin, BaseEstimator):
     """A single unit trained by the (generalised) delta rule, gradient descent on squared error.
 
     ``E = 1/2 Σ (t - y)²`` with ``y = f(w·x + b)``; each step moves
@@ -658,9 +677,21 @@ class DeltaRule(BaseEstimator):
     ----------
     coef_ : array of shape (n_features,)
     intercept_ : float
+    n_features_in_ : int
     loss_curve_ : list of float
         Mean ``1/2 (t - y)²`` per sample before training and after each epoch.
     n_iter_ : int
+
+    References
+    ----------
+    Widrow B, Hoff ME (1960) Adaptive switching circuits. IRE WESCON Convention Record 4:96-104.
+
+    Examples
+    --------
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    >>> est = DeltaRule(learning_rate=0.1, n_epochs=2000, mode="batch").fit(X, [1.0, 3.0, 5.0, 7.0])
+    >>> round(float(est.coef_[0]), 3), round(est.intercept_, 3)
+    (2.0, 1.0)
     """
 
     _ACTIVATIONS = ("linear", "sigmoid", "tanh")
@@ -673,6 +704,14 @@ class DeltaRule(BaseEstimator):
         self.mode = mode
         self.shuffle = shuffle
         self.rng = rng
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # Plain gradient descent with a fixed step and a fixed number of epochs: a step
+        # small enough not to diverge on unscaled inputs may stop short of the
+        # least-squares fit, so no minimum score is promised.
+        tags.regressor_tags.poor_score = True
+        return tags
 
     def _f(self, h):
         from neurocomp.dnn._activations import ACTIVATIONS
@@ -687,12 +726,7 @@ class DeltaRule(BaseEstimator):
         check_option("mode", self.mode, ("online", "batch"))
         eta = check_positive("learning_rate", self.learning_rate)
         n_epochs = check_int("n_epochs", self.n_epochs, low=0)
-        if hasattr(self, "coef_"):
-            del self.coef_
-        X = _check_X(self, X)
-        t = check_array("y", y, ndim=1)
-        if t.shape[0] != X.shape[0]:
-            raise ValidationError(f"y must hold {X.shape[0]} targets (one per row of X); got {t.shape[0]}")
+        X, t = validate_X_y(self, X, y, y_numeric=True)
         lo, hi = {"linear": (-np.inf, np.inf), "sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}[self.activation]
         if np.any(t < lo) or np.any(t > hi):
             raise ValidationError(
@@ -727,15 +761,8 @@ class DeltaRule(BaseEstimator):
 
     def predict(self, X) -> np.ndarray:
         """The unit's output ``f(w·x + b)``, shape (n_samples,)."""
-        _check_fitted(self)
-        return self._f(_check_X(self, X) @ self.coef_ + self.intercept_)[0]
-
-    def score(self, X, y) -> float:
-        """Coefficient of determination R² of the output against ``y``."""
-        t = check_array("y", y, ndim=1)
-        p = self.predict(X)
-        ss_tot = np.sum((t - t.mean()) ** 2)
-        return float(1.0 - np.sum((t - p) ** 2) / ss_tot) if ss_tot > 0 else float("nan")
+        X = validate_X(self, X, fitted_attribute="coef_")
+        return self._f(X @ self.coef_ + self.intercept_)[0]
 
 
 # --------------------------------------------------------------------------- spiking gates

@@ -301,8 +301,11 @@ def test_circuit_wiring_errors():
 
 def test_perceptron_bad_labels_and_nan():
     X = input_patterns(2)
-    with pytest.raises(ValueError, match="y must hold only 0 and 1"):
-        Perceptron().fit(X, [-1, 1, 1, 1])
+    # Any two labels are classes (scikit-learn's contract): ±1 learns OR as well as 0/1 does.
+    per = Perceptron().fit(X, [-1, 1, 1, 1])
+    assert per.classes_.tolist() == [-1, 1] and per.predict(X).tolist() == [-1, 1, 1, 1]
+    with pytest.raises(ValueError, match="at least two classes"):
+        Perceptron().fit(X, [1, 1, 1, 1])
     with pytest.raises(ValueError, match="X must be finite"):
         Perceptron().fit(np.array([[0, np.nan], [1, 1]]), [0, 1])
     with pytest.raises(ValueError, match="not fitted yet"):
