@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from neurocomp.cortex import object_images
-from neurocomp.dnn.cnn import CNN, torch_activations
+from neurocomp.dnn.cnn import CNN, LAYERS, cnn_architecture, layer_names, torch_activations
 
 
 def _numeric_gradient(model, x, y, params, key, h=1e-6):
@@ -69,7 +69,7 @@ def test_activations_format(trained):
     sizes = {"conv1": 8 * 16 * 16, "pool1": 8 * 8 * 8, "conv2": 16 * 8 * 8, "pool2": 16 * 4 * 4, "fc1": 64, "output": 8}
     layer, counts = np.unique(acts.layer.values, return_counts=True)
     assert dict(zip(layer, counts)) == sizes
-    assert acts.neuroid_id.values[0] == "conv1.00000"
+    assert acts.neuroid_id.values[0] == "conv1.0000"
     assert len(set(acts.neuroid_id.values)) == acts.sizes["neuroid"]
     np.testing.assert_array_equal(acts.sel(neuroid=acts.layer == "fc1").unit.values, np.arange(64))
     # output activations are the logits; ReLU layers are non-negative
@@ -104,7 +104,7 @@ def test_bad_input_is_refused(trained):
         CNN(n_epochs=0).fit(np.zeros((4, 18, 18)), [0, 1, 0, 1])
     with pytest.raises(ValueError, match="images must be 16 x 16 pixels like the training images; got 32 x 32"):
         model.activations(np.zeros((2, 32, 32)))
-    with pytest.raises(ValueError, match="layers must be among .*got 'fc7'"):
+    with pytest.raises(ValueError, match="layers must be among .*got unknown 'fc7'"):
         model.activations(test, layers=["fc7"])
     with pytest.raises(ValueError, match="not fitted yet"):
         CNN().activations(test)
@@ -118,6 +118,7 @@ def test_bad_input_is_refused(trained):
         CNN().fit(np.full((2, 8, 8), np.nan), [0, 1])
 
 
+@pytest.mark.torch
 def test_torch_activations_by_forward_hooks(rng):
     torch = pytest.importorskip("torch")
     net = torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3, padding=1), torch.nn.ReLU(), torch.nn.Flatten(), torch.nn.Linear(2 * 8 * 8, 3))
@@ -128,3 +129,84 @@ def test_torch_activations_by_forward_hooks(rng):
     with torch.no_grad():
         out = net(torch.as_tensor(x[:, None], dtype=torch.float32)).numpy()
     np.testing.assert_allclose(acts.sel(neuroid=acts.layer == "3").values, out, rtol=1e-6)
+
+
+def test_deeper_networks_have_their_layers_and_the_default_is_unchanged(rng):
+    x = rng.random((6, 32, 32))
+    y = np.array([0, 1, 2, 0, 1, 2])
+    assert cnn_architecture(2, 8) == {"channels": (8, 16), "kernel_sizes": (5, 3)}
+    assert layer_names(2) == LAYERS
+    for depth in (3, 5):
+        net = CNN(**cnn_architecture(depth, 3), fc_units=4, n_epochs=1, batch_size=3, rng=0).fit(x, y)
+        assert net.layer_names_ == layer_names(depth)
+        assert net.params_[f"conv{depth}_w"].shape[0] == 3 * 4
+        acts = net.activations(x, layers=[f"pool{depth}", "output"], batch_size=4)
+        side = 32 // 2**depth
+        assert (acts.layer == f"pool{depth}").sum() == 12 * side * side
+        np.testing.assert_allclose(acts.sel(neuroid=acts.layer == "output").values, net.decision_function(x),
+                                   rtol=1e-5, atol=1e-6)
+        # batching does not change the values
+        np.testing.assert_array_equal(acts.values, net.activations(x, layers=[f"pool{depth}", "output"], batch_size=6).values)
+    with pytest.raises(ValueError, match="divisible by 32"):
+        CNN(**cnn_architecture(5, 2), n_epochs=0).fit(rng.random((2, 16, 16)), [0, 1])
+    with pytest.raises(ValueError, match="2 to 5 blocks"):
+        CNN(channels=(4,), kernel_sizes=(3,)).fit(x, y)
+    with pytest.raises(ValueError, match="depth must be <= 5"):
+        cnn_architecture(6, 8)
+
+
+def test_training_budget_in_steps_stops_within_an_epoch(rng):
+    x = rng.random((20, 8, 8))
+    y = np.arange(20) % 2
+    net = CNN(channels=(2, 2), kernel_sizes=(3, 3), fc_units=4, n_epochs=5, batch_size=4, max_steps=7, rng=0).fit(x, y)
+    # 5 minibatches per epoch: one full epoch and 2 steps of the second
+    assert net.n_steps_ == 7 and len(net.loss_curve_) == 2
+    full = CNN(channels=(2, 2), kernel_sizes=(3, 3), fc_units=4, n_epochs=5, batch_size=4, rng=0).fit(x, y)
+    assert full.n_steps_ == 25
+    # the same first epoch as the unbudgeted run: the budget only cuts the run short
+    assert net.loss_curve_[0] == full.loss_curve_[0]
+
+
+@pytest.mark.torch
+def test_torch_activations_is_a_first_class_model_source(rng):
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(0)
+    net = torch.nn.Sequential()
+    net.add_module("features", torch.nn.Sequential(torch.nn.Conv2d(1, 3, 3, padding=1), torch.nn.ReLU(),
+                                                   torch.nn.MaxPool2d(2)))
+    net.add_module("flat", torch.nn.Flatten())
+    net.add_module("head", torch.nn.Linear(3 * 4 * 4, 2))
+    x = rng.random((5, 8, 8))
+    whole = torch_activations(net, x, ["features.1", "head"], batch_size=5)
+    batched = torch_activations(net, x, ["features.1", "head"], batch_size=2)
+    # float32 sums may round differently with another batch size
+    np.testing.assert_allclose(whole.values, batched.values, rtol=1e-5, atol=1e-6)
+    assert whole.name == "activations" and whole.dtype == np.float32
+    assert whole.neuroid_id.values[0] == "features.1.0000"
+    assert list(whole.stimulus_id.values) == ["stim0000", "stim0001", "stim0002", "stim0003", "stim0004"]
+    relu = whole.sel(neuroid=whole.layer == "features.1").values.reshape(5, 3, 8, 8)
+    with torch.no_grad():
+        ref = torch.relu(net.features[0](torch.as_tensor(x[:, None], dtype=torch.float32))).numpy()
+    np.testing.assert_allclose(relu, ref, rtol=1e-6)
+    assert net.training  # training mode restored
+    with pytest.raises(ValueError, match=r"got unknown \['features.9'\]; valid names are \['features', 'features.0'"):
+        torch_activations(net, x, ["features.9"])
+    with pytest.raises(TypeError, match="model must be a torch.nn.Module"):
+        torch_activations(object(), x, ["head"])
+    with pytest.raises(ValueError, match="stimulus_id must be unique"):
+        torch_activations(net, x, "head", stimulus_id=list("aabcd"))
+
+
+def test_torch_missing_gives_the_pip_command(monkeypatch, rng):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_torch(name, *args, **kwargs):
+        if name == "torch" or name.startswith("torch."):
+            raise ImportError("No module named 'torch'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_torch)
+    with pytest.raises(ImportError, match="pip install torch"):
+        torch_activations(None, rng.random((2, 4, 4)), ["x"])

@@ -14,6 +14,7 @@ designed to resemble cortex: whatever resemblance appears is learned::
     pool1  2 × 2 max
     conv2  k2 × k2, C2 channels, 'same' padding, ReLU
     pool2  2 × 2 max
+    …      (2 to 5 conv blocks: ``channels`` and ``kernel_sizes`` give one value per block)
     fc1    dense, F units, ReLU
     output dense, one unit per category (softmax for the loss)
 
@@ -29,14 +30,18 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 from numpy.lib.stride_tricks import sliding_window_view
+from sklearn.base import BaseEstimator
 
+from neurocomp._layers import batched_activations, check_layers
 from neurocomp._validation import ValidationError, check_array, check_int, check_is_fitted, check_positive
 from neurocomp.random import as_generator
 
-__all__ = ["CNN", "LAYERS", "torch_activations"]
+__all__ = ["CNN", "LAYERS", "cnn_architecture", "layer_names", "torch_activations"]
 
-#: Layer names in forward order.
+#: Layer names of the default (two-block) network, in forward order.
 LAYERS = ("conv1", "pool1", "conv2", "pool2", "fc1", "output")
+#: Fewest and most conv blocks a CNN may have.
+MIN_DEPTH, MAX_DEPTH = 2, 5
 
 
 # ----------------------------------------------------------------------------- layer ops
@@ -109,15 +114,55 @@ def _softmax(z):
     return e / e.sum(axis=1, keepdims=True)
 
 
-class CNN:
+def cnn_architecture(depth: int = 2, width: int = 8) -> dict:
+    """``channels`` and ``kernel_sizes`` of a CNN with ``depth`` conv blocks of base ``width``.
+
+    Block ``i`` (0-based) has ``width * 2**min(i, 2)`` channels (doubling twice,
+    then constant) and a 5 × 5 kernel in the first block, 3 × 3 after.
+    ``cnn_architecture(2, 8)`` is the default network, ``channels=(8, 16)``,
+    ``kernel_sizes=(5, 3)``.
+
+    Examples
+    --------
+    >>> cnn_architecture(4, 6)
+    {'channels': (6, 12, 24, 24), 'kernel_sizes': (5, 3, 3, 3)}
+    """
+    depth = check_int("depth", depth, low=MIN_DEPTH, high=MAX_DEPTH)
+    width = check_int("width", width, low=1, high=512)
+    return {
+        "channels": tuple(width * 2 ** min(i, 2) for i in range(depth)),
+        "kernel_sizes": (5,) + (3,) * (depth - 1),
+    }
+
+
+def layer_names(depth: int) -> tuple[str, ...]:
+    """Layer names of a CNN with ``depth`` conv blocks, in forward order.
+
+    >>> layer_names(3)
+    ('conv1', 'pool1', 'conv2', 'pool2', 'conv3', 'pool3', 'fc1', 'output')
+    """
+    names = []
+    for i in range(1, depth + 1):
+        names += [f"conv{i}", f"pool{i}"]
+    return tuple(names) + ("fc1", "output")
+
+
+class CNN(BaseEstimator):
     """Convolutional network for image categorisation (numpy, SGD with momentum).
+
+    ``depth = len(channels)`` blocks of convolution ('same', ReLU) and 2 × 2 max
+    pooling, then a dense ReLU layer ``fc1`` and the ``output`` layer. The
+    defaults are the two-block network of the flagship experiment; deeper,
+    wider, longer- or shorter-trained networks (see :func:`cnn_architecture`,
+    ``n_epochs`` and ``max_steps``) give a family with a spread of
+    categorisation performance (Yamins et al. 2014).
 
     Parameters
     ----------
-    channels : tuple of 2 int
-        Channels of conv1 and conv2.
-    kernel_sizes : tuple of 2 int
-        Odd kernel sides of conv1 and conv2.
+    channels : sequence of 2 to 5 int
+        Channels of each conv block (its length is the depth).
+    kernel_sizes : sequence of int
+        Odd kernel sides, one per conv block.
     fc_units : int
         Units in the hidden dense layer fc1.
     learning_rate : float
@@ -130,25 +175,49 @@ class CNN:
         Passes over the training set (0 leaves the network at its random
         initialisation: the untrained control).
     batch_size : int
+        Minibatch size of training.
+    max_steps : int, optional
+        Training budget in minibatch updates: training stops after this many
+        steps even within an epoch (default: no limit beyond ``n_epochs``).
     rng : None, int, SeedSequence or Generator
         Initial weights and minibatch order.
 
     Attributes
     ----------
     params_ : dict of str to ndarray
-        ``conv1_w`` (C1, 1, k1, k1), ``conv1_b``, ``conv2_w`` (C2, C1, k2, k2),
-        ``conv2_b``, ``fc1_w`` (C2*H/4*W/4, F), ``fc1_b``, ``output_w`` (F, K), ``output_b``.
+        ``conv{i}_w`` (C_i, C_{i-1}, k_i, k_i), ``conv{i}_b``, ``fc1_w``
+        (C_D*H/2^D*W/2^D, F), ``fc1_b``, ``output_w`` (F, K), ``output_b``.
     classes_ : ndarray of shape (K,)
     image_shape_ : tuple (H, W)
     input_mean_, input_std_ : float
         Standardisation of the pixels, from the training images.
     loss_curve_ : list of float
-        Mean training cross-entropy per epoch.
+        Mean training cross-entropy per epoch (a last, partial epoch when
+        ``max_steps`` stopped training within it).
+    n_steps_ : int
+        Minibatch updates made.
+    layer_names_ : tuple of str
+        ``("conv1", "pool1", …, "fc1", "output")``.
 
     Notes
     -----
     He initialisation (normal, s.d. sqrt(2 / fan_in)); cross-entropy loss on the
-    softmax of ``output``. Image sides must be divisible by 4 (two 2 × 2 poolings).
+    softmax of ``output``. Image sides must be divisible by ``2**depth``.
+
+    References
+    ----------
+    Fukushima (1980), Neocognitron. Biol. Cybern. 36, 193-202.
+    LeCun et al. (1998), Gradient-based learning applied to document recognition. Proc. IEEE 86, 2278-2324.
+    Yamins et al. (2014), Performance-optimized hierarchical models predict neural responses in higher
+    visual cortex. PNAS 111, 8619-8624.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.random.default_rng(0).random((8, 16, 16)); y = np.arange(8) % 2
+    >>> net = CNN(channels=(4, 4, 8), kernel_sizes=(3, 3, 3), fc_units=8, n_epochs=1, rng=0).fit(x, y)
+    >>> net.layer_names_[-4:], net.activations(x, layers="pool3").shape
+    (('conv3', 'pool3', 'fc1', 'output'), (8, 32))
     """
 
     def __init__(
@@ -162,6 +231,7 @@ class CNN:
         weight_decay: float = 1e-4,
         n_epochs: int = 20,
         batch_size: int = 32,
+        max_steps: int | None = None,
         rng=None,
     ):
         self.channels = channels
@@ -172,14 +242,23 @@ class CNN:
         self.weight_decay = weight_decay
         self.n_epochs = n_epochs
         self.batch_size = batch_size
+        self.max_steps = max_steps
         self.rng = rng
 
     # ------------------------------------------------------------------ checks
+    @property
+    def depth(self) -> int:
+        """Number of conv blocks (``len(channels)``)."""
+        return len(tuple(self.channels))
+
     def _check_hyper(self):
         ch = tuple(self.channels)
         ks = tuple(self.kernel_sizes)
-        if len(ch) != 2 or len(ks) != 2:
-            raise ValidationError(f"channels and kernel_sizes must hold 2 values each; got {ch} and {ks}")
+        if not MIN_DEPTH <= len(ch) <= MAX_DEPTH or len(ks) != len(ch):
+            raise ValidationError(
+                f"channels and kernel_sizes must hold one value per conv block, {MIN_DEPTH} to {MAX_DEPTH} "
+                f"blocks, the same number each; got {ch} and {ks}"
+            )
         for i, c in enumerate(ch):
             check_int(f"channels[{i}]", c, low=1)
         for i, k in enumerate(ks):
@@ -194,12 +273,13 @@ class CNN:
             raise ValidationError(f"weight_decay must be >= 0; got {self.weight_decay!r}")
         check_int("n_epochs", self.n_epochs, low=0)
         check_int("batch_size", self.batch_size, low=1)
+        if self.max_steps is not None:
+            check_int("max_steps", self.max_steps, low=0)
 
     def _check_fitted(self):
         check_is_fitted(self, "params_")
 
-    @staticmethod
-    def _images(images, name="images"):
+    def _images(self, images, name="images", depth=None):
         if isinstance(images, xr.DataArray):
             arr = images.values
         else:
@@ -207,15 +287,18 @@ class CNN:
         arr = check_array(name, arr, ndim=3)
         if arr.shape[0] == 0:
             raise ValidationError(f"{name} must hold at least one image; got shape {arr.shape}")
+        d = self.depth if depth is None else depth
+        f = 2**d
         H, W = arr.shape[1:]
-        if H < 4 or W < 4 or H % 4 or W % 4:
+        if H < f or W < f or H % f or W % f:
             raise ValidationError(
-                f"{name} must have height and width divisible by 4 (two 2 x 2 poolings) and >= 4; got {H} x {W}"
+                f"{name} must have height and width divisible by {f} ({d} 2 x 2 poolings) and >= {f}; "
+                f"got {H} x {W}"
             )
         return arr
 
     def _prepare(self, images, dtype=np.float32):
-        arr = self._images(images)
+        arr = self._images(images, depth=len(self._convs))
         if arr.shape[1:] != self.image_shape_:
             raise ValidationError(
                 f"images must be {self.image_shape_[0]} x {self.image_shape_[1]} pixels like the training images; "
@@ -223,43 +306,69 @@ class CNN:
             )
         return ((arr - self.input_mean_) / self.input_std_)[:, None].astype(dtype)
 
+    @property
+    def _convs(self):
+        return [k[:-2] for k in self.params_ if k.startswith("conv") and k.endswith("_w")]
+
     # ------------------------------------------------------------------ model
     def _init_params(self, H, W, K, gen):
-        C1, C2 = self.channels
-        k1, k2 = self.kernel_sizes
-        n_flat = C2 * (H // 4) * (W // 4)
+        ch = tuple(self.channels)
+        ks = tuple(self.kernel_sizes)
+        d = len(ch)
+        n_flat = ch[-1] * (H // 2**d) * (W // 2**d)
         he = lambda fan_in, shape: gen.normal(0.0, np.sqrt(2.0 / fan_in), size=shape)
-        return {
-            "conv1_w": he(k1 * k1, (C1, 1, k1, k1)),
-            "conv1_b": np.zeros(C1),
-            "conv2_w": he(C1 * k2 * k2, (C2, C1, k2, k2)),
-            "conv2_b": np.zeros(C2),
-            "fc1_w": he(n_flat, (n_flat, self.fc_units)),
-            "fc1_b": np.zeros(self.fc_units),
-            "output_w": gen.normal(0.0, np.sqrt(1.0 / self.fc_units), size=(self.fc_units, K)),
-            "output_b": np.zeros(K),
-        }
+        params = {}
+        c_in = 1
+        for i, (c, k) in enumerate(zip(ch, ks), start=1):
+            params[f"conv{i}_w"] = he(c_in * k * k, (c, c_in, k, k))
+            params[f"conv{i}_b"] = np.zeros(c)
+            c_in = c
+        params["fc1_w"] = he(n_flat, (n_flat, self.fc_units))
+        params["fc1_b"] = np.zeros(self.fc_units)
+        params["output_w"] = gen.normal(0.0, np.sqrt(1.0 / self.fc_units), size=(self.fc_units, K))
+        params["output_b"] = np.zeros(K)
+        return params
 
-    def _forward(self, x, params):
-        """Forward pass; returns the named activations and a cache for backprop."""
+    def _forward(self, x, params, need=None):
+        """Forward pass; returns the named activations and a cache for backprop.
+
+        With ``need`` (a set of layer names) the pass stops after the last needed
+        layer and keeps no cache (for :meth:`activations`).
+        """
         P = params
-        z1, cols1 = _conv_forward(x, P["conv1_w"], P["conv1_b"])
-        a1 = np.maximum(z1, 0)
-        p1, m1 = _pool_forward(a1)
-        z2, cols2 = _conv_forward(p1, P["conv2_w"], P["conv2_b"])
-        a2 = np.maximum(z2, 0)
-        p2, m2 = _pool_forward(a2)
-        flat = p2.reshape(p2.shape[0], -1)
+        d = sum(1 for k in P if k.startswith("conv") and k.endswith("_w"))
+        order = layer_names(d)
+        stop = max(order.index(n) for n in need) if need else None
+
+        def done(name):
+            return stop is not None and order.index(name) >= stop
+
+        acts, blocks = {}, []
+        h = x
+        for i in range(1, d + 1):
+            z, cols = _conv_forward(h, P[f"conv{i}_w"], P[f"conv{i}_b"])
+            a = np.maximum(z, 0)
+            acts[f"conv{i}"] = a
+            if done(f"conv{i}"):
+                return acts, None
+            h, m = _pool_forward(a)
+            acts[f"pool{i}"] = h
+            if done(f"pool{i}"):
+                return acts, None
+            if stop is None:
+                blocks.append((z, cols, m))
+        flat = h.reshape(h.shape[0], -1)
         z3 = flat @ P["fc1_w"] + P["fc1_b"]
         a3 = np.maximum(z3, 0)
-        out = a3 @ P["output_w"] + P["output_b"]
-        acts = {"conv1": a1, "pool1": p1, "conv2": a2, "pool2": p2, "fc1": a3, "output": out}
-        cache = (x, z1, cols1, m1, p1, z2, cols2, m2, p2, flat, z3, a3)
-        return acts, cache
+        acts["fc1"] = a3
+        if done("fc1"):
+            return acts, None
+        acts["output"] = a3 @ P["output_w"] + P["output_b"]
+        return acts, (blocks, h, flat, z3, a3)
 
     def _backward(self, dout, cache, params):
         """Gradients of a scalar loss w.r.t. all parameters, given dLoss/d(output)."""
-        x, z1, cols1, m1, p1, z2, cols2, m2, p2, flat, z3, a3 = cache
+        blocks, p_last, flat, z3, a3 = cache
         P = params
         g = {}
         g["output_w"] = a3.T @ dout
@@ -267,11 +376,11 @@ class CNN:
         d3 = (dout @ P["output_w"].T) * (z3 > 0)
         g["fc1_w"] = flat.T @ d3
         g["fc1_b"] = d3.sum(0)
-        dp2 = (d3 @ P["fc1_w"].T).reshape(p2.shape)
-        da2 = _pool_backward(dp2, m2) * (z2 > 0)
-        dp1, g["conv2_w"], g["conv2_b"] = _conv_backward(da2, cols2, P["conv2_w"])
-        da1 = _pool_backward(dp1, m1) * (z1 > 0)
-        _, g["conv1_w"], g["conv1_b"] = _conv_backward(da1, cols1, P["conv1_w"], need_dx=False)
+        dp = (d3 @ P["fc1_w"].T).reshape(p_last.shape)
+        for i in range(len(blocks), 0, -1):
+            z, cols, m = blocks[i - 1]
+            da = _pool_backward(dp, m) * (z > 0)
+            dp, g[f"conv{i}_w"], g[f"conv{i}_b"] = _conv_backward(da, cols, P[f"conv{i}_w"], need_dx=i > 1)
         return g
 
     def loss_and_gradients(self, images, y, params=None):
@@ -347,29 +456,39 @@ class CNN:
         H, W = self.image_shape_
         params = self._init_params(H, W, self.classes_.size, init_rng)
         self.params_ = {k: v.astype(np.float32) for k, v in params.items()}
+        self.layer_names_ = layer_names(self.depth)
         x = self._prepare(arr)
         t = self._encode(y)
         vel = {k: np.zeros_like(v) for k, v in self.params_.items()}
         self.loss_curve_ = []
         with _blas_single_thread():
-            self._train(x, t, vel, order_rng)
+            self.n_steps_ = self._train(x, t, vel, order_rng)
         return self
 
     def _train(self, x, t, vel, order_rng):
         n = x.shape[0]
         bs = self.batch_size
         lr, mom = np.float32(self.learning_rate), np.float32(self.momentum)
+        budget = np.inf if self.max_steps is None else int(self.max_steps)
+        steps = 0
         for _ in range(self.n_epochs):
+            if steps >= budget:
+                break
             perm = order_rng.permutation(n)
-            total = 0.0
+            total, seen = 0.0, 0
             for s in range(0, n, bs):
+                if steps >= budget:
+                    break
                 b = perm[s : s + bs]
                 loss, g = self._loss_grad(x[b], t[b], self.params_)
                 total += loss * b.size
+                seen += b.size
+                steps += 1
                 for k in self.params_:
                     vel[k] = mom * vel[k] - lr * g[k].astype(np.float32)
                     self.params_[k] += vel[k]
-            self.loss_curve_.append(total / n)
+            self.loss_curve_.append(total / seen)
+        return steps
 
     def decision_function(self, images, chunk: int = 256):
         """Output-layer values (logits), shape (n, n_classes)."""
@@ -391,137 +510,139 @@ class CNN:
         """Accuracy on images and labels."""
         return float((self.predict(images) == np.asarray(y)).mean())
 
-    def activations(self, images, layers=None, stimulus_id=None, chunk: int = 256) -> xr.DataArray:
+    def activations(self, images, layers=None, stimulus_id=None, batch_size=None, *, chunk=None) -> xr.DataArray:
         """Unit activations of the requested layers, concatenated along ``neuroid``.
 
         Parameters
         ----------
         images : DataArray (presentation, y, x) or array (n, H, W)
-        layers : sequence of str, optional
-            Among :data:`LAYERS` (default all), in any order.
+        layers : str or sequence of str, optional
+            Among :attr:`layer_names_` (default all), in any order.
         stimulus_id : sequence of str, optional
             One id per image; default the images' ``stimulus_id`` coord, else
-            ``"stim00000"``, ….
+            ``"stim0000"``, ….
+        batch_size : int, optional
+            Images per forward pass (default 256). ``chunk`` is an older name for it.
 
         Returns
         -------
         xarray.DataArray
-            Shape (n_images, n_units), dims ("presentation", "neuroid");
+            Shape (n_images, n_units), dims ("presentation", "neuroid"), float32,
+            the format of :func:`neurocomp._layers.layer_activations`:
             ``stimulus_id`` on presentation (plus the images' other
-            presentation coords); ``layer``, ``neuroid_id`` (``"conv1.00012"``)
+            presentation coords); ``layer``, ``neuroid_id`` (``"conv1.0012"``)
             and ``unit`` (index within the layer, channel-major) on neuroid.
             Convolutional and fc layers are after the ReLU; ``output`` is the
             logits.
         """
         self._check_fitted()
-        if layers is None:
-            layers = list(LAYERS)
-        layers = [layers] if isinstance(layers, str) else list(layers)
-        if not layers:
-            raise ValidationError(f"layers must name at least one of {list(LAYERS)}; got none")
-        for name in layers:
-            if name not in LAYERS:
-                raise ValidationError(f"layers must be among {list(LAYERS)}; got {name!r}")
-        if len(set(layers)) != len(layers):
-            raise ValidationError(f"layers must not repeat a name; got {layers}")
+        names = check_layers(layers, self.layer_names_)
         x = self._prepare(images)
-        n = x.shape[0]
-        if stimulus_id is None and isinstance(images, xr.DataArray) and "stimulus_id" in images.coords:
-            stimulus_id = images["stimulus_id"].values
-        if stimulus_id is None:
-            stimulus_id = [f"stim{i:05d}" for i in range(n)]
-        sid = np.asarray(stimulus_id).astype(str)
-        if sid.shape != (n,):
-            raise ValidationError(f"stimulus_id must hold one id per image ({n}); got shape {sid.shape}")
-        blocks = {name: [] for name in layers}
+        need = set(names)
+
+        def forward(batch, names):
+            return self._forward(batch, self.params_, need=need)[0]
+
         with _blas_single_thread():
-            for i in range(0, n, chunk):
-                acts, _ = self._forward(x[i : i + chunk], self.params_)
-                for name in layers:
-                    a = acts[name]
-                    blocks[name].append(a.reshape(a.shape[0], -1).astype(np.float32))
-        data = np.concatenate([np.concatenate(blocks[name]) for name in layers], axis=1)
-        layer_col, unit_col, nid = [], [], []
-        for name in layers:
-            m = blocks[name][0].shape[1]
-            layer_col.append(np.full(m, name))
-            unit_col.append(np.arange(m))
-            nid.append(np.char.add(f"{name}.", np.char.zfill(np.arange(m).astype(str), 5)))
-        coords = {
-            "stimulus_id": ("presentation", sid),
-            "layer": ("neuroid", np.concatenate(layer_col)),
-            "unit": ("neuroid", np.concatenate(unit_col)),
-            "neuroid_id": ("neuroid", np.concatenate(nid)),
-        }
-        if isinstance(images, xr.DataArray):
-            for cname, c in images.coords.items():
-                if c.dims == ("presentation",) and cname not in coords:
-                    coords[cname] = ("presentation", c.values, c.attrs)
-        return xr.DataArray(
-            data, dims=("presentation", "neuroid"), coords=coords, name="activation",
-            attrs={"units": "1", "long_name": "unit activation"},
-        )
+            return batched_activations(
+                forward, x, names, batch_size=chunk if batch_size is None else batch_size,
+                stimulus_id=stimulus_id, images=images, model="CNN", dtype=np.float32,
+            )
 
 
-def torch_activations(model, images, layers, *, stimulus_id=None, batch_size: int = 256) -> xr.DataArray:
-    """Activations of a PyTorch model's submodules, captured by forward hooks.
+def torch_activations(model, images, layers, *, stimulus_id=None, batch_size: int = 256, device=None) -> xr.DataArray:
+    """Activations of any PyTorch model's submodules, captured by forward hooks.
 
     Parameters
     ----------
     model : torch.nn.Module
-        Run in eval mode under ``torch.no_grad()``.
-    images : array (n, C, H, W) or (n, H, W)
+        Run in eval mode under ``torch.no_grad()`` (its training mode is restored).
+    images : DataArray (presentation, y, x), array (n, H, W) or (n, C, H, W)
         Passed to the model as float32 tensors (a channel axis is added to 3-D input).
-    layers : sequence of str
-        Names of submodules (as in ``model.named_modules()``).
+    layers : str or sequence of str
+        Names of submodules, as in ``model.named_modules()`` (e.g. ``"features.3"``).
     stimulus_id : sequence of str, optional
+        Default the images' ``stimulus_id`` coord, else ``"stim0000"``, ….
+    batch_size : int
+        Images per forward pass.
+    device : str or torch.device, optional
+        Where to run (default: where the model's parameters are, else CPU).
 
     Returns
     -------
     xarray.DataArray
-        (presentation × neuroid) with ``layer``, ``neuroid_id``, ``unit`` on
-        neuroid — the same format as :meth:`CNN.activations`.
+        (presentation × neuroid), float32, with ``layer``, ``neuroid_id``,
+        ``unit`` on neuroid — the format of :meth:`CNN.activations`. A module
+        returning a tuple contributes its first element.
+
+    Raises
+    ------
+    ImportError
+        When torch is not installed (it is not a neurocomp dependency).
+    ValidationError
+        When a name is not a submodule (the message lists the valid names).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> torch = __import__("pytest").importorskip("torch")
+    >>> net = torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3, padding=1), torch.nn.ReLU(), torch.nn.Flatten())
+    >>> torch_activations(net, np.zeros((3, 8, 8)), ["1"]).shape
+    (3, 128)
     """
     try:
         import torch
     except ImportError:
-        raise ImportError("For torch_activations to work, the torch module is needed: pip install torch") from None
-    arr = check_array("images", images, ndim=(3, 4))
+        raise ImportError(
+            "For torch_activations to work, the torch module is needed: pip install torch "
+            "(a CPU build is enough: pip install torch --index-url https://download.pytorch.org/whl/cpu)"
+        ) from None
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module; got {type(model).__name__}")
+    arr = images.values if isinstance(images, xr.DataArray) else images
+    arr = check_array("images", arr, ndim=(3, 4))
+    if arr.shape[0] == 0:
+        raise ValidationError(f"images must hold at least one image; got shape {arr.shape}")
     if arr.ndim == 3:
         arr = arr[:, None]
-    layers = [layers] if isinstance(layers, str) else list(layers)
     modules = dict(model.named_modules())
-    missing = [name for name in layers if name not in modules]
+    valid = [name for name in modules if name]
+    if layers is None:
+        raise ValidationError(f"layers must name submodules of model; valid names are {valid}")
+    names = [layers] if isinstance(layers, str) else list(layers)
+    missing = [name for name in names if name not in modules or not name]
     if missing:
-        raise ValidationError(f"layers must name submodules of model; got unknown {missing}, known: {list(modules)[:10]}")
-    captured = {name: [] for name in layers}
-    hooks = []
-    for name in layers:
-        hooks.append(modules[name].register_forward_hook(
-            lambda mod, inp, out, name=name: captured[name].append(out.detach().reshape(out.shape[0], -1).cpu().numpy())
-        ))
+        raise ValidationError(
+            f"layers must name submodules of model; got unknown {missing}; valid names are {valid}"
+        )
+    names = check_layers(names, valid)
+    if device is None:
+        first = next(model.parameters(), None)
+        device = first.device if first is not None else torch.device("cpu")
+    captured = {}
+
+    def hook_for(name):
+        def hook(mod, inp, out):
+            if isinstance(out, (tuple, list)):
+                out = out[0]
+            captured[name] = out.detach().reshape(out.shape[0], -1).float().cpu().numpy()
+        return hook
+
+    def forward(batch, names):
+        captured.clear()
+        model(torch.as_tensor(np.ascontiguousarray(batch), dtype=torch.float32, device=device))
+        return dict(captured)
+
+    hooks = [modules[name].register_forward_hook(hook_for(name)) for name in names]
     was_training = model.training
     try:
         model.eval()
         with torch.no_grad():
-            for i in range(0, arr.shape[0], batch_size):
-                model(torch.as_tensor(arr[i : i + batch_size], dtype=torch.float32))
+            return batched_activations(
+                forward, arr, names, batch_size=batch_size, stimulus_id=stimulus_id,
+                images=images, model=type(model).__name__, dtype=np.float32,
+            )
     finally:
         for h in hooks:
             h.remove()
         model.train(was_training)
-    n = arr.shape[0]
-    sid = np.asarray(stimulus_id if stimulus_id is not None else [f"stim{i:05d}" for i in range(n)]).astype(str)
-    data = [np.concatenate(captured[name]) for name in layers]
-    return xr.DataArray(
-        np.concatenate(data, axis=1),
-        dims=("presentation", "neuroid"),
-        coords={
-            "stimulus_id": ("presentation", sid),
-            "layer": ("neuroid", np.concatenate([np.full(d.shape[1], name) for d, name in zip(data, layers)])),
-            "unit": ("neuroid", np.concatenate([np.arange(d.shape[1]) for d in data])),
-            "neuroid_id": ("neuroid", np.concatenate([[f"{name}.{u:05d}" for u in range(d.shape[1])] for d, name in zip(data, layers)])),
-        },
-        name="activation",
-        attrs={"units": "1", "long_name": "unit activation"},
-    )

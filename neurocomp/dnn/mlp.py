@@ -30,6 +30,7 @@ import numpy as np
 import xarray as xr
 from sklearn.base import BaseEstimator
 
+from neurocomp._layers import batched_activations, check_layers
 from neurocomp._validation import (
     check_is_fitted,
     ValidationError,
@@ -333,6 +334,18 @@ class MLP(BaseEstimator):
                     f"training diverged (loss became {self.loss_curve_[-1]}); lower learning_rate "
                     f"(got {self.learning_rate})"
                 )
+        if len(self.loss_curve_) > 1 and self.loss_curve_[-1] > 1.05 * self.loss_curve_[0]:
+            # a saturating output keeps a diverging loss finite: say so once instead of training on silently
+            import warnings
+
+            from neurocomp._validation import NeurocompWarning
+
+            warnings.warn(
+                f"MLP training made the loss worse than before training ({self.loss_curve_[0]:.4g} -> "
+                f"{self.loss_curve_[-1]:.4g} after {int(self.n_epochs)} epochs): learning_rate = {self.learning_rate!r} "
+                f"is probably too large (the updates diverge); lower learning_rate (e.g. 10x) or momentum",
+                NeurocompWarning, stacklevel=2,
+            )
         self.n_iter_ = int(self.n_epochs)
         return self
 
@@ -398,7 +411,7 @@ class MLP(BaseEstimator):
             return float(np.mean(np.all(pred.reshape(t.shape) == t, axis=1)))
         return float(np.mean(pred == np.asarray(y)))
 
-    def activations(self, X, stimulus_id=None) -> xr.DataArray:
+    def activations(self, X, stimulus_id=None, *, layers=None, batch_size=None) -> xr.DataArray:
         """Every layer's activity as one (presentation × neuroid) array.
 
         Parameters
@@ -406,12 +419,17 @@ class MLP(BaseEstimator):
         X : array of shape (n_presentations, n_features)
         stimulus_id : sequence of str, optional
             One unique id per row of X; default ``"stim0000", "stim0001", ...``.
+        layers : str or sequence of str, optional
+            Among :attr:`layer_names_` (default all).
+        batch_size : int, optional
+            Rows per forward pass (default 256).
 
         Returns
         -------
         xarray.DataArray of shape (n_presentations, total units)
-            dims ``("presentation", "neuroid")``; coords ``stimulus_id`` on
-            presentation and ``layer`` (``"hidden1"``, ..., ``"output"``),
+            dims ``("presentation", "neuroid")``, built by
+            :func:`neurocomp._layers.layer_activations`; coords ``stimulus_id``
+            on presentation and ``layer`` (``"hidden1"``, ..., ``"output"``),
             ``neuroid_id`` (``"hidden1.0012"``) and ``unit`` (index within
             the layer) on neuroid. Hidden layers hold ``f(h)``; the output
             layer holds the output nonlinearity's value (probabilities for
@@ -419,33 +437,14 @@ class MLP(BaseEstimator):
         """
         self._check_fitted()
         X = self._check_X(X)
-        n = X.shape[0]
-        if stimulus_id is None:
-            stimulus_id = [f"stim{i:04d}" for i in range(n)]
-        else:
-            stimulus_id = [str(s) for s in np.asarray(stimulus_id, dtype=object).ravel()]
-            if len(stimulus_id) != n:
-                raise ValidationError(f"stimulus_id must hold one id per row of X ({n}); got {len(stimulus_id)}")
-            if len(set(stimulus_id)) != n:
-                raise ValidationError("stimulus_id must be unique; got repeated ids")
-        _, ys = self._forward(X)
-        layers = ys[1:]
-        data = np.concatenate(layers, axis=1)
-        layer = np.concatenate([[name] * y.shape[1] for name, y in zip(self.layer_names_, layers)])
-        unit = np.concatenate([np.arange(y.shape[1]) for y in layers])
-        neuroid_id = [f"{lname}.{u:04d}" for lname, u in zip(layer, unit)]
-        return xr.DataArray(
-            data,
-            dims=("presentation", "neuroid"),
-            coords={
-                "stimulus_id": ("presentation", np.array(stimulus_id, dtype=object)),
-                "layer": ("neuroid", layer.astype(object)),
-                "neuroid_id": ("neuroid", np.array(neuroid_id, dtype=object)),
-                "unit": ("neuroid", unit.astype(int)),
-            },
-            name="activations",
-            attrs={"long_name": "unit activity", "units": "1", "model": "MLP"},
-        )
+        names = check_layers(layers, self.layer_names_)
+
+        def forward(batch, names):
+            ys = self._forward(batch)[1][1:]
+            return dict(zip(self.layer_names_, ys))
+
+        return batched_activations(forward, X, names, batch_size=batch_size, stimulus_id=stimulus_id,
+                                   model="MLP", long_name="unit activity")
 
     def learning_curve(self) -> xr.Dataset:
         """Training (and validation) loss per epoch as a Dataset with dim ``epoch`` (0 = before training)."""

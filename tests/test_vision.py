@@ -1,0 +1,97 @@
+"""The ventral-stream family: one activation format, the registry, bad input."""
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from neurocomp._assembly import as_features
+from neurocomp._layers import layer_activations
+from neurocomp.cortex import object_images
+from neurocomp.vision import HMAX, Pixels, V1Like, get_model, model_names
+
+
+@pytest.fixture(scope="module")
+def images():
+    return object_images(n_per_category=2, variations=("low",), size=32, rng=7)
+
+
+def _small(name):
+    return {
+        "pixels": {},
+        "v1_like": {"n_orientations": 4, "wavelengths": (4.0, 8.0)},
+        "hmax": {"n_prototypes": 6, "rng": 0},
+        "neocognitron": {"rng": 0, "n_epochs": 1},
+        "cnn_untrained": {"rng": 0, "fc_units": 8},
+        "cnn_trained": {"rng": 0, "fc_units": 8, "n_epochs": 1},
+    }[name]
+
+
+@pytest.mark.parametrize("name", model_names())
+def test_every_model_gives_the_shared_format(name, images):
+    if name == "neocognitron":
+        pytest.importorskip("neurocomp.vision.neocognitron")
+    model = get_model(name, **_small(name)).fit(images, images.object_name.values)
+    acts = model.activations(images, batch_size=5)
+    assert isinstance(acts, xr.DataArray) and acts.name == "activations"
+    assert acts.dims == ("presentation", "neuroid") and acts.dtype == np.float32
+    assert acts.attrs["units"] == "1" and acts.attrs["long_name"]
+    assert list(acts.stimulus_id.values) == list(images.stimulus_id.values)
+    assert list(acts.object_name.values) == list(images.object_name.values)
+    layers = list(dict.fromkeys(acts.layer.values))
+    assert layers == list(model.layer_names_)
+    ids = acts.neuroid_id.values
+    assert len(set(ids)) == ids.size
+    first = acts.sel(neuroid=acts.layer == layers[-1])
+    assert first.neuroid_id.values[0] == f"{layers[-1]}.0000"
+    np.testing.assert_array_equal(first.unit.values, np.arange(first.sizes["neuroid"]))
+    as_features(acts)  # what layer_region_scores and RSA validate
+    # batching never changes the numbers; a layer subset is the same numbers
+    whole = model.activations(images, layers=layers[-1], batch_size=len(images))
+    np.testing.assert_allclose(whole.values, first.values, rtol=1e-5, atol=1e-6)
+
+
+def test_builder_refuses_what_would_be_ambiguous():
+    with pytest.raises(ValueError, match="stimulus_id must be unique"):
+        layer_activations({"a": np.zeros((2, 3))}, stimulus_id=["x", "x"])
+    with pytest.raises(ValueError, match="layer 'b' has 3"):
+        layer_activations({"a": np.zeros((2, 3)), "b": np.zeros((3, 1))})
+    with pytest.raises(ValueError, match="one id per row"):
+        layer_activations({"a": np.zeros((2, 3))}, stimulus_id=["x"])
+    wide = layer_activations({"s1": np.zeros((1, 12345))})
+    assert wide.neuroid_id.values[[0, -1]].tolist() == ["s1.00000", "s1.12344"]
+
+
+def test_registry_names_and_errors():
+    assert model_names() == ("pixels", "v1_like", "hmax", "neocognitron", "cnn_untrained", "cnn_trained")
+    with pytest.raises(ValueError, match="Allowed values are 'pixels'"):
+        get_model("alexnet")
+    with pytest.raises(ValueError, match=r"hmax does not take parameters \['depth'\]; valid parameters are"):
+        get_model("hmax", depth=3)
+    with pytest.raises(ValueError, match="cnn_untrained is never trained"):
+        get_model("cnn_untrained", n_epochs=3)
+    net = get_model("cnn_trained", depth=4, width=2, n_epochs=1)
+    assert net.channels == (2, 4, 8, 8) and net.kernel_sizes == (5, 3, 3, 3)
+
+
+def test_bad_input_names_the_argument(images):
+    hmax = HMAX(n_prototypes=4, rng=0).fit(images)
+    with pytest.raises(ValueError, match="images must be at least 22 x 22 pixels for HMAX's 8 C1 bands"):
+        HMAX(n_prototypes=2, rng=0).fit(np.zeros((4, 16, 16)))
+    with pytest.raises(ValueError, match="images must be 32 x 32 pixels like the images the model was fitted on"):
+        hmax.activations(np.zeros((2, 40, 40)))
+    with pytest.raises(ValueError, match="images must be a 3-D array .* got one 2-D image"):
+        hmax.activations(np.zeros((32, 32)))
+    with pytest.raises(ValueError, match="images must be a 3-D array"):
+        Pixels().activations(np.zeros((2, 3, 32, 32)))
+    with pytest.raises(ValueError, match=r"layers must be among \['s1', 'c1', 's2', 'c2'\]; got unknown 'c3'"):
+        hmax.activations(images, layers=["c1", "c3"])
+    with pytest.raises(ValueError, match=r"images must hold at least n_prototypes \(20\) images .* got 16"):
+        HMAX(n_prototypes=20, rng=0).fit(images)
+    with pytest.raises(ValueError, match=r"patch_sizes \[8\] do not fit in any C1 map"):
+        HMAX(patch_sizes=(8,), n_prototypes=2, rng=0).fit(images)
+    with pytest.raises(ValueError, match="not fitted yet"):
+        HMAX().activations(images)
+    with pytest.raises(ValueError, match="images must be finite"):
+        V1Like().activations(np.full((1, 8, 8), np.nan))
+    with pytest.raises(ValueError, match="wavelengths must be"):
+        V1Like(wavelengths=(1.0,)).activations(images)
