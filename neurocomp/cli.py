@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -99,8 +100,14 @@ def _cmd_list(args) -> int:
         return 0
     width = max(len(r[0]) for r in rows)
     for name, title in rows:
-        print(f"{name:<{width}}  {title}")
+        print(f"{escape(name)}{' ' * (width - len(name))}  {escape(title, limit=300)}")
     print("\nrun one by name from any folder: neurocomp run NAME (e.g. neurocomp run ventral_stream)")
+    if getattr(args, "experiments", False):
+        from neurocomp.experiments import names
+
+        print("\nregistered experiments (a spec's experiment = \"NAME\"):")
+        for name in names():
+            print(f"  {escape(name)}")
     return 0
 
 
@@ -123,76 +130,256 @@ def _format_table(result) -> str:
 
 
 def _cmd_run(args) -> int:
-    from neurocomp.specs import load_spec, run_spec, write_result
+    from neurocomp.experiments import check_memory, get
+    from neurocomp.specs import check_seed, load_spec, prepare_out_dir, run_spec, write_result
 
+    if args.seed is not None:
+        check_seed(args.seed, "--seed")
     spec = load_spec(find_spec_file(args.spec), overrides=args.set)
-    if args.seed is not None and args.seed < 0:
-        raise ValidationError(f"--seed must be a non-negative integer; got {args.seed}")
-    out = Path(args.out) if args.out else Path("runs") / f"{spec.stem}-{_dt.datetime.now():%Y%m%d-%H%M%S}"
-    print(f"{spec.title}\n  experiment {spec.experiment}, output {out}", flush=True)
-    result = run_spec(spec, seed=args.seed)
-    written = write_result(result, out, spec)
+    out = Path(args.out) if args.out is not None else Path("runs") / f"{spec.stem}-{_dt.datetime.now():%Y%m%d-%H%M%S}"
+    prepare_out_dir(out, overwrite=args.overwrite)  # before running: a bad --out costs nothing
+    check_memory(get(spec.experiment), spec.params)
+    print(f"{escape(spec.title)}\n  experiment {spec.experiment}, output {escape(str(out))}", flush=True)
+    result = run_spec(spec, seed=args.seed, check_resources=False)
+    written = write_result(result, out, spec, overwrite=args.overwrite)
     print(f"  seed {result.seed}, {result.elapsed:.1f} s")
     text = _format_table(result)
     if text:
-        print(text)
-    print("wrote " + ", ".join(str(p) for p in written))
+        print(escape(text, keep_newlines=True))
+    print("wrote " + ", ".join(escape(str(p)) for p in written))
     return 0
+
+
+# ----------------------------------------------------------------------------- info
+
+_HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+
+
+def escape(text, *, limit: int | None = None, keep_newlines: bool = False) -> str:
+    """``text`` with control and invisible formatting characters escaped (``\\x1b``, ``\\u202e``).
+
+    Whatever a results file or a spec holds, no terminal escape sequence reaches
+    the terminal raw. ``limit`` cuts the text (adding ``...``).
+    """
+    import unicodedata
+
+    text = str(text)
+    if limit is not None and len(text) > limit:
+        text = text[:limit] + "..."
+    out = []
+    for ch in text:
+        if ch == "\n" and keep_newlines:
+            out.append(ch)
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _kind_of(path: Path) -> str:
+    import stat
+
+    mode = path.stat().st_mode
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if n < 1024 or unit == "TiB":
+            return f"{n} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)  # pragma: no cover
+
+
+def _open_results(path: Path):
+    """Open a results file lazily (no data loaded); a ValidationError for anything that is not ours."""
+    import xarray as xr
+
+    from neurocomp.io import NETCDF_ENGINE
+
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise ValidationError(f"file {escape(str(path))!r} could not be read: {exc.strerror or exc}") from None
+    if head != _HDF5_SIGNATURE:
+        raise ValidationError(
+            f"file must be a NetCDF results file written by neurocomp; {escape(str(path))!r} is not NetCDF-4/HDF5 "
+            "(no HDF5 signature)"
+        )
+    try:
+        ds = xr.open_dataset(path, engine=NETCDF_ENGINE, decode_cf=False, cache=False)
+        # Touch the structure now so a corrupt file fails here, not halfway through the printout.
+        dict(ds.attrs), {k: (v.dims, v.dtype, dict(v.attrs)) for k, v in ds.variables.items()}, dict(ds.sizes)
+    except Exception as exc:  # h5py reports corruption as OSError, KeyError, RuntimeError, ...
+        first = escape(str(exc).splitlines()[0] if str(exc) else "", limit=160)
+        raise ValidationError(
+            f"file must be a NetCDF results file written by neurocomp; could not read {escape(str(path))!r}: "
+            f"{type(exc).__name__}: {first} (the file is corrupt or not NetCDF)"
+        ) from None
+    if "neurocomp_version" not in ds.attrs:
+        ds.close()
+        raise ValidationError(
+            f"file must be a NetCDF results file written by neurocomp; {escape(str(path))!r} has no "
+            "neurocomp_version attribute (plain HDF5 or another program's NetCDF)"
+        )
+    return ds
+
+
+def _describe_dataset(path: Path) -> list[str]:
+    import json
+
+    ds = _open_results(path)
+    try:
+        lines = [escape(str(path))]
+        attrs = dict(ds.attrs)
+        for key in ("title", "experiment", "neurocomp_version", "seed", "created"):
+            if key in attrs:
+                lines.append(f"  {key:<18} {escape(attrs.pop(key), limit=200)}")
+        if "spec" in attrs:
+            raw = attrs.pop("spec")
+            try:
+                spec = json.loads(raw) if isinstance(raw, (str, bytes)) else None
+            except (ValueError, RecursionError):
+                spec = None
+            params = spec.get("params") if isinstance(spec, dict) else None
+            if isinstance(params, dict):
+                lines.append("  parameters:")
+                for k, v in params.items():
+                    lines.append(f"    {escape(k, limit=80)} = {escape(repr(v), limit=200)}")
+            else:
+                lines.append(f"  spec: {escape(raw, limit=100)} (not a JSON table with params)")
+        lines.append("  dimensions: " + ", ".join(f"{escape(d, limit=80)}={n}" for d, n in ds.sizes.items()))
+        lines.append("  variables:")
+        for name, var in ds.data_vars.items():
+            units = escape(var.attrs.get("units", ""), limit=40)
+            long_name = escape(var.attrs.get("long_name", ""), limit=100)
+            dims = ", ".join(escape(d, limit=80) for d in var.dims)
+            nbytes = int(var.size) * var.dtype.itemsize
+            lines.append(f"    {escape(name, limit=80)} ({dims}) {var.dtype}, {_size(nbytes)}"
+                         + (f" [{units}]" if units else "") + (f"  {long_name}" if long_name else ""))
+        if ds.coords:
+            lines.append("  coordinates: " + ", ".join(escape(c, limit=80) for c in ds.coords))
+        for key, value in attrs.items():
+            lines.append(f"  {escape(key, limit=80)}: {escape(value, limit=100)}")
+    finally:
+        ds.close()
+    return lines
 
 
 def _cmd_info(args) -> int:
-    import json
+    from neurocomp.io import SUMMARY_NAME, run_folder_status
 
-    from neurocomp.io import load_dataset
-
-    ds = load_dataset(args.file)
-    print(f"{args.file}")
-    attrs = dict(ds.attrs)
-    for key in ("title", "experiment", "neurocomp_version", "seed", "created"):
-        if key in attrs:
-            print(f"  {key:<18} {attrs.pop(key)}")
-    if "spec" in attrs:
-        try:
-            spec = json.loads(attrs.pop("spec"))
-            print("  parameters:")
-            for k, v in spec.get("params", {}).items():
-                print(f"    {k} = {v!r}")
-        except json.JSONDecodeError:
-            pass
-    print("  dimensions: " + ", ".join(f"{d}={n}" for d, n in ds.sizes.items()))
-    print("  variables:")
-    for name, var in ds.data_vars.items():
-        units = var.attrs.get("units", "")
-        long_name = var.attrs.get("long_name", "")
-        dims = ", ".join(var.dims)
-        print(f"    {name} ({dims}) {var.dtype}" + (f" [{units}]" if units else "") + (f"  {long_name}" if long_name else ""))
-    if ds.coords:
-        print("  coordinates: " + ", ".join(ds.coords))
-    for key, value in attrs.items():
-        text = str(value)
-        print(f"  {key}: {text[:100]}" + ("..." if len(text) > 100 else ""))
+    path = Path(args.file)
+    shown = escape(str(path))
+    if not os.path.lexists(path):
+        raise ValidationError(f"path must be an existing file or run folder; got {shown!r}, which does not exist")
+    if not path.exists():
+        raise ValidationError(f"path must be an existing file or run folder; {shown!r} is a broken link")
+    if path.is_dir():
+        complete, why = run_folder_status(path)
+        lines = [f"{shown}: run folder, " + ("complete" if complete else f"INCOMPLETE: {escape(why)}")]
+        entries = sorted(path.iterdir())
+        for entry in entries:
+            kind = "/" if entry.is_dir() else ""
+            size = "" if kind or not entry.is_file() else f"  {_size(entry.stat().st_size)}"
+            lines.append(f"  {escape(entry.name, limit=120)}{kind}{size}")
+        if not entries:
+            lines.append("  (empty)")
+        results = path / "results.nc"
+        if results.is_file():
+            lines.extend(_describe_dataset(results))
+        print("\n".join(lines))
+        return 0
+    if not path.is_file():
+        raise ValidationError(f"path must be a regular file or a run folder; {shown!r} is {_kind_of(path)}")
+    lines = _describe_dataset(path)
+    folder = path.parent
+    if (folder / SUMMARY_NAME).exists() or (folder / "results.nc").exists():
+        complete, why = run_folder_status(folder)
+        lines.insert(1, "  run folder         " + ("complete" if complete else f"INCOMPLETE: {escape(why)}"))
+    print("\n".join(lines))
     return 0
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse's parser, but a usage error is one line on stderr (and exit status 2), not a usage dump."""
+
+    def error(self, message):
+        text = escape(" ".join(str(message).split()), limit=300)
+        sys.stderr.write(f"{self.prog}: error: {text} (see {self.prog} --help)\n")
+        sys.exit(EXIT_USER_ERROR)
+
+
+def _seed_arg(text: str) -> int:
+    """--seed: a non-negative integer <= 2**63-1, written as one (1.5 and 1e3 are refused, not truncated)."""
+    import re
+
+    from neurocomp.specs import MAX_SEED
+
+    text = text.strip()
+    if not re.fullmatch(r"\+?[0-9]{1,30}", text) or int(text) > MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer <= 2**63-1; got {escape(text, limit=40)!r}")
+    return int(text)
+
+
+def add_plugin_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--plugin FILE.py|MODULE`` (repeatable) to a subcommand's parser.
+
+    :func:`main` loads the plugins named (with
+    :func:`neurocomp.experiments.load_plugin`) before the command runs, so the
+    experiments they register can be named by a spec. The ``sweep`` and
+    ``regress`` parsers get it too (see :func:`build_parser`).
+    """
+    if "--plugin" in parser._option_string_actions:
+        return
+    parser.add_argument(
+        "--plugin", action="append", default=[], metavar="FILE.py|MODULE",
+        help="load your own experiments (registered with @neurocomp.experiment) from this file or module "
+             "before reading the spec; a spec itself can never import code",
+    )
+
+
+def load_plugins(plugins) -> list[str]:
+    """Load each ``--plugin`` (a .py file or a module name); return the experiment names they registered."""
+    from neurocomp.experiments import load_plugin
+
+    registered = []
+    for plugin in plugins or []:
+        registered.extend(load_plugin(plugin))
+    return registered
 
 
 def build_parser() -> argparse.ArgumentParser:
     from neurocomp import __version__
 
-    parser = argparse.ArgumentParser(prog="neurocomp", description=__doc__.splitlines()[0])
+    parser = ArgumentParser(prog="neurocomp", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"neurocomp {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
 
     p = sub.add_parser("list", help="list the bundled specs in models/ and analyses/")
+    p.add_argument("--experiments", action="store_true",
+                   help="also list the registered experiments (built-in, from --plugin, from installed packages)")
+    add_plugin_argument(p)
     p.set_defaults(func=_cmd_list)
 
     p = sub.add_parser("run", help="run a TOML spec")
     p.add_argument("spec", help="path to a spec .toml file, or the name of a bundled spec (see `neurocomp list`)")
-    p.add_argument("--out", help="output folder (default runs/<spec-stem>-<timestamp>)")
-    p.add_argument("--seed", type=int, help="random seed (overrides the spec's)")
+    p.add_argument("--out", help="output folder (default runs/<spec-stem>-<timestamp>); must be new or empty")
+    p.add_argument("--overwrite", action="store_true", help="replace a previous run's files in --out")
+    p.add_argument("--seed", type=_seed_arg, help="random seed, 0 to 2**63-1 (overrides the spec's)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a parameter (TOML value)")
+    add_plugin_argument(p)
     p.set_defaults(func=_cmd_run)
 
-    p = sub.add_parser("info", help="describe a results file and how it was made")
-    p.add_argument("file", help="a results.nc written by neurocomp")
+    p = sub.add_parser("info", help="describe a run folder or a results file and how it was made")
+    p.add_argument("file", help="a run folder, or a results.nc written by neurocomp")
     p.set_defaults(func=_cmd_info)
 
     try:
@@ -207,27 +394,42 @@ def build_parser() -> argparse.ArgumentParser:
         _regress = None
     if _regress is not None and hasattr(_regress, "add_cli"):
         _regress.add_cli(sub)
+    if "sweep" in sub.choices:  # a sweep's spec names an experiment too
+        add_plugin_argument(sub.choices["sweep"])
     return parser
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return escape(" ".join(text.split()), limit=2000)
 
 
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    command = args.command
     try:
+        if getattr(args, "plugin", None):
+            load_plugins(args.plugin)
         return args.func(args)
     except ValidationError as exc:
-        print(f"neurocomp {args.command}: error: {exc}", file=sys.stderr)
+        print(f"neurocomp {command}: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_USER_ERROR
+    except MemoryError:
+        print(f"neurocomp {command}: error: out of memory (reduce the sizes in the spec)", file=sys.stderr)
+        return EXIT_INTERNAL_ERROR
     except KeyboardInterrupt:
-        print(f"neurocomp {args.command}: interrupted", file=sys.stderr)
+        print(f"neurocomp {command}: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         # The reader went away (e.g. `neurocomp info results.nc | head`): stop quietly.
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except Exception:
+    except Exception as exc:
+        io = sys.modules.get("neurocomp.io")
+        if io is not None and isinstance(exc, io.OutOfSpaceError):  # a full disk: one line, exit 1
+            print(f"neurocomp {command}: error: {_one_line(exc.strerror or exc)}", file=sys.stderr)
+            return EXIT_INTERNAL_ERROR
         traceback.print_exc()
         return EXIT_INTERNAL_ERROR
 

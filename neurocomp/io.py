@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import errno
+import hashlib
 import json
 import os
+import re
+import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -19,11 +23,17 @@ import numpy as np
 import xarray as xr
 
 from neurocomp._assembly import as_features, as_recordings
-from neurocomp._validation import ValidationError
+from neurocomp._validation import NeurocompError, ValidationError
 
 __all__ = [
     "atomic_path",
     "atomic_write_text",
+    "check_run_complete",
+    "file_checksum",
+    "IncompleteRunError",
+    "OutOfSpaceError",
+    "remove_stale_temp_files",
+    "run_folder_status",
     "save_dataset",
     "load_dataset",
     "provenance_attrs",
@@ -39,17 +49,46 @@ __all__ = [
 #: NetCDF engine used for reading and writing (installs from PyPI everywhere).
 NETCDF_ENGINE = "h5netcdf"
 
+#: Datasets up to this size are encoded in memory before they are written (see save_dataset).
+_IN_MEMORY_LIMIT = 1 << 30
+
+
+class OutOfSpaceError(NeurocompError, OSError):
+    """The disk (or quota) filled while writing a result: nothing was left under the final name."""
+
+
+_NO_SPACE = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG}
+
+#: Temporary files made by :func:`atomic_path`: ``.<final name>.<8 random chars><suffix>``.
+_TEMP_NAME = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.(tmp|nc|png|json)")
+
+
+def _no_space(exc: BaseException) -> bool:
+    while exc is not None:
+        if isinstance(exc, OSError) and exc.errno in _NO_SPACE:
+            return True
+        if "No space left on device" in str(exc) or "Disk quota exceeded" in str(exc):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
 
 @contextlib.contextmanager
 def atomic_path(path, suffix: str | None = None):
     """Yield a temporary path beside ``path``; rename it onto ``path`` on success.
 
     On any exception (KeyboardInterrupt included) the temporary file is removed
-    and ``path`` is left as it was.
+    and ``path`` is left as it was. A full disk raises :class:`OutOfSpaceError`
+    ("no space left on device writing DIR/FILE").
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix or ".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix or ".tmp", dir=path.parent)
+    except OSError as exc:
+        if _no_space(exc):
+            raise OutOfSpaceError(errno.ENOSPC, f"no space left on device writing {path}") from None
+        raise
     os.close(fd)
     tmp = Path(tmp)
     # mkstemp creates the file 0600; give the result the permissions a plain open() would.
@@ -57,9 +96,11 @@ def atomic_path(path, suffix: str | None = None):
     try:
         yield tmp
         os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
             tmp.unlink()
+        if not isinstance(exc, OutOfSpaceError) and _no_space(exc):
+            raise OutOfSpaceError(errno.ENOSPC, f"no space left on device writing {path}") from None
         raise
 
 
@@ -69,11 +110,119 @@ def _umask() -> int:
     return mask
 
 
+def _write_bytes(path: Path, data) -> None:
+    """Write ``data`` and flush it to the disk, so a full disk fails here, as an OSError."""
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
 def atomic_write_text(path, text: str) -> Path:
     """Write ``text`` to ``path`` atomically; return the path."""
     with atomic_path(path) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+        _write_bytes(tmp, text.encode("utf-8"))
     return Path(path)
+
+
+def remove_stale_temp_files(folder) -> list[Path]:
+    """Remove the hidden temporary files a killed run left in ``folder``; return them.
+
+    Only names made by :func:`atomic_path` (``.results.nc.k3j_x9a2.nc``) are touched.
+    """
+    folder = Path(folder)
+    removed = []
+    if not folder.is_dir():
+        return removed
+    for entry in folder.iterdir():
+        if _TEMP_NAME.fullmatch(entry.name) and entry.is_file() and not entry.is_symlink():
+            with contextlib.suppress(FileNotFoundError):
+                entry.unlink()
+                removed.append(entry)
+    return removed
+
+
+# --------------------------------------------------------------------------- run folders
+#: The file written last in a run folder: its ``checksums`` make the folder complete.
+SUMMARY_NAME = "summary.json"
+
+
+class IncompleteRunError(ValidationError):
+    """A run folder (or a file in one) whose run did not finish or whose files changed since."""
+
+
+def file_checksum(path) -> str:
+    """SHA-256 of a file's bytes, as ``"sha256:<hex>"``."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return "sha256:" + digest.hexdigest()
+
+
+def run_folder_status(folder) -> tuple[bool, str]:
+    """``(complete, reason)`` for a run folder.
+
+    A folder is complete when its ``summary.json`` (written last) exists, lists
+    the folder's files and, where it records checksums, every listed file still
+    has its checksum. Anything else (a killed run, a run still writing, a file
+    edited or truncated since) is incomplete; ``reason`` says why.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        return False, f"{folder} is not a folder"
+    summary = folder / SUMMARY_NAME
+    stale = sorted(e.name for e in folder.iterdir() if _TEMP_NAME.fullmatch(e.name))
+    if not summary.is_file():
+        why = f"no {SUMMARY_NAME} (the run was interrupted or is still running)"
+        return False, why + (f"; temporary files left: {', '.join(stale)}" if stale else "")
+    try:
+        record = json.loads(summary.read_text(encoding="utf-8"))
+        files = record["files"]
+        checksums = record.get("checksums", {})
+        if not isinstance(files, list) or not isinstance(checksums, dict):
+            raise TypeError("files must be a list, checksums a table")
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        return False, f"{SUMMARY_NAME} is unreadable ({type(exc).__name__}: {exc})"
+    missing = [f for f in files if isinstance(f, str) and f != SUMMARY_NAME and not f.endswith("/")
+               and not (folder / f).is_file()]
+    if missing:
+        return False, f"files listed in {SUMMARY_NAME} are missing: {', '.join(missing)}"
+    for name, expected in checksums.items():
+        target = folder / str(name)
+        if not target.is_file():
+            return False, f"{name} is missing"
+        if file_checksum(target) != expected:
+            return False, f"{name} changed since the run wrote it (checksum differs)"
+    return True, "complete"
+
+
+def check_run_complete(path) -> Path:
+    """Refuse a file from an incomplete run folder; return ``path``.
+
+    ``path`` is a run folder or a file. A file is checked when its folder is a
+    run folder (it holds ``summary.json``, a ``results.nc`` or temporary files of
+    a write): then the folder must be complete and the file, if listed, unchanged.
+    A file elsewhere (a user's own recordings) passes.
+
+    Raises
+    ------
+    IncompleteRunError
+        Naming the folder and why it is incomplete.
+    """
+    path = Path(path)
+    folder = path if path.is_dir() else path.parent
+    if not path.is_dir():
+        looks_like_run = (folder / SUMMARY_NAME).exists() or (folder / "results.nc").exists() or any(
+            _TEMP_NAME.fullmatch(e.name) for e in folder.iterdir()) if folder.is_dir() else False
+        if not looks_like_run:
+            return path
+    complete, why = run_folder_status(folder)
+    if not complete:
+        raise IncompleteRunError(
+            f"{path} is in an incomplete run folder {folder}: {why}; rerun it (or use a complete run's files)"
+        )
+    return path
 
 
 def to_jsonable(value):
@@ -158,9 +307,19 @@ def save_dataset(ds, path, *, attrs: dict | None = None) -> Path:
     if not isinstance(ds, xr.Dataset):
         raise TypeError(f"ds must be an xarray Dataset or DataArray; got {type(ds).__name__}")
     ds = _prepare_for_netcdf(ds.assign_attrs(**(attrs or {})))
+    path = Path(path)
     with atomic_path(path, suffix=".nc") as tmp:
-        ds.to_netcdf(tmp, engine=NETCDF_ENGINE, invalid_netcdf=False)
-    return Path(path)
+        if ds.nbytes <= _IN_MEMORY_LIMIT:
+            # Encode in memory, then write the bytes with a plain write: a disk that fills
+            # fails as a clean OSError instead of inside the HDF5 library (which crashed).
+            _write_bytes(tmp, ds.to_netcdf(engine=NETCDF_ENGINE, invalid_netcdf=False))
+        else:
+            free = shutil.disk_usage(tmp.parent).free
+            if free < 1.05 * ds.nbytes + (1 << 20):
+                raise OutOfSpaceError(errno.ENOSPC, f"no space left on device writing {path} "
+                                                    f"(needs about {ds.nbytes / 2**20:.0f} MiB, {free / 2**20:.0f} MiB free)")
+            ds.to_netcdf(tmp, engine=NETCDF_ENGINE, invalid_netcdf=False)
+    return path
 
 
 def load_dataset(path) -> xr.Dataset:

@@ -3,7 +3,7 @@
 A spec is a TOML file::
 
     title = "Hopfield (1982): letters recalled from damaged cues"
-    experiment = "hopfield1982"     # a registered name, or "package.module:function"
+    experiment = "hopfield1982"     # a registered name (never a module or function to import)
     seed = 1982                     # optional; --seed overrides it
     description = "..."             # optional
     requires = ["recordings"]       # optional: extras it needs (shown by `neurocomp list`)
@@ -16,13 +16,22 @@ A spec is a TOML file::
 
 Unknown keys, values of the wrong type and values out of range are refused
 with a :class:`SpecError` before anything runs.
+
+A spec is data: it names a registered experiment and its parameters, and it
+can never make neurocomp import or call anything else. Your own experiments
+are registered with ``@neurocomp.experiment`` in a module you load yourself
+(``neurocomp run --plugin my_lab/experiments.py spec.toml``) or that an
+installed package offers through the entry-point group ``neurocomp.experiments``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import inspect
 import json
+import math
+import os
 import sys
 import time
 import types
@@ -36,7 +45,23 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-__all__ = ["Spec", "SpecError", "load_spec", "validate_params", "parse_override", "run_spec", "write_result"]
+__all__ = [
+    "MAX_SEED",
+    "Spec",
+    "SpecError",
+    "check_seed",
+    "load_spec",
+    "parse_override",
+    "prepare_out_dir",
+    "run_spec",
+    "validate_params",
+    "write_result",
+]
+
+#: Largest seed accepted (it is stored as a 64-bit integer in the results' attrs).
+MAX_SEED = 2**63 - 1
+#: Largest spec file read (a spec is a few lines of TOML).
+MAX_SPEC_BYTES = 1 << 20
 
 TOP_LEVEL_KEYS = ("title", "experiment", "seed", "description", "requires", "params", "sweep")
 
@@ -65,15 +90,44 @@ class Spec:
         return {"title": self.title, "experiment": self.experiment, "params": self.params}
 
 
+def check_seed(value, name: str = "seed") -> int:
+    """Check a seed: an integer in [0, 2**63 - 1] (not a bool, not 1.5); return it."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise SpecError(f"{name} must be a non-negative integer; got {value!r} ({type(value).__name__})")
+    if not 0 <= value <= MAX_SEED:
+        raise SpecError(f"{name} must be a non-negative integer <= 2**63-1; got {value!r}")
+    return value
+
+
+def _read_spec_text(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+        if size > MAX_SPEC_BYTES:
+            raise SpecError(f"spec {str(path)!r} must be a small TOML file; got {size} bytes (limit {MAX_SPEC_BYTES})")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SpecError(f"spec {str(path)!r} could not be read: {exc.strerror or exc}") from None
+    if b"\x00" in data:
+        raise SpecError(f"spec {str(path)!r} must be a TOML text file; got binary data (NUL bytes)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SpecError(f"spec {str(path)!r} must be UTF-8 text; got byte 0x{data[exc.start]:02x} at offset {exc.start}") from None
+
+
 def load_spec(path, overrides: list[str] | None = None) -> Spec:
     """Read and validate a spec file; apply ``KEY=VALUE`` overrides first."""
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise SpecError(f"spec must be an existing TOML file; got {str(path)!r}, which does not exist")
+    if not path.is_file():
+        raise SpecError(f"spec must be a regular TOML file; got {str(path)!r}, which is not a regular file")
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(_read_spec_text(path))
     except tomllib.TOMLDecodeError as exc:
-        raise SpecError(f"spec {str(path)!r} is not valid TOML: {exc}") from None
+        raise SpecError(f"spec {str(path)!r} is not valid TOML: {str(exc).splitlines()[0]}") from None
+    except RecursionError:
+        raise SpecError(f"spec {str(path)!r} is not valid TOML: nested too deeply") from None
     return spec_from_dict(raw, path=path, overrides=overrides)
 
 
@@ -95,14 +149,14 @@ def spec_from_dict(raw: dict, *, path=None, overrides: list[str] | None = None) 
     if not isinstance(params, dict):
         raise SpecError(f"{where}: [params] must be a table; got {type(params).__name__}")
     seed = raw.get("seed")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
-        raise SpecError(f"{where}: 'seed' must be a non-negative integer; got {seed!r}")
-    func = get(raw["experiment"])
+    if seed is not None:
+        check_seed(seed, f"{where}: 'seed'")
+    func = get(raw["experiment"])  # only registered names: nothing is imported for a spec
     params = dict(params)
     for item in overrides or []:
         key, value = parse_override(item)
         if key == "seed":
-            seed = value
+            seed = check_seed(value, "--set seed")
             continue
         if key not in _params_of(func):
             raise SpecError(
@@ -127,10 +181,12 @@ def spec_from_dict(raw: dict, *, path=None, overrides: list[str] | None = None) 
 
 def parse_override(item: str) -> tuple[str, object]:
     """Parse ``KEY=VALUE`` (VALUE as a TOML value, else a plain string)."""
-    if "=" not in item:
+    if not isinstance(item, str) or "=" not in item:
         raise SpecError(f"--set must be KEY=VALUE; got {item!r}")
     key, _, text = item.partition("=")
     key = key.strip()
+    if not key:
+        raise SpecError(f"--set must be KEY=VALUE with a non-empty KEY; got {item!r}")
     if key.startswith("params."):
         key = key[len("params."):]
     try:
@@ -170,11 +226,14 @@ def _split_annotated(annotation):
 
 def _coerce(name: str, value, annotation):
     """Check ``value`` against ``annotation``; return it converted (int -> float where a float is due)."""
-    from neurocomp.experiments._registry import Range
+    from neurocomp.experiments._registry import DEFAULT_MAX_LENGTH, Length, Range
 
     base, meta = _split_annotated(annotation)
+    length = next((m for m in meta if isinstance(m, Length)), None)
+    meta = [m for m in meta if not isinstance(m, Length)]
     origin = typing.get_origin(base)
-    fail = SpecError(f"parameter {name!r} must be {_describe(annotation)}; got {value!r} ({type(value).__name__})")
+    shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
+    fail = SpecError(f"parameter {name!r} must be {_describe(annotation)}; got {shown} ({type(value).__name__})")
     if origin in (typing.Union, types.UnionType):
         for option in typing.get_args(base):
             if option is type(None):
@@ -195,16 +254,26 @@ def _coerce(name: str, value, annotation):
     elif origin in (list, tuple):
         if not isinstance(value, list):
             raise fail
+        length = length or Length(1, DEFAULT_MAX_LENGTH)
+        if not length.contains(len(value)):
+            raise SpecError(f"parameter {name!r} must hold {length} elements; got {len(value)}")
         (inner,) = typing.get_args(base)[:1] or (object,)
         out = [_coerce(f"{name}[{i}]", v, typing.Annotated[(inner, *meta)] if meta else inner) for i, v in enumerate(value)]
         return out
     elif base is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise fail
-        out = float(value)
+        try:
+            out = float(value)
+        except OverflowError:
+            raise SpecError(f"parameter {name!r} must be a finite number; got an integer of {len(str(value))} digits") from None
+        if not math.isfinite(out):
+            raise SpecError(f"parameter {name!r} must be a finite number; got {value!r}")
     elif base is int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise fail
+        if not -MAX_SEED - 1 <= value <= MAX_SEED:
+            raise SpecError(f"parameter {name!r} must be a 64-bit integer; got {shown}")
         out = value
     elif base is bool:
         if not isinstance(value, bool):
@@ -213,12 +282,15 @@ def _coerce(name: str, value, annotation):
     elif base is str:
         if not isinstance(value, str):
             raise fail
+        length = length or Length(0, DEFAULT_MAX_LENGTH)
+        if not length.contains(len(value)):
+            raise SpecError(f"parameter {name!r} must have {length} characters; got {len(value)}")
         out = value
     else:
         out = value
     for m in meta:
         if isinstance(m, Range) and isinstance(out, (int, float)) and not m.contains(out):
-            raise SpecError(f"parameter {name!r} must lie in {m}; got {value!r}")
+            raise SpecError(f"parameter {name!r} must lie in {m}; got {shown}")
     return out
 
 
@@ -241,22 +313,27 @@ def validate_params(func, params: dict, *, experiment: str = "") -> dict:
     return resolved
 
 
-def run_spec(spec: Spec, seed: int | None = None):
+def run_spec(spec: Spec, seed: int | None = None, *, check_resources: bool = True):
     """Run the experiment a spec names; return its ExperimentResult with provenance attrs.
 
     The seed is ``seed`` if given, else the spec's, else fresh entropy; it is
     recorded in the Dataset's attrs either way so the result can be made again.
+    Before it starts, a run whose memory estimate (the experiment's ``memory=``)
+    exceeds the memory available is refused (:func:`check_memory`).
     """
     import numpy as np
 
-    from neurocomp.experiments import get
+    from neurocomp.experiments import check_memory, get
     from neurocomp.io import provenance_attrs
 
     if seed is None:
         seed = spec.seed
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1)[0] >> 1)
+    seed = check_seed(seed, "--seed")
     func = get(spec.experiment)
+    if check_resources:
+        check_memory(func, spec.params)
     start = time.perf_counter()
     result = func(**spec.params, rng=int(seed))
     elapsed = time.perf_counter() - start
@@ -268,38 +345,136 @@ def run_spec(spec: Spec, seed: int | None = None):
     return result
 
 
-def write_result(result, out_dir, spec: Spec) -> list[Path]:
-    """Write results.nc, any extra data as <name>.nc, the figures (PNG, 150 dpi) and summary.json atomically."""
+def _existing_ancestor(path: Path) -> Path:
+    for parent in (path, *path.parents):
+        if os.path.lexists(parent):
+            return parent
+    return Path(".")
+
+
+def prepare_out_dir(out, *, overwrite: bool = False, option: str = "--out") -> Path:
+    """Check an output folder before a run starts; create nothing.
+
+    Refused (:class:`SpecError`, naming ``option``): a path that is a file or
+    lies under a file, a folder that cannot be written, and a folder that
+    already holds files (another run's) unless ``overwrite``. Hidden temporary
+    files left by a killed run do not count (they are removed when the run writes).
+    """
+    from neurocomp.io import _TEMP_NAME
+
+    try:
+        out = Path(out)
+        shown = str(out)
+        if not shown or "\x00" in shown:
+            raise SpecError(f"{option} must be a folder path; got {shown!r}")
+        anchor = _existing_ancestor(out.absolute())
+        if anchor != out.absolute() and not anchor.is_dir():
+            raise SpecError(f"{option} {shown!r} lies under {str(anchor)!r}, which is a file, not a folder")
+        if anchor == out.absolute():
+            if not out.is_dir():
+                raise SpecError(f"{option} {shown!r} is a file, not a folder")
+            entries = sorted(e.name for e in out.iterdir() if not _TEMP_NAME.fullmatch(e.name))
+            if entries and not overwrite:
+                listed = ", ".join(entries[:5]) + (", ..." if len(entries) > 5 else "")
+                raise SpecError(
+                    f"{option} {shown!r} already holds files ({listed}); choose a new folder, "
+                    "or pass --overwrite to replace a previous run's files"
+                )
+        import tempfile
+
+        try:
+            fd, probe = tempfile.mkstemp(prefix=".neurocomp-probe-", dir=anchor)
+        except OSError as exc:
+            raise SpecError(f"{option} {shown!r} cannot be written: {str(anchor)!r}: {exc.strerror or exc}") from None
+        os.close(fd)
+        os.unlink(probe)
+    except (OSError, ValueError) as exc:
+        if isinstance(exc, SpecError):
+            raise
+        raise SpecError(f"{option} {str(out)!r} cannot be used: {exc}") from None
+    return out
+
+
+def _remove_previous_run(out_dir: Path) -> None:
+    """Before overwriting: drop the old completion marker, then the files the old run listed."""
+    from neurocomp.io import SUMMARY_NAME
+
+    summary = out_dir / SUMMARY_NAME
+    listed = []
+    try:
+        listed = json.loads(summary.read_text(encoding="utf-8")).get("files", [])
+    except (OSError, ValueError, AttributeError):
+        pass
+    if summary.is_file():
+        summary.unlink()
+    for name in listed if isinstance(listed, list) else []:
+        target = out_dir / str(name)
+        if isinstance(name, str) and "/" not in name and target.is_file() and target.parent == out_dir:
+            target.unlink()
+
+
+def write_result(result, out_dir, spec: Spec, *, overwrite: bool = False) -> list[Path]:
+    """Write results.nc, any extra data as <name>.nc, the figures (PNG, 150 dpi) and summary.json.
+
+    Every file is written atomically; ``summary.json`` is written last and
+    records each file's SHA-256, so a folder without it (or whose files no
+    longer match) is reported incomplete (:func:`neurocomp.io.run_folder_status`).
+    Stale temporary files of a killed run are removed first; with ``overwrite``
+    the previous run's files go too. If writing fails (a full disk), the files
+    this call wrote are removed again.
+    """
     import matplotlib.pyplot as plt
     import xarray as xr
 
-    from neurocomp.io import atomic_path, atomic_write_text, save_dataset, to_jsonable
+    from neurocomp.io import (
+        SUMMARY_NAME,
+        atomic_path,
+        atomic_write_text,
+        file_checksum,
+        remove_stale_temp_files,
+        save_dataset,
+        to_jsonable,
+    )
 
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = [save_dataset(result.dataset, out_dir / "results.nc")]
-    provenance = {k: result.dataset.attrs[k] for k in ("neurocomp_version", "seed", "spec", "created", "experiment", "title")
-                  if k in result.dataset.attrs}
-    for name, data in getattr(result, "extra", {}).items():
-        data = data.to_dataset(name=name) if isinstance(data, xr.DataArray) else data
-        written.append(save_dataset(data, out_dir / f"{name}.nc", attrs=provenance))
-    for name, fig in result.figures.items():
-        target = out_dir / f"{name}.png"
-        with atomic_path(target, suffix=".png") as tmp:
-            fig.savefig(tmp, dpi=150, format="png", bbox_inches="tight")
-        plt.close(fig)
-        written.append(target)
-    table = getattr(result, "table", None)
-    summary = {
-        "title": spec.title,
-        "experiment": spec.experiment,
-        "seed": result.seed,
-        "params": spec.params,
-        "elapsed_s": round(getattr(result, "elapsed", float("nan")), 3),
-        "summary": result.summary,
-        "table": None if table is None else json.loads(table.to_json(orient="records")),
-        "files": [p.name for p in written] + ["summary.json"],
-    }
-    written.append(atomic_write_text(out_dir / "summary.json", json.dumps(to_jsonable(summary), indent=2)))
+    created = not out_dir.exists()
+    written: list[Path] = []
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        remove_stale_temp_files(out_dir)
+        if overwrite:
+            _remove_previous_run(out_dir)
+        written.append(save_dataset(result.dataset, out_dir / "results.nc"))
+        provenance = {k: result.dataset.attrs[k] for k in ("neurocomp_version", "seed", "spec", "created", "experiment", "title")
+                      if k in result.dataset.attrs}
+        for name, data in getattr(result, "extra", {}).items():
+            data = data.to_dataset(name=name) if isinstance(data, xr.DataArray) else data
+            written.append(save_dataset(data, out_dir / f"{name}.nc", attrs=provenance))
+        for name, fig in result.figures.items():
+            target = out_dir / f"{name}.png"
+            with atomic_path(target, suffix=".png") as tmp:
+                fig.savefig(tmp, dpi=150, format="png", bbox_inches="tight")
+            plt.close(fig)
+            written.append(target)
+        table = getattr(result, "table", None)
+        summary = {
+            "title": spec.title,
+            "experiment": spec.experiment,
+            "seed": result.seed,
+            "params": spec.params,
+            "elapsed_s": round(getattr(result, "elapsed", float("nan")), 3),
+            "summary": result.summary,
+            "table": None if table is None else json.loads(table.to_json(orient="records")),
+            "files": [p.name for p in written] + [SUMMARY_NAME],
+            "checksums": {p.name: file_checksum(p) for p in written},
+        }
+        written.append(atomic_write_text(out_dir / SUMMARY_NAME, json.dumps(to_jsonable(summary), indent=2)))
+    except BaseException:
+        for path in written:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        if created:
+            with contextlib.suppress(OSError):
+                out_dir.rmdir()
+        raise
     return written
-

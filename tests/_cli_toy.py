@@ -1,4 +1,4 @@
-"""A small real experiment used by the CLI tests (imported as "_cli_toy:monte_carlo_pi").
+"""A small real experiment used by the CLI tests: a plugin (``--plugin _cli_toy``) registering "cli_toy_pi".
 
 It estimates pi by throwing darts, so its output depends on the seed.
 """
@@ -9,10 +9,11 @@ from typing import Annotated
 import numpy as np
 import xarray as xr
 
-from neurocomp.experiments import ExperimentResult, Range
+from neurocomp.experiments import ExperimentResult, Range, experiment
 from neurocomp.random import as_generator
 
 
+@experiment("cli_toy_pi", memory=lambda *, n_darts, n_batches, **_: 2 * 8 * n_darts * n_batches)
 def monte_carlo_pi(
     *,
     n_darts: Annotated[int, Range(1, 10_000_000)] = 10_000,

@@ -12,10 +12,11 @@ from typing import Annotated
 import numpy as np
 import xarray as xr
 
-from neurocomp.experiments import ExperimentResult, Range
+from neurocomp.experiments import ExperimentResult, Range, experiment
 from neurocomp.random import as_generator
 
 
+@experiment("_sweep_toy:mean_of_draws")  # a spec can name only registered experiments
 def mean_of_draws(
     *,
     n_draws: Annotated[int, Range(1, 10_000_000)] = 1000,
@@ -43,6 +44,7 @@ def mean_of_draws(
     return ExperimentResult(dataset=ds, summary={"mean": float(draws.mean())})
 
 
+@experiment("_sweep_toy:mean_with_figures")
 @functools.wraps(mean_of_draws)
 def mean_with_figures(**kwargs) -> ExperimentResult:
     """The same experiment, with its own figures for sweeps (``sweep_figure``)."""

@@ -24,8 +24,12 @@ def _env():
 
 
 def neurocomp(*args, cwd=None, timeout=120):
+    """Run the command line; ``run`` loads the toy experiment's plugin (tests/_cli_toy.py)."""
+    args = [str(a) for a in args]
+    if args and args[0] == "run":
+        args = ["run", "--plugin", "_cli_toy", *args[1:]]
     return subprocess.run(
-        [sys.executable, "-m", "neurocomp.cli", *map(str, args)],
+        [sys.executable, "-m", "neurocomp.cli", *args],
         capture_output=True, text=True, env=_env(), cwd=cwd, timeout=timeout,
     )
 
@@ -35,7 +39,7 @@ def write_spec(folder, body=None, name="toy.toml"):
     path.write_text(
         body
         if body is not None
-        else 'title = "Darts"\nexperiment = "_cli_toy:monte_carlo_pi"\nseed = 5\n\n[params]\nn_darts = 2000\nn_batches = 3\n'
+        else 'title = "Darts"\nexperiment = "cli_toy_pi"\nseed = 5\n\n[params]\nn_darts = 2000\nn_batches = 3\n'
     )
     return path
 
@@ -97,18 +101,18 @@ BAD_CASES = {
     "toml syntax": ('title = "x"\nexperiment = \n', [], "not valid TOML"),
     "unknown experiment": ('title = "x"\nexperiment = "no_such_experiment"\n', [], "must be one of the registered experiments"),
     "unknown key": (
-        'title = "x"\nexperiment = "_cli_toy:monte_carlo_pi"\n[params]\nn_dart = 3\n', [],
+        'title = "x"\nexperiment = "cli_toy_pi"\n[params]\nn_dart = 3\n', [],
         r"unknown parameter\(s\) \['n_dart'\].*allowed keys are \['label', 'n_batches', 'n_darts', 'pause'\]",
     ),
-    "wrong type": ('title = "x"\nexperiment = "_cli_toy:monte_carlo_pi"\n[params]\nn_darts = "many"\n', [], "'n_darts' must be an integer; got 'many'"),
-    "float for int": ('title = "x"\nexperiment = "_cli_toy:monte_carlo_pi"\n[params]\nn_darts = 2.5\n', [], "'n_darts' must be an integer"),
-    "out of range": ('title = "x"\nexperiment = "_cli_toy:monte_carlo_pi"\n[params]\nn_batches = 0\n', [], r"'n_batches' must lie in \[1, 1000\]; got 0"),
-    "unknown top-level key": ('title = "x"\nexperiment = "_cli_toy:monte_carlo_pi"\nparmas = 1\n', [], "unknown top-level key"),
+    "wrong type": ('title = "x"\nexperiment = "cli_toy_pi"\n[params]\nn_darts = "many"\n', [], "'n_darts' must be an integer; got 'many'"),
+    "float for int": ('title = "x"\nexperiment = "cli_toy_pi"\n[params]\nn_darts = 2.5\n', [], "'n_darts' must be an integer"),
+    "out of range": ('title = "x"\nexperiment = "cli_toy_pi"\n[params]\nn_batches = 0\n', [], r"'n_batches' must lie in \[1, 1000\]; got 0"),
+    "unknown top-level key": ('title = "x"\nexperiment = "cli_toy_pi"\nparmas = 1\n', [], "unknown top-level key"),
     "--set unknown key": (
-        'title = "x"\nexperiment = "_cli_toy:monte_carlo_pi"\n', ["--set", "n_dartz=4"],
+        'title = "x"\nexperiment = "cli_toy_pi"\n', ["--set", "n_dartz=4"],
         r"--set n_dartz: not a parameter.*allowed keys are",
     ),
-    "--set wrong type": ('title = "x"\nexperiment = "_cli_toy:monte_carlo_pi"\n', ["--set", "n_darts=abc"], "'n_darts' must be an integer"),
+    "--set wrong type": ('title = "x"\nexperiment = "cli_toy_pi"\n', ["--set", "n_darts=abc"], "'n_darts' must be an integer"),
 }
 
 
@@ -137,15 +141,15 @@ def test_info_on_missing_or_foreign_file(tmp_path):
 
 
 def test_internal_error_exits_1_with_traceback(tmp_path):
-    (tmp_path / "_broken_toy.py").write_text(
-        "from neurocomp.experiments import ExperimentResult\n"
+    (tmp_path / "broken_plugin.py").write_text(
+        "import neurocomp\n"
+        "@neurocomp.experiment('broken_toy')\n"
         "def broken(*, n: int = 1, rng=None):\n    return 1 / 0\n"
     )
-    spec = write_spec(tmp_path, 'title = "x"\nexperiment = "_broken_toy:broken"\n')
-    env = _env()
-    env["PYTHONPATH"] = str(tmp_path) + os.pathsep + env["PYTHONPATH"]
-    proc = subprocess.run([sys.executable, "-m", "neurocomp.cli", "run", str(spec), "--out", str(tmp_path / "o")],
-                          capture_output=True, text=True, env=env, timeout=60)
+    spec = write_spec(tmp_path, 'title = "x"\nexperiment = "broken_toy"\n')
+    proc = subprocess.run([sys.executable, "-m", "neurocomp.cli", "run", str(spec), "--out", str(tmp_path / "o"),
+                           "--plugin", str(tmp_path / "broken_plugin.py")],
+                          capture_output=True, text=True, env=_env(), timeout=60)
     assert proc.returncode == 1
     assert "Traceback" in proc.stderr and "ZeroDivisionError" in proc.stderr
     assert not (tmp_path / "o").exists()
@@ -153,9 +157,10 @@ def test_internal_error_exits_1_with_traceback(tmp_path):
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
 def test_interrupted_run_leaves_no_results(tmp_path, sig):
-    spec = write_spec(tmp_path, 'title = "x"\nexperiment = "_cli_toy:monte_carlo_pi"\n[params]\npause = 30.0\n')
+    spec = write_spec(tmp_path, 'title = "x"\nexperiment = "cli_toy_pi"\n[params]\npause = 30.0\n')
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-m", "neurocomp.cli", "run", str(spec), "--out", str(out)],
+    proc = subprocess.Popen([sys.executable, "-m", "neurocomp.cli", "run", str(spec), "--out", str(out),
+                             "--plugin", "_cli_toy"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
     # wait until the experiment is running (the header line is printed before it starts)
     line = proc.stdout.readline()
@@ -167,6 +172,9 @@ def test_interrupted_run_leaves_no_results(tmp_path, sig):
     assert not (out / "results.nc").exists()
     leftovers = list(out.glob("*")) if out.exists() else []
     assert leftovers == []
+    # the next run into the same folder is not refused and leaves a complete folder
+    assert neurocomp("run", spec, "--out", out, "--set", "pause=0").returncode == 0
+    assert json.loads((out / "summary.json").read_text())["checksums"]
 
 
 def test_info_piped_into_a_closed_reader_stops_quietly(tmp_path, monkeypatch):
@@ -181,3 +189,4 @@ def test_info_piped_into_a_closed_reader_stops_quietly(tmp_path, monkeypatch):
     closed = _io.TextIOWrapper(os.fdopen(write_end, "wb", buffering=0), line_buffering=True)
     monkeypatch.setattr(sys, "stdout", closed)
     assert cli.main(["info", str(tmp_path / "out" / "results.nc")]) == 0
+    assert cli.main(["info", str(tmp_path / "out")]) == 0

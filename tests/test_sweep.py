@@ -375,7 +375,7 @@ def test_sweep_killed_with_sigkill_resumes_without_recomputing(tmp_path):
                     "[sweep]\nmu = {start = 0, stop = 1, num = 5}\nseeds = 2\n", encoding="utf-8")
     out = tmp_path / "out"
     cache = out / "cache"
-    command = [sys.executable, "-m", "neurocomp.cli", "sweep", str(spec), "--out", str(out)]
+    command = [sys.executable, "-m", "neurocomp.cli", "sweep", str(spec), "--out", str(out), "--plugin", "_sweep_toy"]
     proc = subprocess.Popen(command, env=env_with_tests_on_path(), stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, start_new_session=True)
     try:
