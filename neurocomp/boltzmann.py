@@ -51,6 +51,7 @@ from typing import NamedTuple
 import numpy as np
 import xarray as xr
 from scipy.special import expit
+from sklearn.base import BaseEstimator, TransformerMixin
 
 from neurocomp._validation import (
     check_is_fitted,
@@ -62,6 +63,7 @@ from neurocomp._validation import (
     check_positive,
     check_in_range,
 )
+from neurocomp._sklearn import validate_X, validate_X_y
 from neurocomp.random import as_generator
 
 __all__ = [
@@ -784,7 +786,7 @@ def ais_betas(n_betas: int = 10000) -> np.ndarray:
     )
 
 
-class RBM:
+class RBM(TransformerMixin, BaseEstimator):
     """Restricted Boltzmann machine trained by contrastive divergence (scikit-learn's shape).
 
     Energy (binary visible units) ``E(v, h) = -b·v - c·h - v·Wᵀh``; with Gaussian visible
@@ -921,9 +923,17 @@ class RBM:
             return (rng.random(mean.shape) < mean).astype(float)
         return mean + rng.standard_normal(mean.shape)
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # Binary units read the data as probabilities: values must lie in [0, 1] (values
+        # above 1 are refused too; scikit-learn's tags can only say "no negatives").
+        tags.input_tags.positive_only = self.visible == "binary"
+        return tags
+
     # -- public inference ---------------------------------------------------------------
     def transform(self, X) -> np.ndarray:
         """Hidden probabilities ``p(h_j = 1 | v)``, shape (n_samples, n_hidden)."""
+        X = validate_X(self, X, fitted_attribute="components_")
         return self._hidden_prob(self._data(X))
 
     def reconstruct(self, X) -> np.ndarray:
@@ -997,7 +1007,7 @@ class RBM:
         """
         self._validate_params()
         binary = self.visible == "binary"
-        X = _check_data("X", X, self.n_visible, binary_units=binary)
+        X = _check_data("X", validate_X_y(self, X), self.n_visible, binary_units=binary)
         if X_valid is not None:
             X_valid = _check_data("X_valid", X_valid, X.shape[1], binary_units=binary)
         rng = as_generator(self.rng)
@@ -1020,6 +1030,7 @@ class RBM:
         recon, ll_valid = [], []
         W, c, b = self.components_, self.intercept_hidden_, self.intercept_visible_  # updated in place
         chain_ph = expit(chains @ W.T + c) if chains is not None else None
+        recon_before = float(np.mean((X - self._visible_mean(self._hidden_prob(X))) ** 2))
         for _ in range(int(self.n_epochs)):
             Xp = X[rng.permutation(n)]
             for start in range(0, n, bs):
@@ -1058,6 +1069,11 @@ class RBM:
                     b += lr * grad_b
             # reconstruction error of the whole training set with the epoch's final parameters
             recon.append(float(np.mean((X - self._visible_mean(self._hidden_prob(X))) ** 2)))
+            if not (np.isfinite(recon[-1]) and np.isfinite(W).all()):
+                raise ValidationError(
+                    f"RBM training diverged at epoch {len(recon)} (non-finite weights or reconstruction error); "
+                    f"lower learning_rate (got {self.learning_rate!r})"
+                )
             if monitor:
                 ll_valid.append(self.log_likelihood(X_valid, method="exact").mean)
         epochs = np.arange(1, len(recon) + 1)
@@ -1072,9 +1088,22 @@ class RBM:
             data["log_likelihood_valid"] = (
                 "epoch",
                 np.asarray(ll_valid, float),
-                {"units": "nats", "long_name": "held-out log-likelihood per vector (exact)"},
+                {"units": "nat", "long_name": "held-out log-likelihood per vector (exact)"},
             )
         self.learning_curve_ = xr.Dataset(data, coords={"epoch": ("epoch", epochs, {"units": "1", "long_name": "epoch"})})
+        if recon and recon[-1] > 1.05 * recon_before:
+            # saturating sigmoids keep diverging weights finite: say so once instead of training on silently
+            import warnings
+
+            from neurocomp._validation import NeurocompWarning
+
+            warnings.warn(
+                f"RBM training made the reconstruction error worse than before training ({recon_before:.4g} -> "
+                f"{recon[-1]:.4g} after {len(recon)} epochs; largest |weight| {float(np.abs(W).max()):.3g}): "
+                f"learning_rate = {self.learning_rate!r} is probably too large (the updates diverge); "
+                "lower learning_rate (e.g. 10x) or momentum",
+                NeurocompWarning, stacklevel=2,
+            )
         return self
 
     # -- likelihood ------------------------------------------------------------------------
@@ -1257,7 +1286,7 @@ def _state_blocks(n_units: int, block_bits: int = 14):
 # ---------------------------------------------------------------------------------------
 
 
-class DBN:
+class DBN(TransformerMixin, BaseEstimator):
     """Deep belief net: RBMs stacked greedily, layer by layer (Hinton, Osindero & Teh 2006).
 
     Parameters
@@ -1313,7 +1342,7 @@ class DBN:
         if not sizes:
             raise ValidationError(f"layers must hold at least one hidden-layer size; got {self.layers!r}")
         rngs = as_generator(self.rng).spawn(len(sizes))
-        data = X
+        data = validate_X_y(self, X)
         self.rbms_ = []
         for i, (size, r) in enumerate(zip(sizes, rngs)):
             rbm = RBM(
@@ -1335,12 +1364,16 @@ class DBN:
     def _check_fitted(self):
         check_is_fitted(self, "rbms_")
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.positive_only = self.visible == "binary"  # in [0, 1], as for RBM
+        return tags
+
     def transform(self, X, layer: int = -1) -> np.ndarray:
         """Features of ``X``: hidden probabilities of ``layer`` (default the top), shape (n_samples, size)."""
-        self._check_fitted()
+        data = validate_X(self, X, fitted_attribute="rbms_")
         n_layers = len(self.rbms_)
         layer = check_int("layer", layer, -n_layers, n_layers - 1) % n_layers
-        data = X
         for rbm in self.rbms_[: layer + 1]:
             data = rbm.transform(data)
         return data
@@ -1458,17 +1491,17 @@ def learn_encoder(
     labels = [f"V1_{i}" for i in range(n_group)] + [f"V2_{i}" for i in range(n_group)] + [f"H_{i}" for i in range(n_hidden)]
     ds = xr.Dataset(
         {
-            "cycles_to_learn": ("trial", first, {"units": "cycles", "long_name": "learning cycles to first solve"}),
+            "cycles_to_learn": ("trial", first, {"units": "1", "long_name": "learning cycles to first solve"}),
             "learned": ("trial", ~np.isnan(first), {"units": "1", "long_name": "run learned the encoder"}),
             "learned_at_end": ("trial", ok, {"units": "1", "long_name": "encoder solved after the last cycle"}),
             "fraction_learned": ("epoch", np.asarray(frac), {"units": "1", "long_name": "fraction of runs learned"}),
-            "divergence": (("trial", "epoch"), np.asarray(g_hist).T, {"units": "nats", "long_name": "divergence G"}),
+            "divergence": (("trial", "epoch"), np.asarray(g_hist).T, {"units": "nat", "long_name": "divergence G"}),
             "weights": (("trial", "neuron", "neuron_post"), bm.weights_, {"units": "1", "long_name": "weight"}),
             "biases": (("trial", "neuron"), bm.biases_, {"units": "1", "long_name": "bias (negative threshold)"}),
         },
         coords={
             "trial": np.arange(n_runs),
-            "epoch": ("epoch", cycles, {"units": "cycles", "long_name": "learning cycle"}),
+            "epoch": ("epoch", cycles, {"units": "1", "long_name": "learning cycle"}),
             "neuron": ("neuron", np.arange(n_units)),
             "neuron_post": ("neuron_post", np.arange(n_units)),
             "unit_label": ("neuron", labels),

@@ -22,6 +22,11 @@ Square matrices
     ``d`` is ``d_post`` for connection weights (row = presynaptic ``d``, column =
     postsynaptic ``d_post``) and for every other pairwise matrix (RDMs). Any dim of
     the vocabulary with the suffix ``_post`` is accepted.
+Grids and images
+    A field on a spatial grid (a PDE solution) or an image has one dim per axis,
+    ``x``, ``y`` (``z``), images as ``("y", "x")`` like matplotlib's ``imshow``.
+    ``space`` is kept for the *component* axis of positions (coords ``"x"``,
+    ``"y"``, ``"z"`` of a walker's trajectory), where one array holds all axes.
 Unit strings
     SI symbols combined with ``*``, ``/`` and integer powers ``^n`` (``"m^2/s"``,
     ``"1/m^3"``); ``"1"`` for dimensionless quantities and counts; ``"nat"`` and
@@ -68,8 +73,9 @@ DIMS: dict[str, str] = {
     "spike": "one spike of a spike list (coordinates say which neuron, trial, ... fired it)",
     "sweep": "one sweep of asynchronous updates through all neurons",
     "split": "one cross-validation or split-half split",
-    "row": "an image row (pixel)",
-    "column": "an image column (pixel)",
+    "x": "position along the x axis of a spatial grid or image (coordinate in m, or pixel index)",
+    "y": "position along the y axis of a spatial grid or image (image rows run along y)",
+    "z": "position along the z axis of a spatial grid",
     "pixel": "one pixel of a flattened image",
     # named conditions and scanned parameters of the bundled experiments
     "gate": "a logic gate (AND, OR, ...)",
@@ -89,6 +95,8 @@ DIMS: dict[str, str] = {
     "category": "an object category",
     "output": "an output unit or bit of a network",
     "network": "a named network (e.g. trained vs untrained)",
+    "feature": "an input feature (regressor) of an encoding or mapping model",
+    "recording": "one recording (session or file) of a data set",
 }
 
 #: Well-known coordinates and what each holds.
@@ -185,10 +193,10 @@ def check_dataset(ds, *, extra_dims=()) -> list[str]:
     Examples
     --------
     >>> import numpy as np, xarray as xr
-    >>> ds = xr.Dataset({"v": (("neuron", "x"), np.zeros((2, 3)))})
+    >>> ds = xr.Dataset({"v": (("neuron", "voltage_neuron"), np.zeros((2, 3)))})
     >>> for problem in check_dataset(ds):
     ...     print(problem)
-    unknown dim 'x' (on v); add it to neurocomp.vocabulary.DIMS or use a known one
+    unknown dim 'voltage_neuron' (on v); add it to neurocomp.vocabulary.DIMS or use a known one
     data variable 'v' has no attrs['units']
     data variable 'v' has no attrs['long_name']
     """

@@ -28,7 +28,7 @@ def test_encoder_experiment_small_run_reports_paper_beside_ours():
     assert 0 <= s["fraction_learned"] <= 1
     assert set(result.figures) >= {"encoder_learning", "encoder_weights", "encoder_divergence"}
     ds = result.dataset
-    assert ds["cycles_to_learn"].attrs["units"] == "cycles"
+    assert ds["cycles_to_learn"].attrs["units"] == "1"
     assert ds["weights"].dims == ("trial", "neuron", "neuron_post")
     assert list(result.table["source"]) == ["neurocomp", "Ackley et al. 1985"]
     # exact mode runs as well (8-3-8 is too large to enumerate G; its curve is skipped)
@@ -50,7 +50,7 @@ def test_rbm_digits_experiment_small_run():
     assert s["log_likelihood_test"] > s["base_rate_log_likelihood_test"]
     assert set(result.figures) == {"rbm_filters", "rbm_reconstructions", "rbm_samples", "rbm_learning_curve"}
     ds = result.dataset
-    assert ds["filters"].dims == ("neuron", "pixel") and ds["log_likelihood_test"].attrs["units"] == "nats"
+    assert ds["filters"].dims == ("neuron", "pixel") and ds["log_likelihood_test"].attrs["units"] == "nat"
 
 
 def test_plot_functions_return_labelled_axes(rng):

@@ -135,7 +135,7 @@ def solve_diffusion(c0, *, D: float, dx: float, dt: float, n_steps: int, method:
         coords[name] = (name, origin[i] + dx * np.arange(c0.shape[i]), {"units": "m", "long_name": name})
     return xr.DataArray(out, dims=("time",) + names, coords=coords, name="concentration",
                         attrs={"long_name": "concentration", "D": D, "dx": dx, "dt": dt, "method": method,
-                               "boundary": boundary, "units": "1/m^%d" % nd})
+                               "boundary": boundary, "units": "1/m" if nd == 1 else f"1/m^{nd}"})
 
 
 def gaussian_solution(x, t, *, D: float, x0: float = 0.0, mass: float = 1.0, y=None, y0: float = 0.0) -> np.ndarray:

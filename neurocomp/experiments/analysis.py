@@ -143,7 +143,7 @@ def locust_auditory_encoding(
     Returns
     -------
     ExperimentResult
-        Dataset: held-out ``r`` (recording x fold), the shifted-spikes control
+        Dataset: held-out ``r`` (recording x split: one held-out contiguous block each), the shifted-spikes control
         ``r_shifted``, cross-ensemble ``r_transfer`` (recording), the fitted
         ``filter`` (recording x feature x lag) and a held-out ``observed`` /
         ``predicted`` trace (recording x time).
@@ -178,9 +178,9 @@ def locust_auditory_encoding(
         observed[i], predicted[i] = y[:n_bins] / bin_s, pred[:n_bins] / bin_s
         rates[i] = y.sum() / (y.size * bin_s)
     time = (np.arange(n_bins) + 0.5) * bin_s
-    lags = np.arange(n_lags) * bin_ms
+    lags = np.arange(n_lags) * bin_s  # in s (SI), like every time coordinate
     coords = {"recording": [1, 2], "cutoff_hz": ("recording", [CUTOFF_HZ[1], CUTOFF_HZ[2]]),
-              "fold": np.arange(n_folds), "feature": kinds, "lag": ("lag", lags, {"units": "ms"}),
+              "split": np.arange(n_folds), "feature": kinds, "lag": ("lag", lags, {"units": "s", "long_name": "stimulus lag"}),
               "time": ("time", time, {"units": "s"})}
 
     def var(values, dims, units, long_name):
@@ -188,8 +188,8 @@ def locust_auditory_encoding(
 
     ds = xr.Dataset(
         {
-            "r": var(r, ("recording", "fold"), "1", "held-out Pearson r (contiguous block)"),
-            "r_shifted": var(r_shift, ("recording", "fold"), "1", "held-out r, spikes shifted by half the recording"),
+            "r": var(r, ("recording", "split"), "1", "held-out Pearson r (contiguous block)"),
+            "r_shifted": var(r_shift, ("recording", "split"), "1", "held-out r, spikes shifted by half the recording"),
             "r_transfer": var(r_transfer, ("recording",), "1", "r on the other stimulus ensemble"),
             "filter": var(filters, ("recording", "feature", "lag"), "Hz", "encoding filter (rate per unit feature)"),
             "alpha": var(alpha, ("recording",), "1", "ridge penalty (leave-one-out)"),
@@ -243,7 +243,7 @@ def _figure_filters(ds):
                              squeeze=False)
     for ax, feature in zip(axes[0], ds["feature"].values):
         for i, rec in enumerate(ds["recording"].values):
-            ax.plot(ds["lag"].values, ds["filter"].sel(recording=rec, feature=feature).values, "o-", ms=3,
+            ax.plot(ds["lag"].values * 1e3, ds["filter"].sel(recording=rec, feature=feature).values, "o-", ms=3,
                     color=f"C{i}", label=f"recording {rec} ({float(ds['cutoff_hz'].sel(recording=rec)):.0f} Hz)")
         ax.axhline(0, color="0.6", lw=0.7)
         ax.set_xlabel("stimulus lag [ms]")

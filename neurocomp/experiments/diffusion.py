@@ -66,15 +66,15 @@ def brownian_einstein(
         rows.append({"d": d, "slope [m^2/s]": slope, "2dD [m^2/s]": 2 * d * D,
                      "D estimate [m^2/s]": slope / (2 * d), "relative error": slope / (2 * d * D) - 1,
                      "standard error": math.sqrt(1.5 / (d * n_walkers))})
-        msds.append(msd.assign_coords(d=d))
+        msds.append(msd.assign_coords(dimension=d))
         trajs[d] = tr
-    msd_all = xr.concat(msds, dim="d")
+    msd_all = xr.concat(msds, dim="dimension")
     t = msd_all["time"].values
-    theory = xr.DataArray(2 * np.outer(dims, D * t), dims=("d", "time"), coords={"d": dims, "time": msd_all["time"]},
+    theory = xr.DataArray(2 * np.outer(dims, D * t), dims=("dimension", "time"), coords={"dimension": dims, "time": msd_all["time"]},
                           attrs={"units": "m^2", "long_name": "Einstein 2 d D t"})
     table = pd.DataFrame(rows)
     ds = xr.Dataset({"msd": msd_all, "msd_theory": theory,
-                     "D_estimate": ("d", table["D estimate [m^2/s]"].values, {"units": "m^2/s", "long_name": "estimated D"})},
+                     "D_estimate": ("dimension", table["D estimate [m^2/s]"].values, {"units": "m^2/s", "long_name": "estimated D"})},
                     attrs={"D": D, "dt": dt, "n_walkers": n_walkers})
     fig, (a1, a2) = _fig(2)
     for d, m in zip(dims, msds):

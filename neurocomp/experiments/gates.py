@@ -87,14 +87,14 @@ def mcculloch_pitts_gates(
             "half_adder": adder,
             "single_unit_solutions": ("function", n_solutions,
                                       {"long_name": "threshold units on the grid computing the function", "units": "1"}),
-            "perceptron_converged": ("learned_gate", [per[g].converged_ for g in per],
-                                     {"long_name": "perceptron converged", "units": "1"}),
-            "perceptron_updates": ("learned_gate", [per[g].n_updates_ for g in per],
+            # over the gate dim; NaN for the gates the perceptron was not trained on
+            "perceptron_converged": ("gate", [float(per[g].converged_) if g in per else np.nan for g in table["gate"].values],
+                                     {"long_name": "perceptron converged (1 yes, 0 no, NaN not trained)", "units": "1"}),
+            "perceptron_updates": ("gate", [float(per[g].n_updates_) if g in per else np.nan for g in table["gate"].values],
                                    {"long_name": "perceptron weight updates", "units": "1"}),
         },
-        coords={"function": fn_label, "learned_gate": list(per)},
+        coords={"function": fn_label},
     )
-    ds = ds.rename({"output": "adder_output"}) if "output" in ds.dims else ds
     ds.attrs.update(weight_step=weight_step, weight_extent=weight_extent)
 
     fig_tab, (a1, a2) = plt.subplots(1, 2, figsize=(8.0, 3.0), layout="constrained", width_ratios=[1, 0.8])
