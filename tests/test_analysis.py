@@ -224,6 +224,11 @@ def test_noise_ceiling_equals_brainscore_way(rng):
     ds = noise_ceiling(rec, rng=1)
     np.testing.assert_allclose(ds["ceiling_split"].values, per_split, atol=1e-12)
     assert float(ds["ceiling_median"]) == pytest.approx(np.median(per_split, axis=1).mean(), abs=1e-12)
+    # the per-neuroid ceiling is the documented MEAN over splits (not the median), and the error
+    # is the standard error over splits of the median ceiling: sd / sqrt(n_splits)
+    np.testing.assert_allclose(ds["ceiling"].values, per_split.mean(axis=0), rtol=0, atol=1e-12)
+    assert float(ds["ceiling_error"]) == pytest.approx(np.median(per_split, axis=1).std() / np.sqrt(10), abs=1e-12)
+    assert np.all(np.abs(np.median(per_split, axis=0) - per_split.mean(axis=0)) > 1e-6)  # they differ here
     # same rng, same result; a Generator is accepted
     g1 = noise_ceiling(rec, rng=np.random.default_rng(5))
     g2 = noise_ceiling(rec, rng=np.random.default_rng(5))
@@ -277,7 +282,8 @@ def test_plot_layer_region_scores(rng):
     ds = layer_region_scores(acts, rec, n_bootstrap=50, rng=1)
     ax = plot_layer_region_scores(ds)
     assert ax.get_xlabel() and ax.get_ylabel().startswith("ceiled score")
-    assert len(ax.get_legend().get_texts()) == 2
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts[:2] == [str(r) for r in ds["region"].values] and "best layer, its interval" in texts
     ax = plot_layer_region_scores(ds, kind="raw")
     assert "r" in ax.get_ylabel()
 

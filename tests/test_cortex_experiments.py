@@ -60,7 +60,7 @@ def test_flagship_outputs(flagship):
     res = flagship
     assert set(res.figures) == {"layer_region", "decoding", "stimuli"}
     assert list(res.table.columns) == ["network", "layer", "V1", "V4", "IT"]
-    assert res.table["layer"].iloc[-1] == "ceiling"
+    assert res.table["layer"].iloc[-1] == "noise ceiling"
     assert res.summary["normalization"] == "r2_over_ceiling"
     for name, var in res.dataset.data_vars.items():
         assert "units" in var.attrs and "long_name" in var.attrs, name

@@ -491,5 +491,5 @@ def _heldout(acts, layer_names, Y, reps, cols, region_names, labels, n_splits, t
         "selection_bias": var(same.mean(0) - held.mean(0), ("region",),
                               "same-data best minus held-out score of the committed layer"),
         "committed_layer": xr.DataArray(names[chosen].T, dims=("region", "half"),
-                                        attrs={"long_name": "layer chosen on each half of the stimuli"}),
+                                        attrs={"units": "1", "long_name": "layer chosen on each half of the stimuli"}),
     }

@@ -20,7 +20,8 @@ import pandas as pd
 import xarray as xr
 
 from neurocomp._validation import ValidationError
-from neurocomp.experiments._registry import ExperimentResult, Range, experiment
+from neurocomp.cortex.ventral import REGIONS
+from neurocomp.experiments._registry import ExperimentResult, Length, Range, experiment
 from neurocomp.random import as_generator
 
 __all__ = ["ventral_stream", "gratings_v1"]
@@ -37,25 +38,40 @@ def _blas_single_thread():
     return threadpool_limits(limits=1, user_api="blas")
 
 
-@experiment("ventral_stream")
+def _ventral_stream_memory(*, image_size, n_per_category, n_train_per_category, variations, n_v1, n_v4, n_it,
+                            n_repetitions, fc_units, **_):
+    """Rough peak bytes: images, spike counts and rates of every neuroid, CNN activations of every layer."""
+    n_levels, n_categories = len(variations), 8
+    n_test = n_per_category * n_categories * n_levels
+    n_train = n_train_per_category * n_categories * n_levels
+    pixels = image_size**2
+    neuroids = n_v1 + n_v4 + n_it
+    images = 8 * (n_test + n_train) * pixels
+    recordings = 8 * 3 * n_test * n_repetitions * neuroids
+    model_v1 = 8 * 4 * n_v1 * pixels  # filter bank (quadrature pairs) at image size
+    activations = 4 * 2 * (n_test + 256) * (48 * pixels + fc_units) + 8 * n_train * 48 * pixels
+    return images + recordings + model_v1 + activations
+
+
+@experiment("ventral_stream", memory=_ventral_stream_memory)
 def ventral_stream(
     *,
     image_size: Annotated[int, Range(24, 64)] = 32,
-    n_per_category: Annotated[int, Range(2, None)] = 15,
-    n_train_per_category: Annotated[int, Range(2, None)] = 200,
-    variations: list[str] = ["low", "medium", "high"],  # noqa: B006 (specs need a literal default)
-    n_v1: Annotated[int, Range(1, None)] = 100,
-    n_v4: Annotated[int, Range(1, None)] = 100,
-    n_it: Annotated[int, Range(1, None)] = 100,
-    n_repetitions: Annotated[int, Range(2, None)] = 10,
-    duration: Annotated[float, Range(0, None, low_open=True)] = 0.2,
-    n_epochs: Annotated[int, Range(1, None)] = 6,
-    fc_units: Annotated[int, Range(1, None)] = 256,
-    learning_rate: Annotated[float, Range(0, None, low_open=True)] = 0.02,
+    n_per_category: Annotated[int, Range(2, 1000)] = 15,
+    n_train_per_category: Annotated[int, Range(2, 10_000)] = 200,
+    variations: Annotated[list[str], Length(1, 3)] = ["low", "medium", "high"],  # noqa: B006 (specs need a literal default)
+    n_v1: Annotated[int, Range(1, 100_000)] = 100,
+    n_v4: Annotated[int, Range(1, 100_000)] = 100,
+    n_it: Annotated[int, Range(1, 100_000)] = 100,
+    n_repetitions: Annotated[int, Range(2, 1000)] = 10,
+    duration: Annotated[float, Range(0, 10, low_open=True)] = 0.2,
+    n_epochs: Annotated[int, Range(1, 1000)] = 6,
+    fc_units: Annotated[int, Range(1, 8192)] = 256,
+    learning_rate: Annotated[float, Range(0, 10, low_open=True)] = 0.02,
     method: Literal["ridge", "pls"] = "ridge",
     normalization: Literal["r2_over_ceiling", "ratio_squared"] = "r2_over_ceiling",
-    n_splits: Annotated[int, Range(2, None)] = 10,
-    n_bootstrap: Annotated[int, Range(0, None)] = 200,
+    n_splits: Annotated[int, Range(2, 100)] = 10,
+    n_bootstrap: Annotated[int, Range(0, 100_000)] = 200,
     save_data: bool = True,
     rng=None,
 ) -> ExperimentResult:
@@ -129,7 +145,8 @@ def ventral_stream(
             acts = acts_of[name] = net.activations(test_images)
             scores[name] = layer_region_scores(
                 acts, recordings, method=method, normalization=normalization, n_splits=n_splits,
-                n_bootstrap=n_bootstrap, layers=list(LAYERS), regions=["V1", "V4", "IT"], rng=score_seed,
+                n_bootstrap=n_bootstrap, layers=list(LAYERS), regions=list(REGIONS), rng=score_seed,
+                progress=None,
             )
 
     # linear category decodability of each simulated region, per variation level
@@ -137,12 +154,15 @@ def ventral_stream(
     dec = np.full((3, len(variations)), np.nan)
     k = min(5, n_per_category)
     if k >= 2:
-        for i, region in enumerate(("V1", "V4", "IT")):
+        for i, region in enumerate(REGIONS):
             for j, v in enumerate(variations):
                 sub = mean_resp.sel(neuroid=mean_resp.region == region, presentation=mean_resp.variation == v)
                 dec[i, j] = category_decoding(sub, n_splits=k, rng=dec_rng)
 
-    keep = ["raw_score", "raw_score_error", "ceiled_score", "ci_low", "ci_high"]
+    keep = ["raw_score", "raw_score_error", "ceiled_score", "ci_low", "ci_high", "best_probability", "tied_with_best",
+            "preferred_depth", "preferred_depth_low", "preferred_depth_high", "depth_difference",
+            "depth_difference_low", "depth_difference_high", "heldout_score", "same_data_score", "selection_bias",
+            "committed_layer"]
     stacked = xr.concat([scores[n][keep] for n in ("trained", "untrained")], dim="network")
     stacked = stacked.assign_coords(network=["trained", "untrained"])
     first = scores["trained"]
@@ -160,38 +180,85 @@ def ventral_stream(
     if save_data:
         from neurocomp.cortex.export import saved_data
 
-        extra = saved_data(recordings, acts_of["trained"])
+        both = xr.concat([acts_of["trained"], acts_of["untrained"].assign_coords(
+            layer=("neuroid", np.char.add("untrained_", acts_of["untrained"]["layer"].values.astype(str))),
+            neuroid_id=("neuroid", np.char.add("untrained_", acts_of["untrained"]["neuroid_id"].values.astype(str))))],
+            dim="neuroid")
+        extra = saved_data(recordings, both)
     else:
         extra = {}
     ds.attrs.update({k: v for k, v in first.attrs.items() if isinstance(v, (int, float, str))})
+    ds.attrs["hierarchy_untrained"] = scores["untrained"].attrs["hierarchy"]
     ds.attrs["chance_accuracy"] = 1.0 / len(trained.classes_)
 
-    best = {r: str(first["ceiled_score"].sel(region=r).idxmax("layer").values) for r in ("V1", "V4", "IT")}
-    it_t = float(first["ceiled_score"].sel(region="IT").max())
-    it_u = float(scores["untrained"]["ceiled_score"].sel(region="IT").max())
-    summary = {
-        "cnn_test_accuracy": accuracy["trained"],
-        "untrained_test_accuracy": accuracy["untrained"],
-        "best_layer_V1": best["V1"],
-        "best_layer_V4": best["V4"],
-        "best_layer_IT": best["IT"],
-        "IT_best_ceiled_trained": it_t,
-        "IT_best_ceiled_untrained": it_u,
-        **{f"ceiling_{r}": float(first["ceiling"].sel(region=r)) for r in ("V1", "V4", "IT")},
-        "normalization": normalization,
-        "method": method,
-    }
-
-    rows = []
-    for name in ("trained", "untrained"):
-        for layer in LAYERS:
-            c = scores[name]["ceiled_score"].sel(layer=layer)
-            rows.append({"network": name, "layer": layer, **{r: float(c.sel(region=r)) for r in ("V1", "V4", "IT")}})
-    rows.append({"network": "", "layer": "ceiling", **{r: float(first["ceiling"].sel(region=r)) for r in ("V1", "V4", "IT")}})
-    table = pd.DataFrame(rows)
-
+    summary = _ventral_summary(scores, accuracy, normalization, method)
+    table = _ventral_table(scores)
     figures = _ventral_figures(scores, ds, test_images)
     return ExperimentResult(dataset=ds, figures=figures, summary=summary, table=table, extra=extra)
+
+
+def _interval(ds, var, **sel):
+    return [round(float(ds[f"{var}_low"].sel(**sel)), 4), round(float(ds[f"{var}_high"].sel(**sel)), 4)]
+
+
+def _ventral_summary(scores, accuracy, normalization, method):
+    """summary.json: the hierarchy with its intervals, layers committed on held-out stimuli, trained vs untrained."""
+    t, u = scores["trained"], scores["untrained"]
+    out = {"cnn_test_accuracy": accuracy["trained"], "untrained_test_accuracy": accuracy["untrained"],
+           "hierarchy": t.attrs["hierarchy"], "hierarchy_untrained": u.attrs["hierarchy"]}
+    for r in REGIONS:
+        out[f"preferred_depth_{r}"] = round(float(t["preferred_depth"].sel(region=r)), 4)
+        out[f"preferred_depth_{r}_ci"] = _interval(t, "preferred_depth", region=r)
+    for pair in t["region_pair"].values:
+        out[f"depth_difference_{pair}"] = round(float(t["depth_difference"].sel(region_pair=pair)), 4)
+        out[f"depth_difference_{pair}_ci"] = _interval(t, "depth_difference", region_pair=pair)
+    for r in REGIONS:
+        c = t["ceiled_score"].sel(region=r)
+        best = str(c.idxmax("layer").values)
+        out[f"best_layer_{r}"] = best
+        out[f"best_layer_{r}_ci"] = [round(float(t["ci_low"].sel(region=r, layer=best)), 4),
+                                     round(float(t["ci_high"].sel(region=r, layer=best)), 4)]
+        out[f"layers_tied_with_best_{r}"] = [str(x) for x in t["layer"].values[t["tied_with_best"].sel(region=r).values]]
+    for r in REGIONS:
+        out[f"committed_layer_{r}"] = [str(x) for x in t["committed_layer"].sel(region=r).values]
+        out[f"heldout_score_{r}_trained"] = round(float(t["heldout_score"].sel(region=r)), 4)
+        out[f"heldout_score_{r}_untrained"] = round(float(u["heldout_score"].sel(region=r)), 4)
+        out[f"selection_bias_{r}"] = round(float(t["selection_bias"].sel(region=r)), 4)
+        out[f"best_ceiled_{r}_trained"] = round(float(t["ceiled_score"].sel(region=r).max()), 4)
+        out[f"best_ceiled_{r}_untrained"] = round(float(u["ceiled_score"].sel(region=r).max()), 4)
+    out.update({f"ceiling_{r}": round(float(t["ceiling"].sel(region=r)), 4) for r in REGIONS})
+    out["normalization"] = normalization
+    out["method"] = method
+    return out
+
+
+def _ventral_table(scores):
+    """Ceiled score per layer and region; best layer marked '*', layers tied with it (paired CI) '='."""
+    rows = []
+    for name in ("trained", "untrained"):
+        ds = scores[name]
+        for layer in ds["layer"].values:
+            row = {"network": name, "layer": str(layer)}
+            for r in REGIONS:
+                c = ds["ceiled_score"].sel(region=r)
+                v = float(c.sel(layer=layer))
+                lo, hi = float(ds["ci_low"].sel(region=r, layer=layer)), float(ds["ci_high"].sel(region=r, layer=layer))
+                mark = "*" if layer == c.idxmax("layer") else ("=" if bool(ds["tied_with_best"].sel(region=r, layer=layer)) else " ")
+                row[r] = f"{v:.3f} [{lo:.3f}, {hi:.3f}]{mark}" if np.isfinite(lo) else f"{v:.3f}{mark}"
+            rows.append(row)
+        row = {"network": name, "layer": "preferred depth"}
+        for r in REGIONS:
+            row[r] = f"{float(ds['preferred_depth'].sel(region=r)):.3f} " + "[{:.3f}, {:.3f}]".format(
+                *_interval(ds, "preferred_depth", region=r))
+        rows.append(row)
+        row = {"network": name, "layer": "held-out committed"}
+        for r in REGIONS:
+            layers = "/".join(dict.fromkeys(str(x) for x in ds["committed_layer"].sel(region=r).values))
+            row[r] = f"{float(ds['heldout_score'].sel(region=r)):.3f} ({layers})"
+        rows.append(row)
+    first = scores["trained"]
+    rows.append({"network": "", "layer": "noise ceiling", **{r: f"{float(first['ceiling'].sel(region=r)):.3f}" for r in REGIONS}})
+    return pd.DataFrame(rows)
 
 
 def _ventral_figures(scores, ds, images):
@@ -200,11 +267,23 @@ def _ventral_figures(scores, ds, images):
     from neurocomp.plotting.analysis import plot_layer_region_scores
     from neurocomp.plotting.cortex import plot_decoding, plot_stimuli
 
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.9), layout="constrained", sharey=True)
+    from neurocomp.plotting.analysis import plot_preferred_depth
+
+    fig, axes = plt.subplots(1, 3, figsize=(14, 4.2), layout="constrained", width_ratios=[1, 1, 0.55])
     for ax, name in zip(axes, ("trained", "untrained")):
         plot_layer_region_scores(scores[name], ax=ax)
         acc = float(ds["test_accuracy"].sel(network=name))
         ax.set_title(f"{name} CNN (category accuracy {acc:.2f})", fontsize=9)
+    lim = max(a.get_ylim()[1] for a in axes[:2])
+    for a in axes[:2]:
+        a.set_ylim(min(a.get_ylim()[0] for a in axes[:2]), lim)
+    for i, name in enumerate(("trained", "untrained")):
+        plot_preferred_depth(scores[name], ax=axes[2], offset=0.08 * (i - 0.5), label=name,
+                             color="k" if name == "trained" else "0.6", ls="-" if name == "trained" else "--")
+    axes[2].legend(fontsize=7, frameon=False)
+    axes[2].set_title(f"hierarchy: {scores['trained'].attrs['hierarchy']} (trained)", fontsize=9)
+    fig.suptitle("Which layer predicts which area? Star: best layer with its 95% interval; bands: paired "
+                 "bootstrap over held-out stimuli, splits and neuroids", fontsize=9)
     fig_dec, ax = plt.subplots(figsize=(4.5, 3.5), layout="constrained")
     plot_decoding(ds["decoding_accuracy"], ax=ax, chance=ds.attrs["chance_accuracy"])
     ax.set_title("simulated areas: category decodability", fontsize=9)
@@ -214,13 +293,22 @@ def _ventral_figures(scores, ds, images):
     return {"layer_region": fig, "decoding": fig_dec, "stimuli": fig_stim}
 
 
-@experiment("gratings_v1")
+def _gratings_v1_memory(*, n_v1, image_size, orientation_step, n_phases, contrasts, **_):
+    """Rough peak bytes: the grating stack (orientation x phase x pixels) and every unit's responses to it."""
+    n_orientations = int(180 / orientation_step) + 1
+    stack = 8 * 2 * n_orientations * n_phases * image_size**2
+    filters = 8 * 4 * n_v1 * image_size**2
+    responses = 8 * 4 * n_v1 * n_orientations * n_phases * max(1, len(contrasts))
+    return stack * max(1, len(contrasts)) + filters + responses
+
+
+@experiment("gratings_v1", memory=_gratings_v1_memory)
 def gratings_v1(
     *,
-    n_v1: Annotated[int, Range(2, None)] = 60,
+    n_v1: Annotated[int, Range(2, 100_000)] = 60,
     image_size: Annotated[int, Range(24, 128)] = 32,
     orientation_step: Annotated[float, Range(0, 45, low_open=True)] = 2.5,
-    n_phases: Annotated[int, Range(4, None)] = 8,
+    n_phases: Annotated[int, Range(4, 256)] = 8,
     contrasts: list[Annotated[float, Range(0, 1)]] = [0.02, 0.05, 0.1, 0.2, 0.4, 0.8, 1.0],  # noqa: B006
     rng=None,
 ) -> ExperimentResult:

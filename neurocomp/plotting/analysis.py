@@ -12,11 +12,14 @@ import numpy as np
 from neurocomp._validation import ValidationError, check_option
 from neurocomp.plotting._core import get_ax
 
-__all__ = ["plot_layer_region_scores", "plot_rdm", "plot_prediction"]
+__all__ = ["plot_layer_region_scores", "plot_preferred_depth", "plot_rdm", "plot_prediction"]
+
+
+_NORM_WORDS = {"r2_over_ceiling": "r\u00b2 / noise ceiling", "ratio_squared": "(r / noise ceiling)\u00b2"}
 
 
 def plot_layer_region_scores(ds, *, ax=None, kind: str = "ceiled", **kwargs):
-    """Score per layer, one line per region, with bootstrap bands and the noise ceiling shaded.
+    """Score per layer, one line per region, with bootstrap bands, each region's best layer marked.
 
     Parameters
     ----------
@@ -24,9 +27,10 @@ def plot_layer_region_scores(ds, *, ax=None, kind: str = "ceiled", **kwargs):
         The result of :func:`neurocomp.analysis.layer_region_scores`.
     ax : matplotlib Axes, optional
     kind : {"ceiled", "raw"}
-        ``"ceiled"``: ceiled score with its bootstrap interval; the ceiling is 1
-        and the region above it is shaded. ``"raw"``: median held-out r with its
-        interval; each region's ceiling on r, sqrt(ceiling) (the ceiling is a
+        ``"ceiled"``: ceiled score (named in words on the axis, e.g.
+        "r² / noise ceiling") with its bootstrap interval; the noise ceiling is 1
+        and the region above it is shaded grey. ``"raw"``: median held-out r with
+        its interval; each region's ceiling on r, sqrt(ceiling) (the ceiling is a
         squared correlation, the reliability), drawn as a band in the region's colour.
     **kwargs
         Passed to ``Axes.plot`` for the lines.
@@ -34,6 +38,13 @@ def plot_layer_region_scores(ds, *, ax=None, kind: str = "ceiled", **kwargs):
     Returns
     -------
     matplotlib Axes
+
+    Notes
+    -----
+    Coloured bands: the paired bootstrap interval of each score (level in
+    ``ds.attrs["ci_level"]``). A star with an error bar marks each region's best
+    layer and its interval; open circles mark the layers whose paired difference
+    from the best has an interval containing 0 (not separable from the best).
     """
     check_option("kind", kind, ("ceiled", "raw"))
     for var in ("raw_score", "ceiled_score", "ceiling"):
@@ -48,12 +59,27 @@ def plot_layer_region_scores(ds, *, ax=None, kind: str = "ceiled", **kwargs):
     score = ds["ceiled_score"] if kind == "ceiled" else ds["raw_score"]
     low = ds["ci_low"] if kind == "ceiled" else ds["raw_ci_low"]
     high = ds["ci_high"] if kind == "ceiled" else ds["raw_ci_high"]
+    level = ds.attrs.get("ci_level", 0.95)
     for i, region in enumerate(ds["region"].values):
         color = f"C{i}"
-        ax.plot(x, score.sel(region=region).values, "o-", color=color, label=str(region), **kwargs)
+        y = score.sel(region=region).values
+        ax.plot(x, y, "o-", color=color, label=str(region), ms=4, **kwargs)
         lo, hi = low.sel(region=region).values, high.sel(region=region).values
         if np.isfinite(lo).any():
             ax.fill_between(x, lo, hi, color=color, alpha=0.2, linewidth=0)
+        finite = np.where(np.isfinite(y), y, -np.inf)
+        b = int(np.argmax(finite))
+        if np.isfinite(y[b]):
+            err = None
+            if np.isfinite(lo[b]) and np.isfinite(hi[b]):
+                err = [[max(y[b] - lo[b], 0.0)], [max(hi[b] - y[b], 0.0)]]
+            ax.errorbar([x[b]], [y[b]], yerr=err, fmt="*", ms=13, color=color, mec="k", mew=0.6,
+                        capsize=4, elinewidth=1.4, zorder=5)
+            if "tied_with_best" in ds:
+                tied = ds["tied_with_best"].sel(region=region).values.astype(bool)
+                tied[b] = False
+                if tied.any():
+                    ax.plot(x[tied], y[tied], "o", ms=9, mfc="none", mec=color, mew=1.2, zorder=4)
         if kind == "raw":
             # the largest r a model can reach is sqrt(ceiling): the ceiling is a squared correlation
             c = float(ds["ceiling"].sel(region=region))
@@ -64,20 +90,67 @@ def plot_layer_region_scores(ds, *, ax=None, kind: str = "ceiled", **kwargs):
             ax.annotate(f"{region}: sqrt(ceiling)", (x[-1], top), textcoords="offset points",
                         xytext=(0, 3 + 9 * i), ha="right", va="bottom", fontsize=7, color=color)
     if kind == "ceiled":
-        top = max(1.05, float(np.nanmax(high.values)) + 0.05 if np.isfinite(high.values).any() else 1.05)
-        ax.axhspan(1.0, top, color="0.85", zorder=0, linewidth=0)
-        ax.axhline(1.0, color="0.4", lw=0.8, ls="--")
-        ax.text(x[-1], 1.0, "noise ceiling ", va="bottom", ha="right", fontsize=7, color="0.3")
-        norm = ds.attrs.get("normalization_formula", ds.attrs.get("normalization", ""))
-        ax.set_ylabel(f"ceiled score, {norm}" if norm else "ceiled score")
-        ax.set_ylim(min(0.0, float(np.nanmin(low.values)) if np.isfinite(low.values).any() else 0.0), top)
+        ymax = float(np.nanmax(high.values)) if np.isfinite(high.values).any() else float(np.nanmax(score.values))
+        top = 1.05 if ymax > 0.8 else max(0.1, 1.15 * ymax)
+        if top > 1.0:
+            ax.axhspan(1.0, top, color="0.85", zorder=0, linewidth=0)
+            ax.axhline(1.0, color="0.4", lw=0.8, ls="--")
+            ax.text(x[-1], 1.0, "noise ceiling ", va="bottom", ha="right", fontsize=7, color="0.3")
+        words = _NORM_WORDS.get(ds.attrs.get("normalization", ""), ds.attrs.get("normalization_formula", ""))
+        ax.set_ylabel(f"ceiled score, {words}" if words else "ceiled score")
+        floor = float(np.nanmin(low.values)) if np.isfinite(low.values).any() else 0.0
+        ax.set_ylim(min(0.0, floor), top)
     else:
         ax.set_ylabel("neural predictivity (median held-out r)")
     ax.set_xticks(x, layers, rotation=30 if len(layers) > 4 else 0)
     ax.set_xlabel("model layer")
     method = ds.attrs.get("method", "")
     ax.set_title(f"layer x region ({method})" if method else "layer x region", fontsize=9)
-    ax.legend(title="region", fontsize=8, frameon=False)
+    handles, labels = ax.get_legend_handles_labels()
+    from matplotlib.lines import Line2D
+
+    handles += [Line2D([], [], marker="*", ls="none", color="0.3", ms=10, mec="k", mew=0.6),
+                Line2D([], [], marker="o", ls="none", mfc="none", mec="0.3", ms=8)]
+    labels += ["best layer, its interval", "not separable from best"]
+    ax.legend(handles, labels, title=f"region (bands: {level:.0%} bootstrap)", fontsize=7, title_fontsize=7,
+              frameon=False)
+    return ax
+
+
+def plot_preferred_depth(ds, *, ax=None, offset: float = 0.0, label: str | None = None, **kwargs):
+    """Each region's preferred layer depth with its interval (the hierarchy, measured).
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The result of :func:`neurocomp.analysis.layer_region_scores` (with
+        ``preferred_depth`` and its ``_low``/``_high`` interval).
+    ax : matplotlib Axes, optional
+    offset : float
+        Horizontal shift of the points (to draw several networks side by side).
+    label : str, optional
+        Legend label.
+    **kwargs
+        Passed to ``Axes.errorbar``.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    if "preferred_depth" not in getattr(ds, "data_vars", {}):
+        raise ValidationError("ds must be a layer_region_scores Dataset with 'preferred_depth'")
+    ax = get_ax(ax, figsize=(3.5, 3.5))
+    regions = [str(r) for r in ds["region"].values]
+    x = np.arange(len(regions)) + offset
+    y = ds["preferred_depth"].values
+    lo, hi = ds["preferred_depth_low"].values, ds["preferred_depth_high"].values
+    err = np.array([y - lo, hi - y]) if np.isfinite(lo).all() else None
+    kwargs.setdefault("ls", "-")
+    ax.errorbar(x, y, yerr=err, fmt="o", capsize=3, label=label, **kwargs)
+    ax.set_xticks(np.arange(len(regions)), regions)
+    ax.set_xlabel("region")
+    ax.set_ylabel("preferred layer depth (0 first, 1 last layer)")
+    ax.set_ylim(0, 1)
     return ax
 
 
