@@ -36,15 +36,15 @@ def ackley1985_encoder(
     max_cycles: Annotated[int, Range(1, 20000)] = 400,
     estimator: Literal["sampled", "exact"] = "sampled",
     update: Literal["sign", "gradient"] = "sign",
-    weight_step: Annotated[float, Range(0, None, low_open=True)] = 2.0,
+    weight_step: Annotated[float, Range(0, 100, low_open=True)] = 2.0,
     n_chains: Annotated[int, Range(1, 100)] = 1,
     n_stat_sweeps: Annotated[int, Range(1, 1000)] = 10,
     noise_on: Annotated[float, Range(0, 1, high_open=True)] = 0.15,
     noise_off: Annotated[float, Range(0, 1, high_open=True)] = 0.05,
-    init_scale: Annotated[float, Range(0, None)] = 0.0,
-    tolerance: Annotated[float, Range(0, None)] = 0.0,
+    init_scale: Annotated[float, Range(0, 100)] = 0.0,
+    tolerance: Annotated[float, Range(0, 1000)] = 0.0,
     noise_per_sweep: bool = True,
-    step_decay_cycles: Annotated[float, Range(0, None, low_open=True)] | None = None,
+    step_decay_cycles: Annotated[float, Range(0, 1e6, low_open=True)] | None = None,
     weight_decay: Annotated[float, Range(0, 1, high_open=True)] = 0.0,
     rng=None,
 ) -> ExperimentResult:
@@ -148,17 +148,20 @@ def ackley1985_encoder(
     return ExperimentResult(dataset=ds, figures=figures, summary=summary, table=table)
 
 
-@experiment("rbm_digits")
+@experiment("rbm_digits",  # 64 visible units: AIS chains, Gibbs samples, weights and their gradients
+            memory=lambda *, n_hidden, ais_chains, n_samples, batch_size, **_: 8 * (4 * ais_chains * (64 + n_hidden)
+                                                                                 + 4 * (n_samples + batch_size) * (64 + n_hidden)
+                                                                                 + 4 * 64 * n_hidden + 1797 * (64 + n_hidden)))
 def rbm_digits(
     *,
     n_hidden: Annotated[int, Range(1, 4096)] = 64,
-    learning_rate: Annotated[float, Range(0, None, low_open=True)] = 0.05,
+    learning_rate: Annotated[float, Range(0, 10, low_open=True)] = 0.05,
     n_epochs: Annotated[int, Range(0, 10000)] = 20,
     batch_size: Annotated[int, Range(1, 10000)] = 10,
     k: Annotated[int, Range(1, 1000)] = 1,
     persistent: bool = True,
     momentum: Annotated[float, Range(0, 1, high_open=True)] = 0.0,
-    weight_decay: Annotated[float, Range(0, None)] = 1e-4,
+    weight_decay: Annotated[float, Range(0, 1)] = 1e-4,
     test_fraction: Annotated[float, Range(0, 1, low_open=True, high_open=True)] = 0.2,
     ais_chains: Annotated[int, Range(2, 100000)] = 100,
     ais_betas: Annotated[int, Range(10, 1000000)] = 5000,

@@ -49,7 +49,7 @@ def _ventral_stream_memory(*, image_size, n_per_category, n_train_per_category, 
     images = 8 * (n_test + n_train) * pixels
     recordings = 8 * 3 * n_test * n_repetitions * neuroids
     model_v1 = 8 * 4 * n_v1 * pixels  # filter bank (quadrature pairs) at image size
-    activations = 4 * 2 * (n_test + 256) * (48 * pixels + fc_units) + 8 * n_train * 48 * pixels
+    activations = 4 * 2 * (n_test + 256) * (48 * pixels + fc_units)  # trained and untrained; training is batched
     return images + recordings + model_v1 + activations
 
 

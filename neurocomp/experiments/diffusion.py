@@ -25,26 +25,37 @@ import pandas as pd
 import xarray as xr
 
 from neurocomp import diffusion as nd
-from neurocomp._validation import check_option
-from neurocomp.experiments._registry import ExperimentResult, Range, experiment
+from neurocomp._validation import ValidationError, check_option
+from neurocomp.experiments._registry import ExperimentResult, Length, Range, experiment
 from neurocomp.plotting import diffusion as dplot
 from neurocomp.random import spawn
 
 UM = 1e6  # metres -> micrometres for axes
+
+#: Most time steps a walk or a PDE solver is asked to take (about a minute of work at most sizes).
+MAX_TIME_STEPS = 10_000_000
+
+
+def _check_steps(name: str, n_steps: float) -> None:
+    """Refuse a duration / step combination that would run for hours (called by the memory estimates)."""
+    if n_steps > MAX_TIME_STEPS:
+        raise ValidationError(f"{name} gives {n_steps:.3g} time steps; at most {MAX_TIME_STEPS:.0e} are allowed "
+                              "(a longer step or a shorter duration)")
 
 
 def _fig(ncols=1, width=5.0):
     return plt.subplots(1, ncols, figsize=(width * ncols, 3.8), layout="constrained")
 
 
-@experiment("brownian_einstein")
+@experiment("brownian_einstein",
+            memory=lambda *, n_walkers, n_steps, dims, **_: 8 * 3 * n_walkers * (n_steps + 1) * max(dims))
 def brownian_einstein(
     *,
     n_walkers: Annotated[int, Range(10, 1_000_000)] = 10_000,
     n_steps: Annotated[int, Range(2, 100_000)] = 200,
-    D: Annotated[float, Range(0, None, low_open=True)] = 1e-12,
-    dt: Annotated[float, Range(0, None, low_open=True)] = 0.01,
-    dims: list[int] = [1, 2, 3],  # noqa: B006 - TOML-settable default
+    D: Annotated[float, Range(0, 1, low_open=True)] = 1e-12,
+    dt: Annotated[float, Range(0, 1e6, low_open=True)] = 0.01,
+    dims: Annotated[list[Annotated[int, Range(1, 3)]], Length(1, 3)] = [1, 2, 3],  # noqa: B006 - TOML-settable default
     rng=None,
 ) -> ExperimentResult:
     """Ensemble MSD of Brownian walkers in 1–3 D against Einstein's 2 d D t.
@@ -90,7 +101,7 @@ def brownian_einstein(
     return ExperimentResult(dataset=ds, figures={"msd": fig}, summary=summary, table=table)
 
 
-@experiment("ctrw_subdiffusion")
+@experiment("ctrw_subdiffusion", memory=lambda *, n_walkers, n_steps, **_: 8 * 4 * n_walkers * (n_steps + 1))
 def ctrw_subdiffusion(
     *,
     alpha: Annotated[float, Range(0, 1, low_open=True)] = 0.5,
@@ -134,7 +145,7 @@ def ctrw_subdiffusion(
     return ExperimentResult(dataset=ds, figures={"msd": fig}, summary=summary, table=table)
 
 
-@experiment("levy_walk")
+@experiment("levy_walk", memory=lambda *, n_walkers, n_steps, **_: 8 * 6 * n_walkers * (n_steps + 1))
 def levy_walk_experiment(
     *,
     alpha: Annotated[float, Range(1, 2, low_open=True)] = 1.5,
@@ -179,19 +190,24 @@ def levy_walk_experiment(
     return ExperimentResult(dataset=ds, figures={"msd": fig}, summary=summary)
 
 
-@experiment("run_and_tumble")
+def _run_and_tumble_memory(*, n_walkers, duration, dt, d, **_):
+    _check_steps("duration / dt", duration / dt)
+    return 8 * 8 * n_walkers * d * 200  # positions, headings and gradients at ~70 recorded steps, 2 runs
+
+
+@experiment("run_and_tumble", memory=_run_and_tumble_memory)
 def run_and_tumble_experiment(
     *,
-    speed: Annotated[float, Range(0, None, low_open=True)] = 20e-6,
-    tumble_rate: Annotated[float, Range(0, None, low_open=True)] = 1.0,
+    speed: Annotated[float, Range(0, 1, low_open=True)] = 20e-6,
+    tumble_rate: Annotated[float, Range(0, 1e4, low_open=True)] = 1.0,
     turn_angle: Annotated[float, Range(0, 180)] = 68.0,
     bias: Annotated[float, Range(0, 1, high_open=True)] = 0.3,
     d: Literal[2, 3] = 3,
     n_walkers: Annotated[int, Range(10, 100_000)] = 2000,
-    duration: Annotated[float, Range(0, None, low_open=True)] = 30.0,
-    dt: Annotated[float, Range(0, None, low_open=True)] = 0.02,
-    body_length: Annotated[float, Range(0, None, low_open=True)] = 2e-6,
-    attractant_D: Annotated[float, Range(0, None, low_open=True)] = 1e-9,
+    duration: Annotated[float, Range(0, 1e5, low_open=True)] = 30.0,
+    dt: Annotated[float, Range(0, 1e3, low_open=True)] = 0.02,
+    body_length: Annotated[float, Range(0, 1, low_open=True)] = 2e-6,
+    attractant_D: Annotated[float, Range(0, 1, low_open=True)] = 1e-9,
     rng=None,
 ) -> ExperimentResult:
     """Run-and-tumble swimmers: MSD against Lovely & Dahlquist (1975), and chemotactic drift.
@@ -241,15 +257,23 @@ def run_and_tumble_experiment(
     return ExperimentResult(dataset=ds, figures={"msd": fig}, summary=summary)
 
 
-@experiment("diffusion_equation")
+def _diffusion_equation_memory(*, D, length, n_cells, duration, dt_cn, n_walkers, **_):
+    _check_steps("duration / dt_cn", duration / dt_cn)
+    dx = length / (n_cells - 1)
+    _check_steps("the explicit scheme at its stability limit (duration * 2 D / (0.9 dx^2))",
+                 duration * 2 * D / (0.9 * dx**2))
+    return 8 * (20 * n_cells + 3 * n_walkers) + 8 * n_cells**2 // 100  # states, records, banded solver; walkers
+
+
+@experiment("diffusion_equation", memory=_diffusion_equation_memory)
 def diffusion_equation(
     *,
-    D: Annotated[float, Range(0, None, low_open=True)] = 1e-9,
-    length: Annotated[float, Range(0, None, low_open=True)] = 800e-6,
+    D: Annotated[float, Range(0, 1, low_open=True)] = 1e-9,
+    length: Annotated[float, Range(0, 10, low_open=True)] = 800e-6,
     n_cells: Annotated[int, Range(11, 100_001)] = 801,
-    duration: Annotated[float, Range(0, None, low_open=True)] = 2.0,
-    sigma0: Annotated[float, Range(0, None, low_open=True)] = 10e-6,
-    dt_cn: Annotated[float, Range(0, None, low_open=True)] = 0.01,
+    duration: Annotated[float, Range(0, 1e6, low_open=True)] = 2.0,
+    sigma0: Annotated[float, Range(0, 10, low_open=True)] = 10e-6,
+    dt_cn: Annotated[float, Range(0, 1e6, low_open=True)] = 0.01,
     n_walkers: Annotated[int, Range(100, 10_000_000)] = 100_000,
     rng=None,
 ) -> ExperimentResult:
@@ -303,14 +327,14 @@ def diffusion_equation(
     return ExperimentResult(dataset=ds, figures={"profiles": fig}, summary=summary)
 
 
-@experiment("anomalous_exponent")
+@experiment("anomalous_exponent", memory=lambda *, n_walkers, n_steps, d, **_: 8 * 8 * n_walkers * (n_steps + 1) * d)
 def anomalous_exponent(
     *,
     models: list[str] = ["attm", "ctrw", "fbm", "lw", "sbm"],  # noqa: B006
     alphas: Annotated[list[float], Range(0, 2, low_open=True)] = [0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.4, 1.6, 1.8],  # noqa: B006
     n_walkers: Annotated[int, Range(2, 100_000)] = 100,
     n_steps: Annotated[int, Range(20, 100_000)] = 400,
-    noise: Annotated[float, Range(0, None)] = 0.5,
+    noise: Annotated[float, Range(0, 100)] = 0.5,
     d: Literal[1, 2] = 1,
     rng=None,
 ) -> ExperimentResult:

@@ -24,7 +24,7 @@ import xarray as xr
 
 from neurocomp import gates as gt
 from neurocomp.dnn.mlp import MLP, make_donut, make_sine, make_xor
-from neurocomp.experiments._registry import ExperimentResult, Range, experiment
+from neurocomp.experiments._registry import ExperimentResult, Length, Range, experiment
 from neurocomp.plotting import gates as gplot
 from neurocomp.random import as_generator, spawn
 
@@ -219,7 +219,7 @@ def spiking_gates(
 @experiment("backprop_xor")
 def backprop_xor(
     *,
-    hidden: list[Annotated[int, Range(1, 256)]] = [4],  # noqa: B006
+    hidden: Annotated[list[Annotated[int, Range(1, 256)]], Length(1, 8)] = [4],  # noqa: B006
     activation: Literal["sigmoid", "tanh", "relu"] = "tanh",
     loss: Literal["cross_entropy", "squared_error"] = "cross_entropy",
     learning_rate: Annotated[float, Range(0.0, 10.0, low_open=True)] = 0.5,
@@ -279,7 +279,7 @@ def backprop_xor(
 @experiment("backprop_sine")
 def backprop_sine(
     *,
-    hidden: list[Annotated[int, Range(1, 256)]] = [16],  # noqa: B006
+    hidden: Annotated[list[Annotated[int, Range(1, 256)]], Length(1, 8)] = [16],  # noqa: B006
     activation: Literal["sigmoid", "tanh", "relu"] = "tanh",
     n_train: Annotated[int, Range(2, 100_000)] = 200,
     n_test: Annotated[int, Range(1, 100_000)] = 200,
@@ -322,7 +322,7 @@ def backprop_sine(
 @experiment("backprop_donut")
 def backprop_donut(
     *,
-    hidden: list[Annotated[int, Range(1, 256)]] = [16, 16],  # noqa: B006
+    hidden: Annotated[list[Annotated[int, Range(1, 256)]], Length(1, 8)] = [16, 16],  # noqa: B006
     activation: Literal["sigmoid", "tanh", "relu"] = "relu",
     n_train: Annotated[int, Range(10, 100_000)] = 2000,
     n_test: Annotated[int, Range(10, 100_000)] = 2000,

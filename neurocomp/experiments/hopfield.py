@@ -86,7 +86,9 @@ def hopfield1982(
     return ExperimentResult(dataset=ds, figures={"recall": fig_recall, "dynamics": fig_dyn}, summary=summary, table=table)
 
 
-@experiment("hopfield_capacity")
+@experiment("hopfield_capacity",  # weights N^2 (Storkey's rule needs three N x N arrays), patterns and cue states
+            memory=lambda *, n_neurons, n_cues, loads, **_: 8 * (3 * n_neurons**2 + 4 * n_cues * n_neurons
+                                                                  + 2 * n_neurons * int(max(loads) * n_neurons)))
 def hopfield_capacity(
     *,
     n_neurons: Annotated[int, Range(10, 20000)] = 1000,

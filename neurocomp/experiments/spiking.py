@@ -48,7 +48,7 @@ def _isi_rate(spikes: xr.Dataset, t_start: float) -> np.ndarray:
 @experiment("fi_curve")
 def fi_curve(
     *,
-    i_min_na: Annotated[float, Range(0.0, None)] = 0.0,
+    i_min_na: Annotated[float, Range(0.0, 10.0)] = 0.0,
     i_max_na: Annotated[float, Range(0.0, 10.0, low_open=True)] = 0.6,
     n_currents: Annotated[int, Range(2, 200)] = 13,
     sigma_mv: Annotated[list[float], Range(0.0, 50.0)] = [0.0, 4.0, 8.0],  # noqa: B006 (read, never mutated)
@@ -56,9 +56,9 @@ def fi_curve(
     duration: Annotated[float, Range(0.05, 100.0)] = 1.2,
     transient: Annotated[float, Range(0.0, 10.0)] = 0.2,
     dt_ms: Annotated[float, Range(0.0, 1.0, low_open=True)] = 0.1,
-    tau_m_ms: Annotated[float, Range(0.0, None, low_open=True)] = 10.0,
-    t_ref_ms: Annotated[float, Range(0.0, None)] = 2.0,
-    resistance_mohm: Annotated[float, Range(0.0, None, low_open=True)] = 100.0,
+    tau_m_ms: Annotated[float, Range(0.0, 1000.0, low_open=True)] = 10.0,
+    t_ref_ms: Annotated[float, Range(0.0, 1000.0)] = 2.0,
+    resistance_mohm: Annotated[float, Range(0.0, 1e5, low_open=True)] = 100.0,
     target: typing.Literal["auto", "numpy", "cython", "standalone"] = "auto",
     rng=None,
 ) -> ExperimentResult:
