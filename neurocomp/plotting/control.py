@@ -1,0 +1,124 @@
+"""Figures for the control of movement: reach paths, speed profiles, variability along the task, estimation error.
+
+Each function draws the data it is given on ``ax`` (a new Axes if None) and returns it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from neurocomp.plotting._core import get_ax
+
+__all__ = ["plot_reach_paths", "plot_speed_profile", "plot_task_variability", "plot_endpoint_variance",
+           "plot_estimation_error"]
+
+CM = 100.0  # metres -> centimetres for axes
+
+
+def plot_reach_paths(paths, *, target=None, ax=None, n: int = 20, **kwargs):
+    """Hand paths (x against y, in cm) of the first ``n`` trials, the mean path thick.
+
+    Parameters
+    ----------
+    paths : DataArray (trial, time, space) with coords space = "x", "y", in m.
+    target : (x, y) in m, optional
+        Drawn as a circle.
+    """
+    ax = get_ax(ax)
+    p = paths.values * CM
+    for i in range(min(n, p.shape[0])):
+        ax.plot(p[i, :, 0], p[i, :, 1], lw=0.5, color="0.7")
+    mean = p.mean(0)
+    ax.plot(mean[:, 0], mean[:, 1], lw=2, color=kwargs.get("color", "C0"), label="mean path")
+    ax.plot(mean[0, 0], mean[0, 1], "ko", ms=4)
+    if target is not None:
+        ax.plot(target[0] * CM, target[1] * CM, "o", mfc="none", mec="C3", ms=12, label="target")
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_xlabel("hand x (cm)")
+    ax.set_ylabel("hand y (cm)")
+    ax.legend(frameon=False, fontsize="small", loc="upper left")
+    return ax
+
+
+def plot_speed_profile(speed, *, ax=None, spread=None, **kwargs):
+    """Hand speed (cm/s) against the fraction of movement time; ``spread`` (SD) shaded."""
+    ax = get_ax(ax)
+    t = speed["time"].values
+    frac = t / t[-1]
+    v = speed.values * CM
+    ax.plot(frac, v, color=kwargs.get("color", "C0"), label=kwargs.get("label", "mean speed"))
+    if spread is not None:
+        s = spread.values * CM
+        ax.fill_between(frac, v - s, v + s, color=kwargs.get("color", "C0"), alpha=0.2, lw=0, label="± 1 SD over trials")
+    k = int(np.nanargmax(v))
+    ax.axvline(frac[k], color="0.5", ls=":", lw=1, label=f"peak at {frac[k]:.2f} of the movement")
+    ax.set_xlabel("time (fraction of movement duration)")
+    ax.set_ylabel("hand speed (cm/s)")
+    ax.set_ylim(bottom=0)
+    ax.legend(frameon=False, fontsize="small")
+    return ax
+
+
+def plot_task_variability(endpoints, *, target_sum: float, ax=None, title: str | None = None, **kwargs):
+    """Final positions of two redundant effectors (cm) with the task manifold p₁ + p₂ = target.
+
+    Parameters
+    ----------
+    endpoints : DataArray (trial, effector) in m.
+    target_sum : float
+        The target of p₁ + p₂, in m.
+    """
+    ax = get_ax(ax)
+    p = endpoints.values * CM
+    ax.plot(p[:, 0], p[:, 1], ".", ms=2, alpha=0.4, color=kwargs.get("color", "C0"))
+    c = p.mean(0)
+    cov = np.cov(p.T)
+    w, v = np.linalg.eigh(cov)
+    ang = np.linspace(0, 2 * np.pi, 200)
+    ell = c[:, None] + v @ (2 * np.sqrt(w)[:, None] * np.vstack([np.cos(ang), np.sin(ang)]))
+    ax.plot(ell[0], ell[1], color="k", lw=1.2, label="2 SD ellipse")
+    lo, hi = p.min(), p.max()
+    xs = np.linspace(lo - 1, hi + 1, 2)
+    ax.plot(xs, target_sum * CM - xs, "--", color="C3", lw=1, label="task manifold p₁ + p₂ = target")
+    ax.set_xlim(lo - 0.5, hi + 0.5)
+    ax.set_ylim(lo - 0.5, hi + 0.5)
+    ax.set_aspect("equal")
+    ax.set_xlabel("effector 1 final position (cm)")
+    ax.set_ylabel("effector 2 final position (cm)")
+    if title:
+        ax.set_title(title, fontsize="medium")
+    ax.legend(frameon=False, fontsize="small", loc="lower left")
+    return ax
+
+
+def plot_endpoint_variance(variance, *, theory=None, ax=None):
+    """Endpoint variance (cm²) against the relative SD of signal-dependent noise.
+
+    ``variance`` is simulated (with ``variance_se`` as a coord or not); ``theory``
+    the exact value from the second-moment recursion, drawn as a line.
+    """
+    ax = get_ax(ax)
+    x = variance["signal_noise"].values
+    y = variance.values * CM**2
+    yerr = variance["variance_se"].values * CM**2 if "variance_se" in variance.coords else None
+    ax.errorbar(x, y, yerr=yerr, fmt="o", color="C0", label="simulated trials (± 1 SE)")
+    if theory is not None:
+        ax.plot(theory["signal_noise"].values, theory.values * CM**2, "-", color="k", lw=1,
+                label="exact second moments")
+    ax.set_xlabel("signal-dependent noise (SD relative to the command)")
+    ax.set_ylabel("endpoint variance (cm²)")
+    ax.legend(frameon=False, fontsize="small")
+    return ax
+
+
+def plot_estimation_error(bias, sd, *, ax=None, label: str = "", color="C0"):
+    """Bias (line) and SD (dashed) of the estimated hand position over time, in cm."""
+    ax = get_ax(ax)
+    t = bias["time"].values
+    ax.plot(t, bias.values * CM, color=color, label=f"bias{(' — ' + label) if label else ''}")
+    ax.plot(t, sd.values * CM, "--", color=color, label=f"SD{(' — ' + label) if label else ''}")
+    ax.axhline(0, color="0.6", lw=0.8)
+    ax.set_xlabel("time in the dark (s)")
+    ax.set_ylabel("estimated − true hand position (cm)")
+    ax.legend(frameon=False, fontsize="small")
+    return ax
