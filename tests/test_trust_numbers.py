@@ -84,3 +84,78 @@ def test_layer_region_scores_keep_the_sign_of_every_raw_score(rng):
         np.testing.assert_allclose(ceiled, np.sign(raw) * raw**2 / c[None, :], rtol=1e-12)
         signs.extend(np.sign(raw[ds["layer"].values == "noise"]).ravel())
     assert -1 in signs  # the check above met at least one anti-correlated layer
+
+
+# ---------------------------------------------------------------- arguments out of range
+
+
+@pytest.mark.parametrize("level", [1.5, 0.0, 1.0, -0.1, 95, float("nan")])
+def test_fit_msd_refuses_a_level_outside_0_1(level):
+    from neurocomp import diffusion as nd
+
+    msd = nd.ensemble_msd(nd.brownian(20, 100, rng=0))
+    with pytest.raises(ValueError, match="level must"):
+        nd.fit_msd(msd, level=level)
+    fit = nd.fit_msd(msd, level=0.9)
+    assert fit.alpha_ci[0] < fit.alpha < fit.alpha_ci[1] and np.all(np.isfinite(fit.alpha_ci))
+
+
+@pytest.mark.parametrize("dt", [-1.0, 0.0, float("nan"), float("inf")])
+def test_trajectory_analyses_refuse_a_non_positive_dt(dt):
+    from neurocomp import diffusion as nd
+
+    x = nd.brownian(4, 50, rng=0).values
+    with pytest.raises(ValueError, match="dt must"):
+        nd.estimate_alpha(x, dt=dt)
+    with pytest.raises(ValueError, match="dt must"):
+        nd.time_averaged_msd(x, dt=dt)
+
+
+# ---------------------------------------------------------------- diverging training
+
+
+def test_mlp_with_a_diverging_learning_rate_warns_once_naming_learning_rate():
+    from neurocomp._validation import NeurocompWarning
+    from neurocomp.dnn.mlp import MLP
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100, 5))
+    y = (X @ rng.normal(size=5) > 0).astype(int)
+    with pytest.warns(NeurocompWarning, match=r"learning_rate = 1000\.0 is probably too large") as rec:
+        net = MLP((8,), output="sigmoid", learning_rate=1000.0, n_epochs=30, rng=0).fit(X, y)
+    assert len([w for w in rec if issubclass(w.category, NeurocompWarning)]) == 1
+    assert net.loss_curve_[-1] > net.loss_curve_[0]  # the warning tells the truth
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NeurocompWarning)  # a sane rate trains without a word
+        sane = MLP((8,), output="sigmoid", learning_rate=0.1, n_epochs=30, rng=0).fit(X, y)
+    assert sane.loss_curve_[-1] < sane.loss_curve_[0]
+
+
+def test_mlp_whose_loss_overflows_stops_with_an_error_naming_learning_rate():
+    from neurocomp.dnn.mlp import MLP
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100, 5))
+    y = X @ rng.normal(size=5)
+    with np.errstate(over="ignore", invalid="ignore"), pytest.raises(ValueError, match="diverged.*learning_rate"):
+        MLP((8,), output="linear", learning_rate=1000.0, n_epochs=30, rng=0).fit(X, y)
+
+
+def test_rbm_with_a_diverging_learning_rate_warns_once_naming_learning_rate():
+    import warnings
+
+    from sklearn.datasets import load_digits
+
+    from neurocomp._validation import NeurocompWarning
+    from neurocomp.boltzmann import RBM
+
+    X = (load_digits().data[:300] > 7).astype(float)
+    with pytest.warns(NeurocompWarning, match=r"learning_rate = 100\.0 is probably too large") as rec:
+        rbm = RBM(n_hidden=16, learning_rate=100.0, n_epochs=3, rng=0).fit(X)
+    assert len([w for w in rec if issubclass(w.category, NeurocompWarning)]) == 1
+    assert rbm.learning_curve_["reconstruction_error"].values[-1] > np.mean((X - X.mean(0)) ** 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NeurocompWarning)
+        RBM(n_hidden=16, learning_rate=0.05, n_epochs=3, rng=0).fit(X)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from neurocomp._validation import ValidationError, check_array, check_int, check_option
+from neurocomp._validation import ValidationError, check_array, check_int, check_option, check_positive
 
 SPACE = ("x", "y", "z")
 
@@ -113,7 +113,7 @@ def as_trajectories(trajectories, *, dt: float | None = None, name: str = "traje
             f"{name} must not contain NaN (gaps) for this analysis; got {int(np.isnan(arr).any(axis=2).sum())} missing point(s). "
             "Interpolate or split the trajectories first."
         )
-    dt = 1.0 if dt is None else float(dt)
+    dt = 1.0 if dt is None else check_positive("dt", dt)  # a negative or zero step would flip or void every lag
     if times is None:
         times = np.arange(arr.shape[1]) * dt
     return arr, dt, times

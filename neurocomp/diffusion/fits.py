@@ -28,7 +28,7 @@ import numpy as np
 import xarray as xr
 from scipy import stats
 
-from neurocomp._validation import ValidationError, check_int, check_option
+from neurocomp._validation import ValidationError, check_in_range, check_int, check_option
 from neurocomp.diffusion._common import as_trajectories
 from neurocomp.diffusion.msd import _tamsd_array
 from neurocomp.random import as_generator
@@ -92,7 +92,7 @@ def fit_msd(msd, *, t_range=None, d: int | None = None, fix_alpha: bool = False,
     fix_alpha : bool
         Fit D with α fixed to 1 (normal diffusion).
     level : float
-        Confidence level of the intervals.
+        Confidence level of the intervals, in (0, 1) (e.g. 0.95; not 95 or 1.5).
     n_boot : int
         Bootstrap resamples over walkers when ``msd`` has a ``walker`` dim.
     rng : None, int, SeedSequence or Generator
@@ -115,6 +115,9 @@ def fit_msd(msd, *, t_range=None, d: int | None = None, fix_alpha: bool = False,
     if tdim is None or set(msd.dims) - {tdim, "walker"}:
         raise ValidationError(f"msd must have dims ('time',) or ('walker', 'lag'); got {msd.dims}")
     d = int(msd.attrs.get("d", 1)) if d is None else check_int("d", d, low=1, high=3)
+    # a level outside (0, 1) has no quantiles: it gave NaN intervals instead of an error
+    level = check_in_range("level", level, 0, 1, low_open=True, high_open=True)
+    n_boot = check_int("n_boot", n_boot, low=2, high=1_000_000)
     t = np.asarray(msd[tdim].values, dtype=float)
     vals = msd.transpose(..., tdim).values.reshape(-1, t.size).astype(float)
     if t_range is None:
@@ -278,7 +281,8 @@ def estimate_alpha(trajectories, *, method: str = "features", dt: float | None =
         trajectories of 50–1000 points (3-D input is accepted but untested);
         ``"tamsd"`` is the naive log-log fit.
     dt : float, optional
-        Unused by the estimate (α is dimensionless); accepted for symmetry.
+        Sampling interval [s], > 0. Unused by the estimate (α is dimensionless);
+        accepted for symmetry, and checked.
 
     Returns
     -------
