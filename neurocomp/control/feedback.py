@@ -403,8 +403,8 @@ def expected_moments(system: LinearSystem, gains: xr.Dataset, *, x0, P0=None) ->
     Returns
     -------
     xarray.Dataset
-        ``expected_state`` (time, state) and ``covariance`` (time, state, state_other) of x,
-        ``estimation_error_covariance`` (time, state, state_other) of x − x̂, for
+        ``expected_state`` (time, state) and ``covariance`` (time, state, state_post) of x,
+        ``estimation_error_covariance`` (time, state, state_post) of x − x̂, for
         t = 0 … T.
 
     Examples
@@ -431,11 +431,11 @@ def expected_moments(system: LinearSystem, gains: xr.Dataset, *, x0, P0=None) ->
     time = np.arange(L.shape[0] + 1) * system.dt
     return xr.Dataset(
         {"expected_state": (("time", "state"), mz[:, :n], {"units": "1", "long_name": "expected state"}),
-         "covariance": (("time", "state", "state_other"), cov_z[:, :n, :n],
+         "covariance": (("time", "state", "state_post"), cov_z[:, :n, :n],
                         {"units": "1", "long_name": "covariance of the state across trials"}),
-         "estimation_error_covariance": (("time", "state", "state_other"), err,
+         "estimation_error_covariance": (("time", "state", "state_post"), err,
                                          {"units": "1", "long_name": "covariance of the estimation error"})},
-        coords={"time": ("time", time, {"units": "s", "long_name": "time"}), "state": names, "state_other": names},
+        coords={"time": ("time", time, {"units": "s", "long_name": "time"}), "state": names, "state_post": names},
     )
 
 

@@ -119,7 +119,7 @@ def kalman_filter(observations, A, H, process_cov, obs_cov, *, x0, P0, B=None, c
     xarray.Dataset
         ``estimate`` (trial, time, state): E[x[t] | y[0..t]]; ``prediction``
         (trial, time, state): E[x[t] | y[0..t-1]]; ``covariance`` (time, state,
-        state_other): the posterior covariance (the same for every trial);
+        state_post): the posterior covariance (the same for every trial);
         ``gain`` (time, state, observation): the Kalman gain; ``log_likelihood``
         (trial): log p(y[0..T-1]) in nat. A 2-D input gives no ``trial`` dim.
 
@@ -187,11 +187,11 @@ def _filter_dataset(est, pred, cov, gains, loglik, dt, state_names, units, singl
             "estimate": (("trial", "time", "state"), est, {"units": units, "long_name": "posterior mean of the state"}),
             "prediction": (("trial", "time", "state"), pred,
                            {"units": units, "long_name": "prior mean of the state (before its observation)"}),
-            "covariance": (("time", "state", "state_other"), cov,
-                           {"units": f"({units})^2" if units != "1" else "1", "long_name": "posterior covariance"}),
+            "covariance": (("time", "state", "state_post"), cov,
+                           {"units": f"{units}^2" if units != "1" else "1", "long_name": "posterior covariance"}),
         },
         coords={"trial": np.arange(n_trials), "time": ("time", time, {"units": "s", "long_name": "time"}),
-                "state": names, "state_other": names},
+                "state": names, "state_post": names},
         attrs={"method": method},
     )
     if gains is not None:
@@ -252,7 +252,7 @@ def kalman_smoother(observations, A, H, process_cov, obs_cov, *, x0, P0, B=None,
         P[t] = 0.5 * (P[t] + P[t].T)
     out = filt.copy()
     out["estimate"] = (("trial", "time", "state"), m, {"units": units, "long_name": "smoothed mean of the state"})
-    out["covariance"] = (("time", "state", "state_other"), P, dict(filt.covariance.attrs, long_name="smoothed covariance"))
+    out["covariance"] = (("time", "state", "state_post"), P, dict(filt.covariance.attrs, long_name="smoothed covariance"))
     out.attrs["method"] = "Rauch-Tung-Striebel smoother"
     return out.isel(trial=0, drop=True) if single else out
 
@@ -307,7 +307,7 @@ def lqr(A, B, Q, R, *, horizon: int | None = None, Q_final=None, dt: float = 1.0
     -------
     xarray.Dataset
         ``gain`` (control, state), or (time, control, state) for a finite horizon;
-        ``cost_to_go`` S (state, state_other), or (time, ...) with horizon + 1 entries:
+        ``cost_to_go`` S (state, state_post), or (time, ...) with horizon + 1 entries:
         the optimal cost from x at t is xᵀ S_t x.
 
     Raises
@@ -341,7 +341,7 @@ def lqr(A, B, Q, R, *, horizon: int | None = None, Q_final=None, dt: float = 1.0
     check_positive("dt", dt)
     n, m = B.shape
     names = _state_names(n, state_names)
-    coords = {"state": names, "state_other": names, "control": np.arange(m)}
+    coords = {"state": names, "state_post": names, "control": np.arange(m)}
     if horizon is None:
         if Q_final is not None:
             raise ValidationError("Q_final applies to a finite horizon; pass horizon= too")
@@ -356,7 +356,7 @@ def lqr(A, B, Q, R, *, horizon: int | None = None, Q_final=None, dt: float = 1.0
         L = np.linalg.solve(R + B.T @ S @ B, B.T @ S @ A)
         return xr.Dataset(
             {"gain": (("control", "state"), L, {"units": "1", "long_name": "feedback gain L (u = -L x)"}),
-             "cost_to_go": (("state", "state_other"), S, {"units": "1", "long_name": "cost-to-go matrix S"})},
+             "cost_to_go": (("state", "state_post"), S, {"units": "1", "long_name": "cost-to-go matrix S"})},
             coords=coords, attrs={"horizon": "infinite"})
     horizon = check_int("horizon", horizon, 1, 10_000_000)
     Qf = Q if Q_final is None else check_psd("Q_final", as_matrix("Q_final", Q_final), n, what=" (as A)")
@@ -365,7 +365,7 @@ def lqr(A, B, Q, R, *, horizon: int | None = None, Q_final=None, dt: float = 1.0
     return xr.Dataset(
         {"gain": (("time", "control", "state"), np.concatenate([L, np.full((1, m, n), np.nan)]),
                   {"units": "1", "long_name": "feedback gain L (u = -L x; none at the final time)"}),
-         "cost_to_go": (("time", "state", "state_other"), S, {"units": "1", "long_name": "cost-to-go matrix S"})},
+         "cost_to_go": (("time", "state", "state_post"), S, {"units": "1", "long_name": "cost-to-go matrix S"})},
         coords=coords, attrs={"horizon": horizon})
 
 

@@ -146,7 +146,7 @@ def reaching_ofc(
         g = nc.optimal_feedback_control(a, Q, R, horizon=horizon, x0=x0, Q_final=Qf)
         mom = nc.expected_moments(a, g, x0=x0)
         var_theory.append(float(np.trace(mom.covariance.isel(time=-1).sel(state=["p_x", "p_y"],
-                                                                          state_other=["p_x", "p_y"]).values)))
+                                                                          state_post=["p_x", "p_y"]).values)))
         s = nc.simulate_feedback(a, g, x0=x0, n_trials=n_trials, rng=r)
         end = s.true_state.isel(time=-1).sel(state=["p_x", "p_y"]).values
         dev2 = ((end - end.mean(0)) ** 2).sum(1)
@@ -306,7 +306,7 @@ def kalman_hand_estimate(
             "bias_open_loop": ("time", err_ol.mean(0), {"units": "m", "long_name": "bias of the forward model alone"}),
             "sd_open_loop": ("time", err_ol.std(0, ddof=1), {"units": "m", "long_name": "SD of the forward model's error"}),
             "hand_position": ("time", x[:, :, 0].mean(0), {"units": "m", "long_name": "mean true hand position"}),
-            "posterior_sd": ("time", np.sqrt(post.covariance.sel(state="p", state_other="p").values),
+            "posterior_sd": ("time", np.sqrt(post.covariance.sel(state="p", state_post="p").values),
                              {"units": "m", "long_name": "posterior SD the filter reports"}),
         },
         coords={"time": tcoord},
