@@ -213,8 +213,12 @@ def _open_results(path: Path):
             f"file must be a NetCDF results file written by neurocomp; {escape(str(path))!r} is not NetCDF-4/HDF5 "
             "(no HDF5 signature)"
         )
+    import warnings
+
     try:
-        ds = xr.open_dataset(path, engine=NETCDF_ENGINE, decode_cf=False, cache=False)
+        with warnings.catch_warnings():  # a foreign file's oddities are reported below, in one line
+            warnings.simplefilter("ignore")
+            ds = xr.open_dataset(path, engine=NETCDF_ENGINE, decode_cf=False, cache=False, phony_dims="access")
         # Touch the structure now so a corrupt file fails here, not halfway through the printout.
         dict(ds.attrs), {k: (v.dims, v.dtype, dict(v.attrs)) for k, v in ds.variables.items()}, dict(ds.sizes)
     except Exception as exc:  # h5py reports corruption as OSError, KeyError, RuntimeError, ...
