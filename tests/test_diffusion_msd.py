@@ -106,6 +106,13 @@ def test_streaming_msd_matches_in_memory_and_chunks():
     t = ds["time"].values
     theory = 2 * 3 * 0.5 * t
     assert np.all(np.abs(ds["msd"].values[1:] - theory[1:]) < 5 * ds["msd_sem"].values[1:])
+    # msd_sem is the standard error of the mean, SD / sqrt(N): r^2 = 2 D t chi^2_d, so
+    # SD(r^2) = 2 D t sqrt(2 d). The sample SD has relative SE sqrt((2 + 12/d) / N) / 2 = 1.7 %
+    # here (chi^2_3 kurtosis); 6 SE over the correlated time points. The SD itself is 70x larger.
+    sem_theory = theory[1:] * np.sqrt(2 / 3) / np.sqrt(5000)
+    ratio = ds["msd_sem"].values[1:] / sem_theory
+    assert np.all(np.abs(ratio - 1) < 6 * np.sqrt((2 + 12 / 3) / 5000) / 2)
+    assert ds["msd_sem"].attrs["units"] == "m^2" and ds["msd"].attrs["units"] == "m^2"
     assert ds["tamsd"].values == pytest.approx([3.0, 30.0], rel=0.02)
     assert isinstance(ds, xr.Dataset) and ds.attrs["n_walkers"] == 5000
 

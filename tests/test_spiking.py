@@ -44,6 +44,8 @@ from neurocomp.spiking import (
 )
 from neurocomp.spiking.backend import brian2_settings
 
+from conftest import approx_si
+
 
 def _isi_rates(ds):
     """1 / mean ISI per neuron (NaN with fewer than 2 spikes)."""
@@ -70,7 +72,7 @@ def test_lif_rate_closed_form_and_rheobase():
     with np.errstate(divide="ignore", invalid="ignore"):
         expected = np.where(ri > theta, 1 / (T_REF + TAU_M * np.log(ri / (ri - theta))), 0.0)
     np.testing.assert_allclose(r, expected, rtol=1e-12)
-    assert rheobase() == pytest.approx(0.2e-9)
+    assert rheobase() == approx_si(0.2e-9, rel=1e-12)
     assert lif_rate(rheobase()) == 0.0
     # brian2 quantities give the same numbers as SI floats
     assert lif_rate(0.4 * b2.nA, tau_m=10 * b2.ms, t_ref=2 * b2.ms) == pytest.approx(lif_rate(0.4e-9))
