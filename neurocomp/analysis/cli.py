@@ -104,6 +104,10 @@ def run_regress(args) -> int:
         raise ValidationError(f"--n-bootstrap must be >= 0; got {args.n_bootstrap}")
     if args.seed < 0:
         raise ValidationError(f"--seed must be a non-negative integer; got {args.seed}")
+    from neurocomp.io import check_run_complete
+
+    check_run_complete(args.model)  # a killed or tampered run's files are refused, not scored
+    check_run_complete(args.recordings)
     acts = load_activations(args.model, variable=args.model_variable)
     recs = load_recordings(args.recordings, variable=args.recordings_variable)
     out = Path(args.out) if args.out else Path("runs") / f"regress-{_dt.datetime.now():%Y%m%d-%H%M%S}"
