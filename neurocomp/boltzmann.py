@@ -473,13 +473,14 @@ class BoltzmannMachine:
 
     def _initialise(self):
         self.mask_ = self._validate()
-        self._rng = as_generator(self.rng)
+        # the machine's own stream: initial weights, learning, and sample(rng=None)
+        self.rng_ = as_generator(self.rng)
         m, n = int(self.n_machines), self.n_units
         s = float(self.init_scale)
-        w = self._rng.uniform(-s, s, size=(m, n, n))
+        w = self.rng_.uniform(-s, s, size=(m, n, n))
         w = np.triu(w, 1)
         self.weights_ = (w + w.transpose(0, 2, 1)) * self.mask_
-        self.biases_ = self._rng.uniform(-s, s, size=(m, n))
+        self.biases_ = self.rng_.uniform(-s, s, size=(m, n))
         self.temperature_ = float(self._schedule[-1][1])
         self.n_cycles_ = 0
 
@@ -659,6 +660,8 @@ class BoltzmannMachine:
         known : array of bool, shape (n_visible,), optional
             Which visible units are clamped (default: all, when ``clamp`` is given).
         rng : None, int, SeedSequence or Generator
+            None continues the machine's own stream (``rng_``), so a machine built
+            with ``rng=0`` repeats itself.
 
         Returns
         -------
@@ -667,7 +670,7 @@ class BoltzmannMachine:
         """
         self._check_fitted()
         n_samples = check_int("n_samples", n_samples, 1)
-        rng = as_generator(rng)
+        rng = self.rng_ if rng is None else as_generator(rng)
         m, n, n_v = len(self.weights_), self.n_units, int(self.n_visible)
         if clamp is None:
             s = (rng.random((m, n_samples, n)) < 0.5).astype(float)
@@ -740,7 +743,7 @@ class BoltzmannMachine:
         if self.estimator == "exact":
             p_plus, p_minus = self._stats_exact(X)
         else:
-            p_plus, p_minus = self._stats_sampled(X, self._rng)
+            p_plus, p_minus = self._stats_sampled(X, self.rng_)
         diff = p_plus - p_minus
         step = float(self.weight_step)
         if self.step_decay_cycles is not None:
@@ -873,7 +876,7 @@ class RBM(TransformerMixin, BaseEstimator):
 
     @classmethod
     def from_weights(cls, components, intercept_hidden, intercept_visible, *, visible="binary",
-                     visible_marginals=None) -> "RBM":
+                     visible_marginals=None, rng=None) -> "RBM":
         """An RBM with given parameters, e.g. to score another package's model.
 
         Parameters
@@ -884,10 +887,14 @@ class RBM(TransformerMixin, BaseEstimator):
         visible_marginals : array, shape (n_visible,), optional
             Base-rate model for AIS (default: ``σ(intercept_visible)`` for binary units,
             ``intercept_visible`` for Gaussian ones).
+        rng : None, int, SeedSequence or Generator
+            The model's own stream, used by ``sample``/``gibbs``/``log_partition`` when
+            they are called with ``rng=None``.
         """
         W = check_array("components", components, ndim=2)
         n_h, n_v = W.shape
-        rbm = cls(n_visible=n_v, n_hidden=n_h, visible=visible, n_epochs=0)
+        rbm = cls(n_visible=n_v, n_hidden=n_h, visible=visible, n_epochs=0, rng=rng)
+        rbm.rng_ = as_generator(rng)
         check_option("visible", visible, ["binary", "gaussian"])
         rbm.components_ = W.copy()
         rbm.intercept_hidden_ = check_array("intercept_hidden", intercept_hidden, shape=(n_h,)).copy()
@@ -951,9 +958,14 @@ class RBM(TransformerMixin, BaseEstimator):
         return 0.5 * np.sum((V - self.intercept_visible_) ** 2, axis=1) - hid
 
     def gibbs(self, V, *, rng=None) -> np.ndarray:
-        """One Gibbs step v → h → v from visible states ``V``; returns the new visible sample."""
+        """One Gibbs step v → h → v from visible states ``V``; returns the new visible sample.
+
+        With ``rng=None`` the step draws from the model's own stream (``rng_``, the
+        continuation of the one that trained it), so a model built with ``rng=0`` repeats itself.
+        """
+        self._check_fitted()
         V = self._data(V, "V")
-        rng = as_generator(rng)
+        rng = self.rng_ if rng is None else as_generator(rng)
         ph = self._hidden_prob(V)
         return self._sample_visible((rng.random(ph.shape) < ph).astype(float), rng)
 
@@ -964,11 +976,12 @@ class RBM(TransformerMixin, BaseEstimator):
         Chains start from ``init`` (shape (n_samples, n_visible)) or from the visible
         marginals. Returns the visible *means* of the last step (probabilities for binary
         units), shape (n_samples, n_visible), which are cleaner to look at than binary samples.
+        With ``rng=None`` the chains draw from the model's own stream (``rng_``).
         """
         self._check_fitted()
         n_samples = check_int("n_samples", n_samples, 1)
         n_gibbs = check_int("n_gibbs", n_gibbs, 1)
-        rng = as_generator(rng)
+        rng = self.rng_ if rng is None else as_generator(rng)
         if init is None:
             if self._binary:
                 V = (rng.random((n_samples, self.components_.shape[1])) < self.visible_marginals_).astype(float)
@@ -1011,6 +1024,7 @@ class RBM(TransformerMixin, BaseEstimator):
         if X_valid is not None:
             X_valid = _check_data("X_valid", X_valid, X.shape[1], binary_units=binary)
         rng = as_generator(self.rng)
+        self.rng_ = rng  # the model's own stream: training, then sample/gibbs/log_partition(rng=None)
         n, n_v = X.shape
         n_h = int(self.n_hidden)
         self.components_ = rng.normal(0.0, float(self.init_scale), size=(n_h, n_v))
@@ -1196,6 +1210,7 @@ class RBM(TransformerMixin, BaseEstimator):
             Visible marginals of the base-rate model (binary units: probabilities; Gaussian:
             means). Default: those of the training data.
         rng : None, int, SeedSequence or Generator
+            For AIS; None continues the model's own stream (``rng_``).
 
         Returns
         -------
@@ -1243,7 +1258,7 @@ class RBM(TransformerMixin, BaseEstimator):
             base_marginals = check_array("base_marginals", base_marginals, shape=(n_v,))
             if ((base_marginals < 0) | (base_marginals > 1)).any():
                 raise ValidationError("base_marginals must lie in [0, 1] for binary visible units")
-        log_z, se, _ = self._ais(n_chains, betas, base_marginals, as_generator(rng))
+        log_z, se, _ = self._ais(n_chains, betas, base_marginals, self.rng_ if rng is None else as_generator(rng))
         return LogPartition(float(log_z), se, "ais")
 
     def score_samples(self, X, *, log_z: LogPartition | None = None, **kwargs) -> np.ndarray:
@@ -1341,7 +1356,8 @@ class DBN(TransformerMixin, BaseEstimator):
         sizes = [check_int(f"layers[{i}]", s, 1) for i, s in enumerate(self.layers)]
         if not sizes:
             raise ValidationError(f"layers must hold at least one hidden-layer size; got {self.layers!r}")
-        rngs = as_generator(self.rng).spawn(len(sizes))
+        self.rng_ = as_generator(self.rng)  # the model's own stream, for sample(rng=None)
+        rngs = self.rng_.spawn(len(sizes))
         data = validate_X_y(self, X)
         self.rbms_ = []
         for i, (size, r) in enumerate(zip(sizes, rngs)):
@@ -1384,7 +1400,7 @@ class DBN(TransformerMixin, BaseEstimator):
         Returns the visible means (probabilities for binary units), shape (n_samples, n_visible).
         """
         self._check_fitted()
-        rng = as_generator(rng)
+        rng = self.rng_ if rng is None else as_generator(rng)
         top = self.rbms_[-1]
         h = top.sample(n_samples, n_gibbs=n_gibbs, rng=rng)  # means of the penultimate layer
         for rbm in reversed(self.rbms_[:-1]):

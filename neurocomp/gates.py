@@ -898,7 +898,7 @@ def spiking_truth_table(name: str, *, trials: int = 20, jitter=1e-3, noise=0.5e-
 
     import brian2 as b2
 
-    from neurocomp.random import seed_for_brian2
+    from neurocomp.random import brian2_seeded
     from neurocomp.spiking.backend import brian2_settings
 
     n_in, neurons, edges = _SPIKING_CIRCUITS[key]
@@ -925,8 +925,7 @@ def spiking_truth_table(name: str, *, trials: int = 20, jitter=1e-3, noise=0.5e-
         s = copies * n_in + int(src[2:]) if src.startswith("in") else copies * K + roles.index(src)
         return s, copies * K + roles.index(tgt)
 
-    with brian2_settings(target) as target:
-        seed_for_brian2(run_rng)
+    with brian2_settings(target) as target, brian2_seeded(run_rng):  # global random state restored afterwards
         eqs = """
         dv/dt = (v_rest - v + I_tonic - s_i) / tau_m + sigma * sqrt(2 / tau_m) * xi : volt (unless refractory)
         ds_i/dt = -s_i / tau_i : volt

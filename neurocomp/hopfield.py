@@ -49,7 +49,7 @@ from neurocomp._validation import (
     check_spins,
     describe_values,
 )
-from neurocomp.random import as_generator, seed_for_brian2, spawn
+from neurocomp.random import as_generator, brian2_seeded, spawn
 
 __all__ = [
     "Hopfield",
@@ -231,7 +231,7 @@ def letter_patterns(letters: str = "HOPFIELD", *, scale: int = 2) -> tuple[np.nd
     return (2 * images.reshape(len(letters), -1) - 1).astype(np.int8), shape
 
 
-def flip_bits(patterns, fraction: float, rng=None) -> np.ndarray:
+def flip_bits(patterns, fraction: float, *args, rng=None) -> np.ndarray:
     """Copies of ``patterns`` with exactly ``round(fraction * n_neurons)`` bits flipped per row.
 
     The flipped positions are drawn independently for each row.
@@ -241,11 +241,21 @@ def flip_bits(patterns, fraction: float, rng=None) -> np.ndarray:
     patterns : array_like of ±1, shape (n_neurons,) or (n_rows, n_neurons)
     fraction : float in [0, 1]
     rng : None, int, SeedSequence or Generator
+        Keyword-only (passing it third, by position, still works with a
+        DeprecationWarning until version 0.3).
 
     Returns
     -------
     ndarray of int8, same shape as ``patterns``
     """
+    if args:
+        if len(args) > 1 or rng is not None:
+            raise TypeError(f"flip_bits takes 2 positional arguments and rng by keyword; got {2 + len(args)} positional")
+        import warnings
+
+        warnings.warn("flip_bits: passing rng by position is deprecated and will stop working in neurocomp 0.3; "
+                      "pass rng=... by keyword", DeprecationWarning, stacklevel=2)
+        rng = args[0]
     arr = check_spins("patterns", patterns, ndim=(1, 2))
     fraction = check_in_range("fraction", fraction, 0, 1)
     two_d = np.atleast_2d(arr).astype(np.int8)
@@ -1275,8 +1285,7 @@ def spiking_recall(
         "v_threshold": p["v_threshold"] * b2.volt,
         "v_reset": p["v_reset"] * b2.volt,
     }
-    with brian2_settings():
-        seed_for_brian2(gen)
+    with brian2_settings(), brian2_seeded(gen):  # brian2's global random state is restored afterwards
         dt = p["dt"] * b2.second
         group = b2.NeuronGroup(
             n_cues * n,

@@ -7,11 +7,13 @@ The same ``rng`` gives a bit-identical result.
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 
 from neurocomp._validation import check_random_state_like
 
-__all__ = ["as_generator", "spawn", "seed_for_brian2", "derive_seed"]
+__all__ = ["as_generator", "spawn", "seed_for_brian2", "brian2_seeded", "brian2_random_state_restored", "derive_seed"]
 
 
 def as_generator(rng=None, *, name: str = "rng") -> np.random.Generator:
@@ -54,3 +56,48 @@ def seed_for_brian2(rng=None) -> int:
     seed = derive_seed(rng)
     brian2.seed(seed)
     return seed
+
+
+@contextlib.contextmanager
+def brian2_seeded(rng=None):
+    """Seed brian2 from ``rng`` for the enclosed block, then restore its random state.
+
+    brian2 (runtime targets) draws from numpy's *global* random state, so
+    :func:`seed_for_brian2` alone changes it for everything that runs later.
+    Inside this block brian2 is seeded from ``rng`` (same ``rng``, same spike
+    trains); on leaving, the global state is what it was before, even after an
+    error. Build and run a hand-made network inside it::
+
+        with brian2_seeded(rng) as seed:
+            net.run(duration)
+
+    Yields
+    ------
+    int
+        The seed given to brian2 (record it for provenance).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> before = np.random.get_state()[1].copy()
+    >>> with brian2_seeded(1) as seed:
+    ...     pass
+    >>> bool(np.array_equal(np.random.get_state()[1], before))
+    True
+    """
+    with brian2_random_state_restored():
+        yield seed_for_brian2(rng)
+
+
+@contextlib.contextmanager
+def brian2_random_state_restored():
+    """Restore brian2's (runtime device's) random state on leaving the block, even after an error."""
+    import brian2
+
+    device = brian2.get_device()
+    saved = device.get_random_state() if hasattr(device, "get_random_state") else None
+    try:
+        yield
+    finally:
+        if saved is not None:
+            device.set_random_state(saved)

@@ -206,7 +206,7 @@ def test_noise_ceiling_of_analysis_matches_theory(model):
     imgs = object_images(n_per_category=25, variations=("high",), rng=8)
     rates = model.rates(imgs)
     rec = poisson_recordings(rates, n_repetitions=10, duration=0.2, rng=9)
-    ceiling = analysis.noise_ceiling(rec)
+    ceiling = analysis.noise_ceiling(rec, rng=1)
     theory = expected_reliability(rates, n_repetitions=10, duration=0.2)
     c = ceiling["ceiling"] if isinstance(ceiling, xr.Dataset) else ceiling
     measured = np.nanmedian(np.asarray(c.values, float).ravel())

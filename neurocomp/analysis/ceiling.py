@@ -136,7 +136,7 @@ def split_half_consistency(values: np.ndarray, n_splits: int, seed: int) -> np.n
     return out
 
 
-def noise_ceiling(recordings, *, n_splits: int = 10, rng=1) -> xr.Dataset:
+def noise_ceiling(recordings, *, n_splits: int = 10, rng=None) -> xr.Dataset:
     """Split-half internal consistency of recordings, Spearman-Brown corrected (Brain-Score's ceiling).
 
     Parameters
@@ -147,11 +147,13 @@ def noise_ceiling(recordings, *, n_splits: int = 10, rng=1) -> xr.Dataset:
         carry a ``repetition`` coordinate. At least 2 repetitions.
     n_splits : int, default 10
         Random half splits of the repetitions.
-    rng : int, Generator or None, default 1
+    rng : None, int, SeedSequence or Generator
         An int is used as the ``random_state`` of scikit-learn's ``ShuffleSplit``
-        over repetitions, so ``rng=1`` reproduces Brain-Score's splits exactly; a
-        Generator (or None) gives that seed from its stream. Same ``rng`` gives
-        the same result.
+        over repetitions, so ``rng=1`` reproduces Brain-Score's splits exactly
+        (the default was 1 up to version 0.1: pass it for the old numbers); a
+        Generator or SeedSequence gives that seed from its stream; None draws
+        fresh entropy (the seed used is in ``attrs["split_seed"]``). Same ``rng``
+        gives the same result.
 
     Returns
     -------

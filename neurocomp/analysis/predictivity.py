@@ -40,7 +40,8 @@ from neurocomp._assembly import (
     as_recordings,
     average_repetitions,
 )
-from neurocomp.analysis.ceiling import nanmedian
+from neurocomp._deprecation import renamed_kwargs
+from neurocomp.analysis.ceiling import _split_seed, nanmedian
 from neurocomp.analysis.regression import PLSMapping, RidgeMapping, max_rank, pearson_r
 
 __all__ = ["neural_predictivity", "METHODS"]
@@ -137,6 +138,7 @@ def cross_validated_r(X, Y, splits, *, method="pls", n_components=25, alphas=Non
     return r, alpha, (n_components if method == "pls" else None)
 
 
+@renamed_kwargs(random_state="rng")
 def neural_predictivity(
     source,
     target,
@@ -145,7 +147,7 @@ def neural_predictivity(
     n_splits: int = 10,
     train_size: float = 0.9,
     stratify_coord: str | None = "object_name",
-    random_state: int = 1,
+    rng=None,
     n_components: int = 25,
     alphas=None,
     alpha_per_target: bool = True,
@@ -173,9 +175,13 @@ def neural_predictivity(
         balanced across train and test (``StratifiedShuffleSplit``). When the
         coordinate is absent, or None, plain ``ShuffleSplit`` is used; the
         result's attrs say which.
-    random_state : int, default 1
-        Seed of the splitter (Brain-Score uses 1). Splits index the target's
-        presentations in the order given.
+    rng : None, int, SeedSequence or Generator
+        Seeds the splitter: an int is its ``random_state`` (``rng=1`` gives
+        Brain-Score's splits, and this function's numbers before version 0.2,
+        when the keyword was ``random_state`` with default 1 -- still accepted,
+        with a DeprecationWarning); a Generator gives that seed from its stream;
+        None draws fresh entropy. The seed used is in ``attrs["random_state"]``.
+        Splits index the target's presentations in the order given.
     n_components : int, default 25
         PLS components; clamped to the rank of the training features with a
         :class:`~neurocomp._validation.NeurocompWarning`.
@@ -203,8 +209,7 @@ def neural_predictivity(
     n_splits = check_int("n_splits", n_splits, low=1)
     train_size = check_in_range("train_size", train_size, 0, 1, low_open=True, high_open=True)
     n_components = check_int("n_components", n_components, low=1)
-    if isinstance(random_state, bool) or not isinstance(random_state, (int, np.integer)):
-        raise TypeError(f"random_state must be an integer; got {type(random_state).__name__} {random_state!r}")
+    random_state = _split_seed(rng)
     src = as_features(source, "source")
     rec = as_recordings(target, "target")
     tgt = average_repetitions(rec)

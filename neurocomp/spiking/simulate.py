@@ -19,7 +19,7 @@ import numpy as np
 import xarray as xr
 
 from neurocomp._validation import ValidationError, check_int, check_option
-from neurocomp.random import derive_seed, seed_for_brian2
+from neurocomp.random import brian2_random_state_restored, derive_seed, seed_for_brian2
 from neurocomp.spiking._units import check_time_step, to_si, to_si_array
 from neurocomp.spiking.analysis import binned_rate, firing_rate
 from neurocomp.spiking.backend import (
@@ -244,7 +244,7 @@ def simulate_lif(
             "threads": threads,
         })
         lock = _project_lock(project)
-    with brian2_settings(runtime_target) as used_target, (lock or contextlib.nullcontext()):
+    with brian2_settings(runtime_target) as used_target, (lock or contextlib.nullcontext()), brian2_random_state_restored():
         used_target = "standalone" if target == "standalone" else used_target
         device_ctx = standalone_device(project, threads=threads) if target == "standalone" else contextlib.nullcontext()
         with device_ctx as device:
@@ -344,7 +344,7 @@ def simulate_poisson(
     bin_width = to_si("bin_width", bin_width, "s", positive=True)
     if bin_width > duration:
         raise ValidationError(f"bin_width must be <= duration ({duration!r} s); got {bin_width!r} s")
-    with brian2_settings(target) as used_target:
+    with brian2_settings(target) as used_target, brian2_random_state_restored():
         seed = seed_for_brian2(rng)
         group = poisson_population(n_neurons, rates, dt=dt, name="sources")
         mon = b2.SpikeMonitor(group, name="spikes")
