@@ -110,7 +110,7 @@ def _blocked_r(X, y, n_folds):
     for i, test in enumerate(blocks):
         train = np.setdiff1d(np.arange(y.size), test)
         model = RidgeMapping().fit(X[train], y[train])
-        pred[test] = model.predict(X[test])[:, 0]
+        pred[test] = model.predict(X[test])  # fitted on a 1-D target: 1-D prediction
         r[i] = pearson_r(pred[test][:, None], y[test][:, None])[0]
     return r, pred
 
@@ -174,7 +174,7 @@ def locust_auditory_encoding(
         filters[i] = full.coef_[:, 0].reshape(len(kinds), n_lags) / bin_s  # spikes/s per unit feature
         alpha[i] = full.alpha_[0]
         other_y, other_X = design[2 if number == 1 else 1]
-        r_transfer[i] = pearson_r(full.predict(other_X), other_y[:, None])[0]
+        r_transfer[i] = pearson_r(full.predict(other_X)[:, None], other_y[:, None])[0]
         observed[i], predicted[i] = y[:n_bins] / bin_s, pred[:n_bins] / bin_s
         rates[i] = y.sum() / (y.size * bin_s)
     time = (np.arange(n_bins) + 0.5) * bin_s
