@@ -42,7 +42,7 @@ def validate_X_y(estimator, X, y="no_validation", *, y_numeric: bool = False, mu
     if isinstance(y, str) and y == "no_validation":
         X = validate_data(estimator, X, reset=True, dtype=np.float64, ensure_all_finite=False)
         return _finite(name, X)
-    if y_numeric and y is not None:
+    if y_numeric and y is not None and np.asarray(y).dtype.kind != "c":
         y = check_array("y", y, dtype=np.float64)  # neurocomp's message for NaN/inf targets
     X, y = validate_data(estimator, X, y, reset=True, dtype=np.float64, ensure_all_finite=False,
                          y_numeric=y_numeric, multi_output=multi_output)

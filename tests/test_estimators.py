@@ -16,6 +16,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from neurocomp.analysis.regression import PLSMapping, RidgeMapping
 from neurocomp.boltzmann import DBN, RBM
 from neurocomp.gates import DeltaRule, Perceptron
 
@@ -27,6 +28,9 @@ ESTIMATORS = [
     DeltaRule(learning_rate=1e-5, n_epochs=5, rng=0),
     RBM(n_hidden=4, n_epochs=2, visible="gaussian", learning_rate=0.01, rng=0),
     DBN(layers=(4, 3), n_epochs=2, visible="gaussian", learning_rate=0.01, rng=0),
+    RidgeMapping(),
+    RidgeMapping([1.0], alphas_relative=False),
+    PLSMapping(n_components=2),
 ]
 
 # Binary visible units read the data as probabilities and refuse values outside [0, 1].
@@ -42,12 +46,15 @@ BINARY_UNITS = [RBM(n_hidden=4, n_epochs=2, rng=0), DBN(layers=(4, 3), n_epochs=
 EXPECTED_WARNINGS = [
     pytest.mark.filterwarnings("ignore:Perceptron did not converge"),
     pytest.mark.filterwarnings("ignore:RBM training made the reconstruction error worse"),
+    # a check with one feature asks PLS for more components than the rank allows
+    pytest.mark.filterwarnings("ignore:n_components=2 exceeds the rank"),
 ]
 
 
 @parametrize_with_checks(ESTIMATORS)
 @EXPECTED_WARNINGS[0]
 @EXPECTED_WARNINGS[1]
+@EXPECTED_WARNINGS[2]
 def test_sklearn_estimator_checks(estimator, check):
     check(estimator)
 

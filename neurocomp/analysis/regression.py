@@ -36,7 +36,9 @@ import warnings
 
 import numpy as np
 import scipy.linalg
+from sklearn.base import BaseEstimator, RegressorMixin
 
+from neurocomp._sklearn import validate_X, validate_X_y
 from neurocomp._validation import NeurocompWarning, ValidationError, check_array, check_int, check_is_fitted
 
 __all__ = ["PLSMapping", "RidgeMapping", "pearson_r", "default_alphas", "ridge_loo_errors"]
@@ -52,7 +54,7 @@ def _check_xy(X, Y):
             f"X and Y must have the same number of samples (rows); got X {X.shape} and Y {Y.shape}"
         )
     if X.shape[0] < 2:
-        raise ValidationError(f"X must have at least 2 samples; got {X.shape[0]}")
+        raise ValidationError(f"X must have at least 2 samples; got {X.shape[0]} sample(s)")
     return X, Y
 
 
@@ -89,7 +91,7 @@ def pearson_r(a, b) -> np.ndarray:
 # --------------------------------------------------------------------------- PLS
 
 
-def pls_fit(X, Y, n_components: int, *, max_iter: int = 500, tol: float = 1e-6):
+def pls_fit(X, Y, n_components: int, *, max_iter: int = 500, tol: float = 1e-6, iterations: list | None = None):
     """Fit PLS2 regression (NIPALS, regression-mode deflation) on centred copies of X, Y.
 
     Parameters
@@ -97,6 +99,8 @@ def pls_fit(X, Y, n_components: int, *, max_iter: int = 500, tol: float = 1e-6):
     X : ndarray of shape (n_samples, n_features)
     Y : ndarray of shape (n_samples, n_targets)
     n_components : int
+    iterations : list, optional
+        If given, the power iterations of each component are appended to it.
 
     Returns
     -------
@@ -136,14 +140,17 @@ def pls_fit(X, Y, n_components: int, *, max_iter: int = 500, tol: float = 1e-6):
             break
         w = M[:, nonconst[0]].copy()
         w /= np.sqrt(w @ w) + eps
+        n_it = 1
         if n_targets > 1:
             w_old = None
-            for _it in range(1, max_iter):
+            for n_it in range(1, max_iter):
                 if w_old is not None and (w - w_old) @ (w - w_old) < tol:
                     break
                 w_old = w
                 w = M @ (M.T @ w_old)
                 w /= np.sqrt(w @ w) + eps
+        if iterations is not None:
+            iterations.append(n_it)
         t = X @ w
         tt = t @ t
         if tt_first is None:
@@ -166,15 +173,33 @@ def pls_fit(X, Y, n_components: int, *, max_iter: int = 500, tol: float = 1e-6):
     return rotations @ Q.T, x_mean, y_mean, W.shape[1]
 
 
-class _LinearMapping:
-    """What PLS and ridge mappings share once fitted: ``Y = (X - mean) @ coef_ + intercept_``."""
+class _LinearMapping(RegressorMixin, BaseEstimator):
+    """What PLS and ridge mappings share once fitted: ``Y = (X - mean) @ coef_ + intercept_``.
+
+    scikit-learn regressors with several outputs: ``coef_`` is always
+    (n_features, n_targets); ``predict`` returns (n_samples,) when ``fit`` got a
+    1-D target, else (n_samples, n_targets).
+    """
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+    def _check_fit_input(self, X, Y):
+        if hasattr(X, "shape") and hasattr(Y, "shape") and len(X.shape) and len(Y.shape) and X.shape[0] != Y.shape[0]:
+            raise ValidationError(
+                f"X and Y must have the same number of samples (rows); got X {X.shape} and Y {Y.shape}"
+            )
+        X, Y = validate_X_y(self, X, Y, y_numeric=True, multi_output=True)
+        self._target_1d = np.ndim(Y) == 1
+        return _check_xy(X, Y)
 
     def predict(self, X):
-        """Predicted responses, ndarray of shape (n_samples, n_targets)."""
-        if not hasattr(self, "coef_"):
-            _not_fitted(self)
-        X = check_array("X", X, ndim=2, shape=(None, self.coef_.shape[0]))
-        return (X - self._x_mean) @ self.coef_ + self.intercept_
+        """Predicted responses, ndarray of shape (n_samples, n_targets), or (n_samples,) after a 1-D fit."""
+        X = validate_X(self, X, fitted_attribute="coef_")
+        Y = (X - self._x_mean) @ self.coef_ + self.intercept_
+        return Y[:, 0] if getattr(self, "_target_1d", False) else Y
 
 
 class PLSMapping(_LinearMapping):
@@ -194,6 +219,9 @@ class PLSMapping(_LinearMapping):
     intercept_ : ndarray of shape (n_targets,)
     n_components_ : int
         Components used after clamping.
+    n_iter_ : list of int
+        Power iterations spent on each component (1 for a single target, where
+        the first singular vector is exact).
 
     Notes
     -----
@@ -208,9 +236,9 @@ class PLSMapping(_LinearMapping):
         self.tol = tol
 
     def fit(self, X, Y):
-        """Fit on X (n_samples, n_features) and Y (n_samples, n_targets); return self."""
+        """Fit on X (n_samples, n_features) and Y (n_samples, n_targets) or (n_samples,); return self."""
         check_int("n_components", self.n_components, low=1)
-        X, Y = _check_xy(X, Y)
+        X, Y = self._check_fit_input(X, Y)
         bound = max_rank(X)
         n = self.n_components
         if n > bound:
@@ -221,9 +249,11 @@ class PLSMapping(_LinearMapping):
                 stacklevel=2,
             )
             n = bound
+        iterations = []
         self.coef_, self._x_mean, self.intercept_, self.n_components_ = pls_fit(
-            X, Y, max(n, 1), max_iter=self.max_iter, tol=self.tol
+            X, Y, max(n, 1), max_iter=self.max_iter, tol=self.tol, iterations=iterations
         )
+        self.n_iter_ = iterations
         if self.n_components_ < n:
             warnings.warn(
                 f"PLS stopped after {self.n_components_} of {n} components: the residual of the features or "
@@ -373,8 +403,8 @@ class RidgeMapping(_LinearMapping):
         return alphas * (scale if scale > 0 else 1.0)
 
     def fit(self, X, Y):
-        """Fit on X (n_samples, n_features) and Y (n_samples, n_targets); return self."""
-        X, Y = _check_xy(X, Y)
+        """Fit on X (n_samples, n_features) and Y (n_samples, n_targets) or (n_samples,); return self."""
+        X, Y = self._check_fit_input(X, Y)
         n = X.shape[0]
         self._x_mean = X.mean(axis=0)
         self.intercept_ = Y.mean(axis=0)
