@@ -79,11 +79,13 @@ __all__ = [
     "run_sweep",
     "local_client",
     "expand_grid",
+    "count_runs",
     "child_seed",
     "sweep_points",
     "SweepPoint",
     "SweepError",
     "plot_sweep",
+    "data_checksum",
     "add_cli",
     "EXIT_POINTS_FAILED",
 ]
@@ -101,6 +103,12 @@ WORKER_ENV = {
     "MKL_NUM_THREADS": "1",
     "MPLBACKEND": "Agg",
 }
+
+#: Most runs (grid points x seeds) a sweep may have; a larger grid is refused before it is expanded.
+MAX_SWEEP_RUNS = 100_000
+
+#: ``workers`` may be at most this many times the machine's CPU cores.
+MAX_WORKERS_PER_CORE = 4
 
 _RANGE_KEYS = {"start", "stop", "num"}
 _RESERVED = ("seed", "seeds", "rng", "point_seed")
@@ -171,6 +179,8 @@ def _expand_range(name: str, spec: Mapping) -> list:
             raise ValidationError(f"grid[{name!r}].{key} must be a finite number; got {value!r}")
     if isinstance(num, bool) or not isinstance(num, numbers.Integral) or num < 1:
         raise ValidationError(f"grid[{name!r}].num must be an integer >= 1; got {num!r}")
+    if num > MAX_SWEEP_RUNS:
+        raise ValidationError(f"grid[{name!r}].num must be <= {MAX_SWEEP_RUNS:,}; got {num:,}")
     if not isinstance(log, bool):
         raise ValidationError(f"grid[{name!r}].log must be true or false; got {log!r}")
     if log:
@@ -183,6 +193,43 @@ def _expand_range(name: str, spec: Mapping) -> list:
     if integral and np.allclose(values, np.round(values), rtol=0, atol=1e-9):
         return [int(v) for v in np.round(values)]
     return [float(v) for v in values]
+
+
+def count_runs(grid: Mapping, seeds: int = 1) -> int:
+    """Number of runs of a grid (product of the value counts, times ``seeds``), without expanding it.
+
+    Raises
+    ------
+    ValidationError
+        When the count exceeds :data:`MAX_SWEEP_RUNS` (a 10**9-point grid is
+        refused here, before a single value is made).
+
+    Examples
+    --------
+    >>> count_runs({"n": {"start": 1, "stop": 10, "num": 10}, "mode": ["a", "b"]}, seeds=3)
+    60
+    """
+    if not isinstance(grid, Mapping):
+        raise ValidationError(f"grid must be a mapping of parameter name to values; got {type(grid).__name__}")
+    sizes = {}
+    for name, values in grid.items():
+        if isinstance(values, Mapping):
+            num = values.get("num")
+            if isinstance(num, bool) or not isinstance(num, numbers.Integral):
+                continue  # expand_grid names the fault
+            sizes[name] = max(int(num), 0)
+        elif isinstance(values, (list, tuple, np.ndarray)):
+            sizes[name] = len(values)
+    total = int(seeds)
+    for n in sizes.values():
+        total *= n
+    if total > MAX_SWEEP_RUNS:
+        shown = " x ".join(f"{n:,} {k}" for k, n in sizes.items())
+        raise ValidationError(
+            f"the sweep grid has {total:,} runs ({shown} x {int(seeds)} seeds); at most {MAX_SWEEP_RUNS:,} are "
+            "allowed: use fewer values per parameter (or split the sweep)"
+        )
+    return total
 
 
 def expand_grid(grid: Mapping) -> dict[str, list]:
@@ -337,8 +384,9 @@ def sweep_points(func: Callable, grid: Mapping, *, seeds: int = 1, base_params=N
     from neurocomp.specs import SpecError, _params_of, validate_params
 
     experiment = experiment or _experiment_name(func)
-    seeds = check_int("seeds", seeds, low=1)
-    seed = check_int("seed", seed, low=0)
+    seeds = check_int("seeds", seeds, low=1, high=MAX_SWEEP_RUNS)
+    seed = check_int("seed", seed, low=0, high=2**63 - 1)
+    count_runs(grid, seeds)  # before any value is made
     grid = expand_grid(grid)
     allowed = sorted(_params_of(func))
     unknown = [k for k in grid if k not in allowed]
@@ -385,15 +433,91 @@ def _error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+#: Attributes a cache file carries to say which run it holds (see :class:`_Cache`).
+_CACHE_ATTRS = ("sweep_cache_key", "sweep_cache_experiment", "sweep_cache_params", "sweep_cache_seed",
+                "sweep_cache_version", "sweep_cache_sha256")
+
+
+def _canonical_bytes(values: np.ndarray) -> bytes:
+    """The bytes of an array in a form that survives a NetCDF round trip unchanged."""
+    a = np.asarray(values)
+    kind = a.dtype.kind
+    if kind == "f":
+        return np.ascontiguousarray(a, dtype="<f8").tobytes()
+    if kind in "iu":
+        return np.ascontiguousarray(a, dtype="<i8").tobytes()
+    if kind == "b":
+        return np.ascontiguousarray(a, dtype="u1").tobytes()
+    if kind == "c":
+        return np.ascontiguousarray(a, dtype="<c16").tobytes()
+    if kind in "mM":
+        return np.ascontiguousarray(a).view("<i8").tobytes()
+    return json.dumps([str(v) for v in a.ravel().tolist()]).encode("utf-8")
+
+
+def data_checksum(ds: xr.Dataset) -> str:
+    """SHA-256 of a Dataset's content: every variable's name, dims, shape and values, and the attrs.
+
+    Sweep bookkeeping attributes (``sweep_cache_*``) are left out, so the checksum
+    of a run's data can be stored in its own cache file. Values are hashed in a
+    canonical form (floats as float64, ints as int64, strings as text), so the
+    checksum of a Dataset and of the same Dataset read back from NetCDF agree.
+
+    Returns
+    -------
+    str
+        ``"sha256:<hex>"``.
+    """
+    digest = hashlib.sha256()
+    for name in sorted(ds.variables, key=str):
+        var = ds.variables[name]
+        attrs = {k: v for k, v in var.attrs.items() if k != "dtype_was"}
+        digest.update(json.dumps([str(name), list(map(str, var.dims)), list(var.shape),
+                                  to_jsonable(attrs)], sort_keys=True, default=str).encode("utf-8"))
+        digest.update(_canonical_bytes(var.values))
+    attrs = {k: v for k, v in ds.attrs.items() if k not in _CACHE_ATTRS}
+    digest.update(json.dumps(to_jsonable(attrs), sort_keys=True, default=str).encode("utf-8"))
+    return "sha256:" + digest.hexdigest()
+
+
+def _params_json(params) -> str:
+    return json.dumps(to_jsonable(params), sort_keys=True, separators=(",", ":"))
+
+
 class _Cache:
-    """Finished runs as NetCDF files named by their key (``None`` folder: memory only)."""
+    """Finished runs as NetCDF files named by their key (``None`` folder: memory only).
+
+    Each file records which run it holds (``sweep_cache_key``, ``_experiment``,
+    ``_params``, ``_seed``, ``_version``) and a SHA-256 checksum of its data
+    (``sweep_cache_sha256``, :func:`data_checksum`). On resume a file is used only
+    when all of these match its point; a file that does not (swapped with another
+    point's, edited, truncated, written by another version) is recomputed with a
+    warning naming it. The run's own attrs are kept (they are merged, not dropped).
+    """
 
     def __init__(self, folder, experiment: str):
         self.folder = None if folder is None else Path(folder)
         self.experiment = experiment
+        self.rejected: list[tuple[Path, str]] = []
 
     def path(self, point: SweepPoint) -> Path:
         return self.folder / f"{point.key}.nc"
+
+    def _expected(self, point: SweepPoint) -> dict:
+        from neurocomp import __version__
+
+        # checked in this order: the version first (the key depends on it), the key last
+        return {"sweep_cache_version": __version__, "sweep_cache_experiment": self.experiment,
+                "sweep_cache_params": _params_json(point.params), "sweep_cache_seed": str(point.seed),
+                "sweep_cache_key": point.key}
+
+    def _reject(self, path: Path, why: str) -> None:
+        import warnings
+
+        from neurocomp._validation import NeurocompWarning
+
+        self.rejected.append((path, why))
+        warnings.warn(f"sweep cache file {path} {why}; recomputing that run", NeurocompWarning, stacklevel=4)
 
     def load(self, point: SweepPoint):
         if self.folder is None:
@@ -405,24 +529,54 @@ class _Cache:
 
         try:
             ds = load_dataset(path)
-        except ValidationError:
-            return None  # unreadable (should not happen with atomic writes): recompute
+        except Exception as exc:  # truncated or corrupt: recompute it
+            self._reject(path, f"is unreadable ({type(exc).__name__}: {str(exc).splitlines()[0][:200]})")
+            return None
         ds = ds.drop_encoding()  # on-disk dtypes must not outlive a merge with NaN cells
-        ds.attrs = {}
+        found = {k: str(ds.attrs.get(k, "")) for k in _CACHE_ATTRS}
+        for key, expected in self._expected(point).items():
+            if found[key] != expected:
+                what = key.removeprefix("sweep_cache_")
+                if not found[key]:
+                    self._reject(path, f"does not record its {what} (written by an older neurocomp?)")
+                elif key == "sweep_cache_version":
+                    self._reject(path, f"was written by neurocomp {found[key]}, not {expected}")
+                else:
+                    self._reject(path, f"holds another run (its {what} is {found[key][:120]!r}, "
+                                       f"this point's is {expected[:120]!r})")
+                return None
+        if found["sweep_cache_sha256"] != data_checksum(ds):
+            self._reject(path, "does not match its recorded checksum (the file was edited or damaged)")
+            return None
+        ds.attrs = {k: v for k, v in ds.attrs.items() if k not in _CACHE_ATTRS}
         return ds
 
     def store(self, point: SweepPoint, ds: xr.Dataset) -> xr.Dataset:
         """Write ``ds`` and return it as read back, so fresh and cached runs merge identically."""
         if self.folder is None:
-            ds = ds.copy()
-            ds.attrs = {}
-            return ds
-        from neurocomp.io import provenance_attrs, save_dataset
+            return ds.copy()
+        from neurocomp.io import load_dataset, save_dataset
 
-        attrs = provenance_attrs(seed=point.seed, spec={"experiment": self.experiment, "params": point.params},
-                                 experiment=self.experiment)
-        save_dataset(ds, self.path(point), attrs=attrs)
-        return self.load(point)
+        import os
+        import tempfile
+
+        path = self.path(point)
+        bare = ds.copy()
+        bare.attrs = {k: v for k, v in ds.attrs.items() if k not in _CACHE_ATTRS}
+        # The checksum is of the data as a later load will see it (NetCDF normalises dtypes and
+        # attrs), so write it once to a hidden temporary file, read it back, and only then write the
+        # cache file, in one atomic step, with its checksum: a kill never leaves an unverified file.
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".nc", dir=self.folder)
+        os.close(fd)
+        try:
+            save_dataset(bare, probe)
+            back = load_dataset(probe).drop_encoding()
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(probe)
+        save_dataset(back, path, attrs={**self._expected(point), "sweep_cache_sha256": data_checksum(back)})
+        return back
 
 
 # ----------------------------------------------------------------------------- executors
@@ -553,11 +707,74 @@ def _label_point(ds: xr.Dataset, point: SweepPoint, dims: list[str]) -> xr.Datas
     return ds.assign_coords({d: point.values[d] for d in dims} | {"seed": point.repeat})
 
 
+def _same(a, b) -> bool:
+    try:
+        return json.dumps(to_jsonable(a), sort_keys=True, default=str) == json.dumps(
+            to_jsonable(b), sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        return str(a) == str(b)
+
+
+def _varying_attr(values: list, shape: list[int], dims: list[str], long_name: str) -> xr.DataArray:
+    """An attribute that differs between runs, as a variable over the sweep's dims (missing: NaN or "")."""
+    present = [v for v in values if v is not None]
+    numeric = all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in present)
+    if numeric:
+        data = np.array([np.nan if v is None else float(v) for v in values], dtype=float)
+    else:
+        data = np.array(["" if v is None else (v if isinstance(v, str) else json.dumps(to_jsonable(v), default=str))
+                         for v in values], dtype=object)
+    return xr.DataArray(data.reshape(shape), dims=[*dims, "seed"],
+                        attrs={"units": "1", "long_name": long_name})
+
+
+def _merge_attrs(grid: dict, seeds: int, points: list[SweepPoint], results: dict):
+    """Per-run attrs (the Dataset's and each variable's), split into what all runs share and what varies.
+
+    Returns ``(dataset_attrs, variable_attrs, extra_variables)``: attrs equal across
+    the runs that finished stay attrs; one that differs becomes a variable along
+    the swept dims (named after the attr, or ``<variable>_<attr>`` for a
+    variable's attr), and the attr says where to look.
+    """
+    dims = list(grid)
+    shape = [len(v) for v in grid.values()] + [seeds]
+    done = [results.get(p.key) for p in points]
+    ok = [d for d in done if d is not None]
+    shared, extra = {}, {}
+
+    def split(get_attrs, prefix, label):
+        keys = list(dict.fromkeys(k for d in ok for k in get_attrs(d)))
+        same, varying = {}, {}
+        for key in keys:
+            vals = [None if d is None else get_attrs(d).get(key) for d in done]
+            seen = [v for d, v in zip(done, vals) if d is not None]
+            if all(v is not None for v in seen) and all(_same(seen[0], v) for v in seen[1:]):
+                same[key] = seen[0]
+            else:
+                varying[key] = vals
+        for key, vals in varying.items():
+            name = f"{prefix}{key}"
+            extra[name] = _varying_attr(vals, shape, dims, f"{label}{key} (differs between runs)")
+            same[key] = f"differs between runs: see variable {name!r}"
+        return same
+
+    ds_attrs = split(lambda d: d.attrs, "", "")
+    var_names = list(dict.fromkeys(n for d in ok for n in d.variables))
+    for name in var_names:
+        shared[name] = split(lambda d, n=name: dict(d[n].attrs) if n in d.variables else {}, f"{name}_",
+                             f"{name}: ")
+    clash = [n for n in extra if n in var_names or n in dims or n in ("seed", "point_seed")]
+    for n in clash:  # never overwrite a variable of the runs
+        extra[f"run_attr_{n}"] = extra.pop(n)
+    return ds_attrs, shared, extra
+
+
 def _merge(grid: dict, seeds: int, points: list[SweepPoint], results: dict) -> xr.Dataset:
     dims = list(grid)
     template = next((results[p.key] for p in points if results.get(p.key) is not None), None)
     if template is None:
         raise SweepError("every run of the sweep failed; nothing to merge")
+    ds_attrs, var_attrs, extra = _merge_attrs(grid, seeds, points, results)
     missing = _missing_like(template)
     labelled = [_label_point(results[p.key] if results.get(p.key) is not None else missing, p, dims)
                 for p in points]
@@ -568,7 +785,12 @@ def _merge(grid: dict, seeds: int, points: list[SweepPoint], results: dict) -> x
         nested.tolist(), concat_dim=[*dims, "seed"], data_vars="all", coords="different",
         compat="equals", join="outer", combine_attrs="override",
     )
-    merged.attrs = {}
+    merged.attrs = dict(ds_attrs)
+    for name, attrs in var_attrs.items():
+        if name in merged.variables and name not in dims:
+            merged[name].attrs = dict(attrs)
+    for name, var in extra.items():
+        merged[name] = var.assign_coords({d: merged[d] for d in (*dims, "seed")})
     for d in dims:
         merged[d].attrs.update(long_name=f"{d} (swept parameter)")
     merged["seed"].attrs.update(long_name="repeat index (each run has its own seed: point_seed)")
@@ -722,7 +944,10 @@ def run_sweep(spec_or_function, grid: Mapping, *, seeds: int = 1, base_params: M
     merged = _merge(grid, seeds, points, results)
     spec_json = {"title": title, "experiment": name, "params": resolved_base,
                  "sweep": {**grid, "seeds": seeds}}
-    merged.attrs.update(provenance_attrs(seed=seed, spec=spec_json, experiment=name), title=title)
+    provenance = {**provenance_attrs(seed=seed, spec=spec_json, experiment=name), "title": title}
+    for key in [k for k in merged.attrs if k in provenance or k.startswith("sweep_")]:
+        merged.attrs[f"run_{key}"] = merged.attrs.pop(key)  # the runs' own attr of that name is kept
+    merged.attrs.update(provenance)
     merged.attrs.update(
         sweep_points=len(points), sweep_computed=len(todo) - len(failed), sweep_cached=n_cached,
         sweep_failed_count=len(failures_all), sweep_elapsed_s=round(elapsed, 3),

@@ -198,8 +198,11 @@ def test_cached_point_file_carries_its_provenance(tmp_path):
     ds = run_sweep(TOY, {"mu": [0.5]}, seed=9, cache_dir=tmp_path)
     (path,) = tmp_path.glob("*.nc")
     point = load_dataset(path)
-    assert point.attrs["seed"] == int(ds["point_seed"].item())
-    assert json.loads(point.attrs["spec"])["params"]["mu"] == 0.5
+    # under sweep_cache_* names, so that the run's own attrs (kept for the merge) are not overwritten
+    assert int(point.attrs["sweep_cache_seed"]) == int(ds["point_seed"].item())
+    assert json.loads(point.attrs["sweep_cache_params"])["mu"] == 0.5
+    assert point.attrs["sweep_cache_experiment"] == ds.attrs["experiment"]
+    assert point.attrs["sweep_cache_sha256"].startswith("sha256:")
 
 
 # ----------------------------------------------------------------------------- failing points
@@ -408,3 +411,99 @@ def test_sweep_killed_with_sigkill_resumes_without_recomputing(tmp_path):
 
 def test_helper_module_is_the_tests_folder():
     assert Path(_sweep_toy.__file__).parent == Path(__file__).parent
+
+
+# ----------------------------------------------------------------------------- trust (issue 14)
+
+
+def method_by_size(*, n: int = 4, rng=None):
+    """Like rbm_digits: the estimate's method (an attr) depends on a swept size."""
+    gen = np.random.default_rng(rng)
+    method = "exact" if n <= 8 else "AIS"
+    ds = xr.Dataset(
+        {"log_z": ((), float(gen.normal()), {"units": "nat", "long_name": f"log Z ({method})"}),
+         "draws": ("trial", gen.normal(size=3), {"units": "1", "long_name": "draws"})},
+        attrs={"likelihood_method": method, "data": "toy", "n_chains": 100 if n > 8 else None},
+    )
+    return ds
+
+
+def test_sweep_keeps_per_run_attrs_and_turns_differing_ones_into_variables(tmp_path):
+    for cache in (None, tmp_path):
+        ds = run_sweep(method_by_size, {"n": [4, 8, 16]}, seeds=2, cache_dir=cache)
+        # identical across runs: stays an attr
+        assert ds.attrs["data"] == "toy"
+        # differs: a variable along the swept dims, and the attr says so (never "exact" for all)
+        assert ds["likelihood_method"].dims == ("n", "seed")
+        assert ds["likelihood_method"].sel(n=16).values.tolist() == ["AIS", "AIS"]
+        assert ds["likelihood_method"].sel(n=4).values.tolist() == ["exact", "exact"]
+        assert "differs between runs" in ds.attrs["likelihood_method"]
+        assert ds["log_z_long_name"].sel(n=16, seed=0).item() == "log Z (AIS)"
+        assert "differs between runs" in ds["log_z"].attrs["long_name"]
+        assert ds["draws"].attrs == {"units": "1", "long_name": "draws"}
+        # the attr a run left out is missing there, not a value borrowed from another run
+        assert ds["n_chains"].sel(n=16).values.tolist() == ["100", "100"] or \
+            ds["n_chains"].sel(n=16).values.tolist() == [100.0, 100.0]
+
+
+def _tamper_runs(cache: Path):
+    """Swap two cache files, change one value in a third, truncate a fourth; return their names."""
+    files = sorted(finished_files(cache))
+    a, b, edited, cut = files[:4]
+    tmp = a.with_suffix(".swap")
+    a.rename(tmp)
+    b.rename(a)
+    tmp.rename(b)
+    ds = load_dataset(edited)
+    ds["sample_mean"][0] = ds["sample_mean"][0] + 0.5
+    from neurocomp.io import save_dataset
+
+    save_dataset(ds, edited)  # attrs kept: only the checksum can tell
+    data = cut.read_bytes()
+    cut.write_bytes(data[: len(data) // 2])
+    return {a.name, b.name, edited.name, cut.name}
+
+
+def test_tampered_cache_files_are_recomputed_with_a_warning_naming_them(tmp_path):
+    from neurocomp._validation import NeurocompWarning
+
+    grid = {"mu": [0.0, 1.0, 2.0]}
+    reference = run_sweep(TOY, grid, seeds=2, seed=3)
+    run_sweep(TOY, grid, seeds=2, seed=3, cache_dir=tmp_path)
+    tampered = _tamper_runs(tmp_path)
+    with pytest.warns(NeurocompWarning) as record:
+        again = run_sweep(TOY, grid, seeds=2, seed=3, cache_dir=tmp_path)
+    named = {Path(str(w.message).split()[3]).name for w in record if issubclass(w.category, NeurocompWarning)}
+    assert named == tampered
+    messages = " ".join(str(w.message) for w in record)
+    assert "holds another run" in messages and "checksum" in messages and "unreadable" in messages
+    assert (again.attrs["sweep_computed"], again.attrs["sweep_cached"]) == (4, 2)
+    xr.testing.assert_identical(stable(again), stable(reference))
+    # the recomputed files are good again: a third run loads everything without a word
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NeurocompWarning)
+        third = run_sweep(TOY, grid, seeds=2, seed=3, cache_dir=tmp_path)
+    assert third.attrs["sweep_cached"] == 6
+
+
+def test_a_cache_file_from_another_experiment_or_version_is_not_used(tmp_path, monkeypatch):
+    from neurocomp._validation import NeurocompWarning
+
+    run_sweep(TOY, {"mu": [0.0]}, seed=3, cache_dir=tmp_path)
+    import neurocomp
+
+    monkeypatch.setattr(neurocomp, "__version__", "0.0.0-other")
+    # the key (file name) includes the version, so a new version does not even look at old files;
+    # a file renamed to the new key is caught by what it records
+    from neurocomp.sweep import sweep_points
+
+    from _sweep_toy import mean_of_draws
+
+    _, (point,) = sweep_points(mean_of_draws, {"mu": [0.0]}, seed=3, experiment=TOY)
+    (old,) = finished_files(tmp_path)
+    old.rename(tmp_path / f"{point.key}.nc")
+    with pytest.warns(NeurocompWarning, match=r"was written by neurocomp .*, not 0\.0\.0-other"):
+        ds = run_sweep(TOY, {"mu": [0.0]}, seed=3, cache_dir=tmp_path)
+    assert ds.attrs["sweep_computed"] == 1
