@@ -54,6 +54,7 @@ from neurocomp._validation import (
     check_option,
     check_positive,
 )
+from neurocomp._deprecation import renamed_kwargs
 from neurocomp._sklearn import validate_X, validate_X_y
 from neurocomp.random import as_generator
 
@@ -836,7 +837,8 @@ def _si(name: str, value, unit_name: str) -> float:
     return float(value)
 
 
-def spiking_truth_table(name: str, *, trials: int = 20, jitter=1e-3, noise=0.5e-3, dt=0.1e-3, target: str | None = None,
+@renamed_kwargs(noise="noise_sd")
+def spiking_truth_table(name: str, *, trials: int = 20, jitter=1e-3, noise_sd=0.5e-3, dt=0.1e-3, target: str | None = None,
                         rng=None) -> xr.Dataset:
     """Truth table of a logic gate built from leaky integrate-and-fire neurons on brian2.
 
@@ -866,8 +868,10 @@ def spiking_truth_table(name: str, *, trials: int = 20, jitter=1e-3, noise=0.5e-
         Repetitions of each input combination.
     jitter : float (s) or brian2 quantity, default 1 ms
         Standard deviation of the input spike times (at most 4 ms).
-    noise : float (V) or brian2 quantity, default 0.5 mV
-        Standard deviation of the stationary membrane-potential noise.
+    noise_sd : float (V) or brian2 quantity, default 0.5 mV
+        Stationary standard deviation of the free membrane potential (the noise
+        of :func:`neurocomp.spiking.membrane_equation`; called ``noise`` before
+        0.2, still accepted with a DeprecationWarning).
     dt : float (s) or brian2 quantity, default 0.1 ms
         Integration time step.
     target : {"numpy", "cython"}, optional
@@ -893,12 +897,13 @@ def spiking_truth_table(name: str, *, trials: int = 20, jitter=1e-3, noise=0.5e-
     key = check_option("name", name.upper(), SPIKING_GATES)
     trials = check_int("trials", trials, low=1, high=10_000)
     jitter = check_in_range("jitter", _si("jitter", jitter, "second"), 0.0, 4e-3)
-    noise = check_in_range("noise", _si("noise", noise, "volt"), 0.0, 5e-3)
+    noise_sd = check_in_range("noise_sd", _si("noise_sd", noise_sd, "volt"), 0.0, 5e-3)
     dt = check_in_range("dt", _si("dt", dt, "second"), 0.0, 0.5e-3, low_open=True)
 
     import brian2 as b2
 
     from neurocomp.random import brian2_seeded
+    from neurocomp.spiking.populations import membrane_equation
     from neurocomp.spiking.backend import brian2_settings
 
     n_in, neurons, edges = _SPIKING_CIRCUITS[key]
@@ -926,8 +931,7 @@ def spiking_truth_table(name: str, *, trials: int = 20, jitter=1e-3, noise=0.5e-
         return s, copies * K + roles.index(tgt)
 
     with brian2_settings(target) as target, brian2_seeded(run_rng):  # global random state restored afterwards
-        eqs = """
-        dv/dt = (v_rest - v + I_tonic - s_i) / tau_m + sigma * sqrt(2 / tau_m) * xi : volt (unless refractory)
+        eqs = membrane_equation("I_tonic - s_i", noise=True) + """
         ds_i/dt = -s_i / tau_i : volt
         I_tonic : volt (constant)
         v_th : volt (constant)
@@ -961,7 +965,7 @@ def spiking_truth_table(name: str, *, trials: int = 20, jitter=1e-3, noise=0.5e-
         net = b2.Network(*objects, mon, mon_in)
         net.run(DURATION * b2.second, namespace={
             "v_rest": V_REST * b2.volt, "tau_m": TAU_M * b2.second, "tau_i": TAU_INH * b2.second,
-            "sigma": noise * b2.volt,
+            "noise_sd": noise_sd * b2.volt,
         })
         st = np.asarray(mon.t / b2.second)
         si = np.asarray(mon.i)
@@ -1002,7 +1006,7 @@ def spiking_truth_table(name: str, *, trials: int = 20, jitter=1e-3, noise=0.5e-
         spike_neuron=("spike", sp_role[order].astype(str)),
     )
     ds.attrs.update(
-        gate=key, window_start=w0, window_end=w1, input_time=T_ON, jitter=jitter, noise=noise,
+        gate=key, window_start=w0, window_end=w1, input_time=T_ON, jitter=jitter, noise_sd=noise_sd,
         duration=DURATION, brian2_target=target, neurons=",".join(f"in{k + 1}" for k in range(n_in)) + "," + ",".join(roles),
     )
     return ds

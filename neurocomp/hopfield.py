@@ -1141,11 +1141,11 @@ SPIKING_DEFAULTS = {
     "v_rest": -70e-3,  # V
     "v_threshold": -50e-3,  # V
     "v_reset": -70e-3,  # V
-    "refractory": 10e-3,  # s (caps rates at 100 Hz: active neurons saturate, like binary units)
+    "t_ref": 10e-3,  # s, refractory period (caps rates at 100 Hz: active neurons saturate, like binary units)
     "bias": 18e-3,  # V, constant drive: 2 mV below threshold
     "cue_drive": 15e-3,  # V, extra drive of cued (+1) neurons while the cue is on
     "coupling": 50e-3,  # V, J: w_ij = J (W_ij - mean_k W_ik), W the Hebbian matrix (jump of I_syn per spike)
-    "noise": 2e-3,  # V, standard deviation of the membrane noise
+    "noise_sd": 2e-3,  # V, stationary SD of the free membrane potential (neurocomp.spiking.membrane_equation)
     "dt": 0.1e-3,  # s
 }
 
@@ -1205,8 +1205,10 @@ def spiking_recall(
         Seeds brian2 (noise and initial membrane potentials).
     **params
         Override :data:`SPIKING_DEFAULTS` (``tau_m``, ``tau_syn``, ``v_rest``,
-        ``v_threshold``, ``v_reset``, ``refractory``, ``bias``, ``cue_drive``,
-        ``coupling``, ``noise``, ``dt``), floats in SI or brian2 quantities.
+        ``v_threshold``, ``v_reset``, ``t_ref``, ``bias``, ``cue_drive``,
+        ``coupling``, ``noise_sd``, ``dt``), floats in SI or brian2 quantities.
+        The names ``refractory`` and ``noise`` of versions before 0.2 are still
+        accepted, with a DeprecationWarning.
 
     Returns
     -------
@@ -1218,7 +1220,8 @@ def spiking_recall(
 
     Notes
     -----
-    Membrane: ``tau_m dv/dt = v_rest - v + bias + cue_drive * c_i * on(t) + I_syn + noise``;
+    Membrane (:func:`neurocomp.spiking.membrane_equation`):
+    ``tau_m dv/dt = v_rest - v + bias + cue_drive * c_i * on(t) + I_syn + noise_sd sqrt(2 tau_m) xi``;
     synapses: ``tau_syn dI_syn/dt = -I_syn``, each spike of neuron j adds
     ``w_ij = J (W_ij - mean_k W_ik)`` to neuron i, with ``W`` the Hebbian matrix.
     Subtracting the row mean makes the input of a network with half its neurons
@@ -1234,6 +1237,7 @@ def spiking_recall(
     import brian2 as b2
 
     from neurocomp.spiking.backend import brian2_settings
+    from neurocomp.spiking.populations import membrane_equation
 
     xi = _check_patterns(patterns)
     n_pat, n = xi.shape
@@ -1242,15 +1246,23 @@ def spiking_recall(
         raise ValidationError(f"cues must have shape (n_cues, {n}) or ({n},) to match the patterns; got {c.shape}")
     c2 = np.atleast_2d(c)
     n_cues = c2.shape[0]
+    for old, new in (("refractory", "t_ref"), ("noise", "noise_sd")):  # names before 0.2, as in neurocomp.spiking now
+        if old in params:
+            from neurocomp._deprecation import warn_renamed
+
+            if new in params:
+                raise TypeError(f"spiking_recall: pass {new!r} only (got both {new!r} and its old name {old!r})")
+            warn_renamed("spiking_recall", old, new)
+            params[new] = params.pop(old)
     unknown = sorted(set(params) - set(SPIKING_DEFAULTS))
     if unknown:
         raise ValidationError(f"unknown spiking parameter(s) {unknown}; allowed are {sorted(SPIKING_DEFAULTS)}")
-    units = {"tau_m": "s", "tau_syn": "s", "refractory": "s", "dt": "s"}
+    units = {"tau_m": "s", "tau_syn": "s", "t_ref": "s", "dt": "s"}
     p = {k: _si(k, params.get(k, v), units.get(k, "V")) for k, v in SPIKING_DEFAULTS.items()}
     for k in ("tau_m", "tau_syn", "dt"):
         check_positive(k, p[k])
-    check_nonnegative("refractory", p["refractory"])
-    check_nonnegative("noise", p["noise"])
+    check_nonnegative("t_ref", p["t_ref"])
+    check_nonnegative("noise_sd", p["noise_sd"])
     duration = check_positive("duration", _si("duration", duration, "s"))
     cue_duration = check_in_range("cue_duration", _si("cue_duration", cue_duration, "s"), 0, duration, low_open=True, high_open=True)
     readout = check_in_range("readout", _si("readout", readout, "s"), 0, duration - cue_duration, low_open=True)
@@ -1271,8 +1283,7 @@ def spiking_recall(
 
     gen = as_generator(rng)
     v0 = p["v_rest"] + gen.random(n_cues * n) * (p["v_threshold"] - p["v_rest"]) * 0.5
-    eqs = """
-    dv/dt = (v_rest - v + bias + I_cue * c + I_syn) / tau_m + sigma * sqrt(2 / tau_m) * xi : volt (unless refractory)
+    eqs = membrane_equation("bias + I_cue * c + I_syn", noise=True) + """
     dI_syn/dt = -I_syn / tau_syn : volt
     c : 1 (constant)
     """
@@ -1281,7 +1292,7 @@ def spiking_recall(
         "bias": p["bias"] * b2.volt,
         "tau_m": p["tau_m"] * b2.second,
         "tau_syn": p["tau_syn"] * b2.second,
-        "sigma": p["noise"] * b2.volt,
+        "noise_sd": p["noise_sd"] * b2.volt,
         "v_threshold": p["v_threshold"] * b2.volt,
         "v_reset": p["v_reset"] * b2.volt,
     }
@@ -1292,7 +1303,7 @@ def spiking_recall(
             eqs,
             threshold="v > v_threshold",
             reset="v = v_reset",
-            refractory=p["refractory"] * b2.second,
+            refractory=p["t_ref"] * b2.second,
             method="euler",
             dt=dt,
             name="hopfield_lif",

@@ -178,7 +178,7 @@ def spiking_hopfield(
     which = np.arange(n_cues) % n_patterns
     cues = hf.flip_bits(xi[which], flip_fraction, rng=cue_rng)
     res = hf.spiking_recall(
-        xi, cues, duration=duration, cue_duration=cue_duration, readout=min(0.1, duration - cue_duration), coupling=coupling, noise=noise, rng=sim_rng
+        xi, cues, duration=duration, cue_duration=cue_duration, readout=min(0.1, duration - cue_duration), coupling=coupling, noise_sd=noise, rng=sim_rng
     )
     binary = hf.Hopfield(n_neurons).store(xi).recall(cues, rng=bin_rng)
     m_spk = res["overlap"].values[np.arange(n_cues), which]

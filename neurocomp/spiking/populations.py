@@ -7,10 +7,19 @@ can be dropped into a user's own :class:`brian2.Network`.
 The LIF membrane follows Gerstner, Kistler, Naud & Paninski, *Neuronal
 Dynamics* (2014), ch. 1.3::
 
-    tau_m dv/dt = -(v - v_rest) + R (I + I_syn) + sigma sqrt(tau_m) xi(t)
+    tau_m dv/dt = -(v - v_rest) + R (I + I_syn) + noise_sd sqrt(2 tau_m) xi(t)
 
 with reset to ``v_reset`` at ``v_threshold`` and an absolute refractory period
-``t_ref`` during which ``v`` is clamped. With ``synapse="current"`` synaptic
+``t_ref`` during which ``v`` is clamped. This is neurocomp's one LIF membrane
+(:func:`membrane_equation`); the spiking logic gates and the spiking Hopfield
+network use it too, with their own drive terms.
+
+Membrane noise, defined once: ``noise_sd`` (V) is the *stationary standard
+deviation of the free membrane potential* (no threshold, constant input), so
+``noise_sd = 2 mV`` means the voltage fluctuates by 2 mV around its mean. In
+Brunel's (2000) notation, ``tau_m dv/dt = ... + sigma sqrt(tau_m) xi``, the same
+noise has ``sigma = sqrt(2) noise_sd``; the diffusion-approximation theory
+(:func:`~neurocomp.spiking.siegert_rate`) keeps Brunel's ``sigma``. With ``synapse="current"`` synaptic
 inputs are instantaneous voltage jumps; with ``synapse="conductance"``
 ``I_syn = g_e (E_e - v) + g_i (E_i - v)`` with exponentially decaying
 conductances.
@@ -41,6 +50,7 @@ __all__ = [
     "LIFParameters",
     "lif_parameters",
     "lif_equations",
+    "membrane_equation",
     "lif_population",
     "poisson_population",
     "poisson_input",
@@ -120,20 +130,57 @@ def lif_parameters(
     return p
 
 
+def membrane_equation(drive: str = "", *, noise: bool = False) -> str:
+    """The one LIF membrane equation of neurocomp, as a brian2 equation line.
+
+    ``tau_m dv/dt = v_rest - v + drive + noise_sd sqrt(2 tau_m) xi``, integrated
+    only outside the refractory period.
+
+    Parameters
+    ----------
+    drive : str
+        brian2 expression in volt added to the leak (e.g. ``"R_m * I"``, or
+        ``"bias + I_syn"`` for synaptic input already in volt); ``""`` for none.
+    noise : bool
+        Add white noise of stationary standard deviation ``noise_sd`` (volt; a
+        per-neuron variable or a namespace constant the caller defines).
+
+    Returns
+    -------
+    str
+        The equation line; names ``v``, ``v_rest``, ``tau_m`` (and ``noise_sd``)
+        must be defined by the group (variables or namespace).
+
+    Notes
+    -----
+    For constant drive ``mu`` the free membrane is an Ornstein-Uhlenbeck process
+    with mean ``v_rest + mu`` and standard deviation ``noise_sd`` (hence the
+    ``sqrt(2 / tau_m)``); Brunel's (2000) ``sigma`` is ``sqrt(2) * noise_sd``.
+
+    Examples
+    --------
+    >>> membrane_equation("R_m * I", noise=True)
+    'dv/dt = (v_rest - v + R_m * I) / tau_m + noise_sd * sqrt(2 / tau_m) * xi : volt (unless refractory)'
+    """
+    plus = f" + {drive}" if drive else ""
+    noise_term = " + noise_sd * sqrt(2 / tau_m) * xi" if noise else ""
+    return f"dv/dt = (v_rest - v{plus}) / tau_m{noise_term} : volt (unless refractory)"
+
+
 def lif_equations(*, synapse: str = "current", noise: bool = False) -> str:
     """The brian2 model equations of the LIF population (names as in :func:`lif_population`).
 
     Per-neuron parameters: ``I`` (amp, external current) and, with ``noise``,
-    ``sigma`` (volt). Constants come from the group's namespace.
+    ``noise_sd`` (volt, the stationary SD of the free membrane potential; see
+    :func:`membrane_equation`). Constants come from the group's namespace.
     """
     check_option("synapse", synapse, _SYNAPSES)
     drive = "R_m * I"
     if synapse == "conductance":
         drive += " + R_m * (g_e * (E_e - v) + g_i * (E_i - v))"
-    noise_term = " + sigma * xi * tau_m**-0.5" if noise else ""
-    lines = [f"dv/dt = (v_rest - v + {drive}) / tau_m{noise_term} : volt (unless refractory)", "I : amp"]
+    lines = [membrane_equation(drive, noise=noise), "I : amp"]
     if noise:
-        lines.append("sigma : volt")
+        lines.append("noise_sd : volt")
     if synapse == "conductance":
         lines += ["dg_e/dt = -g_e / tau_e : siemens", "dg_i/dt = -g_i / tau_i : siemens"]
     return "\n".join(lines)
@@ -161,11 +208,12 @@ def lif_population(
     synapse: str = "current",
     noise: bool = False,
     current=0.0,
-    sigma=0.0,
+    noise_sd=0.0,
     v_init=None,
     method: str | None = None,
     name: str = "lif*",
     dt=None,
+    sigma=None,
     **params,
 ):
     """A :class:`brian2.NeuronGroup` of leaky integrate-and-fire neurons.
@@ -178,11 +226,12 @@ def lif_population(
         How synaptic input enters: voltage jumps on ``v`` or conductances
         ``g_e``/``g_i`` (siemens) with reversal potentials ``E_e``/``E_i``.
     noise : bool
-        Add white-noise current of per-neuron amplitude ``sigma`` (V).
+        Add white noise of per-neuron stationary voltage SD ``noise_sd`` (V).
     current : float, array of shape (n_neurons,) or Quantity
         External current ``I`` in A.
-    sigma : float, array of shape (n_neurons,) or Quantity
-        Noise amplitude in V (only with ``noise=True``).
+    noise_sd : float, array of shape (n_neurons,) or Quantity
+        Stationary standard deviation of the free membrane potential in V (only
+        with ``noise=True``); see :func:`membrane_equation`.
     v_init : float, array or Quantity, optional
         Initial membrane potential in V (default ``v_rest``).
     method : str, optional
@@ -194,19 +243,28 @@ def lif_population(
     dt : float or Quantity, optional
         The group's time step in s (default: brian2's ``defaultclock``); with
         an explicit ``name`` its clock is named ``name + "_clock"``.
+    sigma : float, array or Quantity, optional
+        Deprecated: Brunel's noise amplitude, ``sqrt(2) * noise_sd`` (converted,
+        with a DeprecationWarning; removed in 0.3).
     **params
         LIF parameters of :func:`lif_parameters` (``tau_m``, ``t_ref``, ...).
 
     Returns
     -------
     brian2.NeuronGroup
-        With its own namespace; state variables ``v``, ``I`` (and ``sigma``,
+        With its own namespace; state variables ``v``, ``I`` (and ``noise_sd``,
         ``g_e``, ``g_i`` where applicable).
     """
     import brian2 as b2
 
     n_neurons = check_int("n_neurons", n_neurons, low=1)
     check_option("synapse", synapse, _SYNAPSES)
+    noise_name = "noise_sd"
+    if sigma is not None:
+        from neurocomp._deprecation import warn_renamed
+
+        warn_renamed("lif_population", "sigma", "noise_sd", note="noise_sd = sigma / sqrt(2)")
+        noise_sd, noise_name = to_si_array("sigma", sigma, "V") / np.sqrt(2), "sigma"
     p = lif_parameters(**params)
     if method is None:
         method = "euler" if noise else ("exact" if synapse == "current" else "exponential_euler")
@@ -231,9 +289,9 @@ def lif_population(
     group.v = (p["v_rest"] if v_init is None else _per_neuron("v_init", v_init, "V", n_neurons)) * b2.volt
     group.I = _per_neuron("current", current, "A", n_neurons) * b2.amp
     if noise:
-        group.sigma = _per_neuron("sigma", sigma, "V", n_neurons, nonnegative=True) * b2.volt
-    elif np.any(to_si_array("sigma", sigma, "V") != 0):
-        raise ValidationError("sigma must be 0 unless noise=True; got a non-zero sigma with noise=False")
+        group.noise_sd = _per_neuron(noise_name, noise_sd, "V", n_neurons, nonnegative=True) * b2.volt
+    elif np.any(to_si_array(noise_name, noise_sd, "V") != 0):
+        raise ValidationError(f"{noise_name} must be 0 unless noise=True; got a non-zero {noise_name} with noise=False")
     return group
 
 

@@ -75,7 +75,7 @@ def simulate_lif(
     current=0.0,
     current_start=None,
     current_stop=None,
-    sigma=0.0,
+    noise_sd=0.0,
     poisson_rate=0.0,
     poisson_n: int = 0,
     poisson_weight=0.0,
@@ -96,6 +96,7 @@ def simulate_lif(
     target: str | None = None,
     threads: int = 0,
     rng=None,
+    sigma=None,
 ) -> xr.Dataset:
     """Simulate a population of LIF neurons and return spikes, rates and voltages.
 
@@ -114,9 +115,12 @@ def simulate_lif(
         Injected current in A (constant, or a step with ``current_start`` / ``current_stop``).
     current_start, current_stop : float or Quantity, optional
         The current is on during ``[current_start, current_stop)`` (s); default the whole run.
-    sigma : float, array of shape (n_neurons,) or Quantity
-        White-noise amplitude in V (``tau_m dv/dt = ... + sigma sqrt(tau_m) xi``);
-        0 means noise-free (then the exact integrator is used, else Euler–Maruyama).
+    noise_sd : float, array of shape (n_neurons,) or Quantity
+        White membrane noise as the stationary standard deviation of the free
+        membrane potential in V (``tau_m dv/dt = ... + noise_sd sqrt(2 tau_m) xi``,
+        :func:`~neurocomp.spiking.membrane_equation`); 0 means noise-free (then
+        the exact integrator is used, else Euler–Maruyama). Brunel's ``sigma``
+        (of :func:`~neurocomp.spiking.siegert_rate`) is ``sqrt(2) * noise_sd``.
     poisson_rate : float or Quantity
         Rate of each Poisson input source in Hz (>= 0).
     poisson_n : int
@@ -139,20 +143,25 @@ def simulate_lif(
         ``"standalone"`` compiles the whole network into one C++ program
         (brian2's ``cpp_standalone``; best for large runs). The program is kept
         per network structure, so a later run that changes only ``rng``,
-        ``current``, ``sigma`` or ``v_init`` compiles nothing (with more than
+        ``current``, ``noise_sd`` or ``v_init`` compiles nothing (with more than
         one neuron; a single neuron's values are literals in ``main.cpp``), and
         one that changes ``duration`` recompiles only ``main.cpp``.
     threads : int
         OpenMP threads for ``"standalone"`` (0 = single-threaded).
     rng : None, int, SeedSequence or Generator
-        Seeds brian2: the same ``rng`` gives identical spike trains.
+        Seeds brian2: the same ``rng`` gives identical spike trains. brian2's
+        global random state is restored afterwards.
+    sigma : float, array or Quantity, optional
+        Deprecated: Brunel's amplitude ``sqrt(2) * noise_sd`` (converted, with a
+        DeprecationWarning; removed in 0.3).
 
     Returns
     -------
     xarray.Dataset
         * ``spike_time``, ``spike_neuron`` (dim ``spike``): all spikes, in time order.
         * ``rate`` (``neuron`` x ``time``): binned rates in Hz, ``time`` = bin centres.
-        * ``mean_rate``, ``current``, ``sigma`` (dim ``neuron``).
+        * ``mean_rate``, ``current``, ``noise_sd`` and ``sigma`` (Brunel's,
+          ``sqrt(2) * noise_sd``, for :func:`~neurocomp.spiking.siegert_rate`) (dim ``neuron``).
         * ``voltage`` (``voltage_neuron`` x ``voltage_time``) in V, when recorded.
         * attrs: ``t_start``, ``t_stop``, ``dt``, ``target``, ``brian2_seed``,
           ``synapse`` and the LIF parameters in SI.
@@ -198,8 +207,18 @@ def simulate_lif(
             f"got {t_on!r}, {t_off!r} with duration {duration!r} s"
         )
     currents = to_si_array("current", current, "A")
-    sigmas = to_si_array("sigma", sigma, "V", nonnegative=True)
-    for name, arr in (("current", currents), ("sigma", sigmas)):
+    if sigma is not None:
+        from neurocomp._deprecation import warn_renamed
+
+        warn_renamed("simulate_lif", "sigma", "noise_sd", note="noise_sd = sigma / sqrt(2)")
+        if not np.all(to_si_array("noise_sd", noise_sd, "V") == 0):
+            raise TypeError("simulate_lif: pass 'noise_sd' only (got both 'noise_sd' and its old form 'sigma')")
+        sigmas = to_si_array("sigma", sigma, "V", nonnegative=True)
+        noise_sds = sigmas / np.sqrt(2)
+    else:
+        noise_sds = to_si_array("noise_sd", noise_sd, "V", nonnegative=True)
+        sigmas = noise_sds * np.sqrt(2)
+    for name, arr in (("current", currents), ("sigma" if sigma is not None else "noise_sd", sigmas)):
         if arr.ndim and arr.shape != (n_neurons,):
             raise ValidationError(f"{name} must be a scalar or have shape ({n_neurons},); got shape {arr.shape}")
     noise = bool(np.any(sigmas > 0))
@@ -255,7 +274,7 @@ def simulate_lif(
                 seed = seed_for_brian2(rng)
             group = lif_population(
                 n_neurons, synapse=synapse, noise=noise, current=0.0 if step else currents,
-                sigma=sigmas if noise else 0.0, v_init=v_init, dt=dt, name="neurons", **lif_kwargs,
+                noise_sd=noise_sds if noise else 0.0, v_init=v_init, dt=dt, name="neurons", **lif_kwargs,
             )
             spike_mon = b2.SpikeMonitor(group, name="spikes")
             objects = [group, spike_mon]  # the Poisson drive is one of the group's contained objects
@@ -284,7 +303,10 @@ def simulate_lif(
         rate=binned_rate(spikes, bin_width=bin_width),
         mean_rate=firing_rate(spikes).assign_attrs(long_name="mean firing rate"),
         current=("neuron", np.broadcast_to(currents, (n_neurons,)).copy(), {"units": "A", "long_name": "injected current"}),
-        sigma=("neuron", np.broadcast_to(sigmas, (n_neurons,)).copy(), {"units": "V", "long_name": "noise amplitude"}),
+        noise_sd=("neuron", np.broadcast_to(noise_sds, (n_neurons,)).copy(),
+                  {"units": "V", "long_name": "membrane noise (stationary SD of the free potential)"}),
+        sigma=("neuron", np.broadcast_to(sigmas, (n_neurons,)).copy(),
+               {"units": "V", "long_name": "noise amplitude in Brunel's convention (sqrt(2) noise_sd)"}),
     )
     if voltage is not None:
         voltage.name = "voltage"
