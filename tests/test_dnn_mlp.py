@@ -57,7 +57,7 @@ def test_xor_is_learned_from_most_seeds():
     ok = 0
     for seed in range(20):
         net = MLP((4,), learning_rate=0.5, momentum=0.9, batch_size=4, n_epochs=500, rng=seed).fit(X, y)
-        p = net.decision_function(X).ravel()
+        p = net.predict_proba(X)[:, 1]
         ok += bool(np.all((p > 0.5) == (y == 1)))
     assert ok >= 19  # >= 95% of 20 seeds
 
@@ -110,7 +110,7 @@ def test_activations_format():
     assert act.layer.values.tolist() == ["hidden1"] * 3 + ["hidden2"] * 5 + ["output"]
     assert act.neuroid_id.values[3] == "hidden2.0000"
     assert act.unit.values.tolist() == [0, 1, 2, 0, 1, 2, 3, 4, 0]
-    np.testing.assert_allclose(act.sel(neuroid=act.layer == "output").values.ravel(), net.decision_function(X).ravel())
+    np.testing.assert_allclose(act.sel(neuroid=act.layer == "output").values.ravel(), net.predict_proba(X)[:, 1])
     h1 = np.tanh(X @ net.coefs_[0] + net.intercepts_[0])
     np.testing.assert_allclose(act.values[:, :3], h1)
     assert net.activations(X).stimulus_id.values[0] == "stim0000"
@@ -155,7 +155,7 @@ def test_unfitted_and_shape_errors():
     with pytest.raises(ValueError, match="This MLP instance is not fitted yet"):
         MLP().predict(X)
     net = MLP(n_epochs=1, rng=0).fit(X, y)
-    with pytest.raises(ValueError, match="X must have 2 features"):
+    with pytest.raises(ValueError, match="X has 5 features, but MLP is expecting 2 features"):
         net.predict(np.ones((3, 5)))
     with pytest.raises(ValueError, match="stimulus_id must hold one id per row"):
         net.activations(X, stimulus_id=["a"])

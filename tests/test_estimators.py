@@ -18,6 +18,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from neurocomp.analysis.regression import PLSMapping, RidgeMapping
 from neurocomp.boltzmann import DBN, RBM
+from neurocomp.dnn.mlp import MLP
 from neurocomp.gates import DeltaRule, Perceptron
 
 # Small settings so the ~45 checks per estimator stay fast; the defaults are exercised
@@ -31,6 +32,9 @@ ESTIMATORS = [
     RidgeMapping(),
     RidgeMapping([1.0], alphas_relative=False),
     PLSMapping(n_components=2),
+    MLP((8,), output="softmax", learning_rate=0.1, n_epochs=30, rng=0),
+    MLP((8,), output="sigmoid", learning_rate=0.1, n_epochs=30, rng=0),
+    MLP((8,), output="linear", learning_rate=0.01, n_epochs=30, rng=0),
 ]
 
 # Binary visible units read the data as probabilities and refuse values outside [0, 1].
@@ -76,3 +80,72 @@ def test_binary_units_fail_checks_only_by_refusing_values_above_one(estimator):
     assert len(passed) > 20, "most checks run on data in [0, 1] or never reach the data"
     for r in failed:
         assert any("must lie in [0, 1]" in m for m in _messages(r["exception"])), (r["check_name"], r["exception"])
+
+
+# --------------------------------------------------------------------------- scikit-learn's tools
+def _classification(rng):
+    from sklearn.datasets import make_classification
+
+    return make_classification(n_samples=120, n_features=4, n_informative=3, n_redundant=0, n_classes=3,
+                               n_clusters_per_class=1, class_sep=2.0, random_state=int(rng.integers(2**31)))
+
+
+def _regression(rng):
+    X = rng.standard_normal((120, 4))
+    y = X @ np.array([1.0, -2.0, 0.5, 0.0]) + 0.1 * rng.standard_normal(120)
+    return X, y
+
+
+# (estimator, data, a grid to search, the chance-level score a fit must beat)
+TOOLS = {
+    "Perceptron": (Perceptron(max_iter=50), _classification, {"perceptron__learning_rate": [0.5, 1.0]}, 1 / 3),
+    "MLP-softmax": (MLP((8,), output="softmax", learning_rate=0.2, n_epochs=60, rng=0), _classification,
+                    {"mlp__hidden_layer_sizes": [(4,), (8,)]}, 1 / 3),
+    "DeltaRule": (DeltaRule(learning_rate=0.05, n_epochs=200, mode="batch"), _regression,
+                  {"deltarule__learning_rate": [0.02, 0.05]}, 0.0),
+    "MLP-linear": (MLP((8,), output="linear", learning_rate=0.05, n_epochs=100, rng=0), _regression,
+                   {"mlp__l2": [0.0, 1e-3]}, 0.0),
+    "RidgeMapping": (RidgeMapping(), _regression, {"ridgemapping__alpha_per_target": [True, False]}, 0.0),
+    "PLSMapping": (PLSMapping(2), _regression, {"plsmapping__n_components": [1, 2]}, 0.0),
+}
+
+
+@pytest.mark.parametrize("name", list(TOOLS))
+@pytest.mark.filterwarnings("ignore:Perceptron did not converge")
+def test_pipeline_gridsearch_clone_and_cross_validation(name, rng):
+    estimator, make_data, grid, chance = TOOLS[name]
+    X, y = make_data(rng)
+    twin = clone(estimator)
+    assert twin is not estimator and twin.get_params() == estimator.get_params()
+    pipe = make_pipeline(StandardScaler(), estimator)
+    scores = cross_val_score(pipe, X, y, cv=3, error_score="raise")
+    assert scores.shape == (3,) and scores.mean() > chance + 0.3, scores
+    search = GridSearchCV(pipe, grid, cv=3, error_score="raise").fit(X, y)
+    assert set(search.best_params_) == set(grid)
+    assert search.best_estimator_.predict(X).shape == y.shape
+    # a clone of a fitted estimator is unfitted
+    fitted = clone(estimator).fit(X, y)
+    with pytest.raises(ValueError, match="not fitted"):
+        clone(fitted).predict(X)
+
+
+@pytest.mark.parametrize("features", [RBM(n_hidden=32, n_epochs=20, learning_rate=0.1, rng=0),
+                                      DBN(layers=(32, 16), n_epochs=20, learning_rate=0.1, rng=0)],
+                         ids=["RBM", "DBN"])
+@pytest.mark.filterwarnings("ignore:RBM training made the reconstruction error worse")
+def test_unsupervised_features_in_a_pipeline(features):
+    """Digits scaled to [0, 1] -> RBM/DBN features -> logistic regression, searched and cross-validated."""
+    from sklearn.datasets import load_digits
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:300], y[:300]
+    # clip: a test image brighter than every training image would fall outside [0, 1], which binary units refuse
+    pipe = make_pipeline(MinMaxScaler(clip=True), features, LogisticRegression(max_iter=500))
+    scores = cross_val_score(pipe, X, y, cv=3, error_score="raise")
+    assert scores.mean() > 0.5, scores  # chance is 0.1
+    step = type(features).__name__.lower()
+    key, values = ("n_epochs", [2, 20])
+    search = GridSearchCV(pipe, {f"{step}__{key}": values}, cv=2, error_score="raise").fit(X, y)
+    assert search.best_params_[f"{step}__{key}"] in values
+    assert clone(features).get_params() == features.get_params()

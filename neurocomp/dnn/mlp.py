@@ -29,6 +29,7 @@ from collections.abc import Sequence
 import numpy as np
 import xarray as xr
 from sklearn.base import BaseEstimator
+from sklearn.utils.metaestimators import available_if
 
 from neurocomp._layers import batched_activations, check_layers
 from neurocomp._validation import (
@@ -188,40 +189,84 @@ class MLP(BaseEstimator):
     def _check_fitted(self):
         check_is_fitted(self, "coefs_")
 
-    def _check_X(self, X, name="X"):
-        X = check_array(name, X, ndim=2)
-        if hasattr(self, "n_features_in_") and X.shape[1] != self.n_features_in_:
+    def __sklearn_tags__(self):
+        from sklearn.utils import ClassifierTags, RegressorTags
+
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        if self.output == "linear":
+            tags.estimator_type = "regressor"
+            tags.regressor_tags = RegressorTags()
+            tags.target_tags.multi_output = True
+        else:
+            tags.estimator_type = "classifier"
+            # softmax: one label among many; sigmoid: two classes (one unit), or several
+            # independent 0/1 outputs given as a 2-D y (multi-label)
+            tags.classifier_tags = ClassifierTags(multi_class=self.output == "softmax",
+                                                  multi_label=self.output == "sigmoid")
+            tags.target_tags.multi_output = self.output == "sigmoid"
+        return tags
+
+    def _check_X(self, X, name="X", *, reset=False):
+        from sklearn.utils.validation import validate_data
+
+        X = validate_data(self, X, reset=reset, dtype=np.float64, ensure_all_finite=False)
+        return check_array(name, X, dtype=None)
+
+    def _class_index(self, y, n_samples, name, fitting):
+        """Indices of 1-D class labels ``y`` into ``classes_`` (set when ``fitting``)."""
+        from sklearn.utils.multiclass import check_classification_targets
+
+        y = np.asarray(y)
+        if y.ndim != 1 or y.shape[0] != n_samples:
             raise ValidationError(
-                f"{name} must have {self.n_features_in_} features (columns), as in fit; got {X.shape[1]}"
+                f"{name} must have {n_samples} rows (one class label per sample of X) in a 1-D array for a "
+                f"{self.output} output; got shape {y.shape}"
             )
-        return X
+        if y.dtype.kind == "f" and not np.isfinite(y).all():
+            raise ValidationError(f"{name} must be finite; got NaN/inf labels")
+        if fitting:
+            check_classification_targets(y)
+            self.classes_ = np.unique(y)
+            if self.classes_.size < 2:
+                raise ValidationError(f"{name} must hold at least 2 classes; got 1 class {self.classes_.tolist()}")
+            if self.output == "sigmoid" and self.classes_.size > 2:
+                raise ValidationError(
+                    f"{name} must hold only 0 and 1 (or any two class labels) for a sigmoid output; got "
+                    f"{self.classes_.size} classes {self.classes_.tolist()[:6]}. Only binary classification is "
+                    "supported with one sigmoid output: use output='softmax' for more classes"
+                )
+        idx = np.searchsorted(self.classes_, y)
+        idx = np.clip(idx, 0, self.classes_.size - 1)
+        if not np.array_equal(self.classes_[idx], y):
+            raise ValidationError(
+                f"{name} holds labels not seen in fit; known classes are {self.classes_.tolist()}"
+            )
+        return idx
 
     def _encode_targets(self, y, n_samples, name="y", fitting=False):
         if self.output == "softmax":
+            from sklearn.utils.validation import column_or_1d
+
             y = np.asarray(y)
-            if y.ndim != 1 or y.shape[0] != n_samples:
-                raise ValidationError(
-                    f"{name} must be a 1-D array of {n_samples} class labels for a softmax output; got shape {y.shape}"
-                )
-            if y.dtype.kind == "f" and not np.isfinite(y).all():
-                raise ValidationError(f"{name} must be finite; got NaN/inf labels")
-            if fitting:
-                self.classes_ = np.unique(y)
-                if self.classes_.size < 2:
-                    raise ValidationError(f"{name} must hold at least 2 classes; got {self.classes_.tolist()}")
-            idx = np.searchsorted(self.classes_, y)
-            idx = np.clip(idx, 0, self.classes_.size - 1)
-            if not np.array_equal(self.classes_[idx], y):
-                raise ValidationError(
-                    f"{name} holds labels not seen in fit; known classes are {self.classes_.tolist()}"
-                )
+            if y.ndim == 2 and y.shape[1] == 1:
+                y = column_or_1d(y, warn=True)
+            idx = self._class_index(y, n_samples, name, fitting)
             T = np.zeros((n_samples, self.classes_.size))
             T[np.arange(n_samples), idx] = 1.0
             return T
-        if self.output == "sigmoid":
-            T = check_binary(name, y, ndim=(1, 2))
+        if self.output == "sigmoid" and np.asarray(y).ndim == 2:
+            # several independent 0/1 outputs (multi-label)
+            T = check_binary(name, y, ndim=2)
             if fitting:
                 self.classes_ = np.array([0, 1])
+                self._multilabel = True
+        elif self.output == "sigmoid":
+            if fitting:
+                self._multilabel = False
+            if getattr(self, "_multilabel", False):
+                raise ValidationError(f"{name} must be 2-D (one 0/1 column per output), as in fit; got 1-D")
+            T = self._class_index(y, n_samples, name, fitting).astype(float)
         else:
             T = check_array(name, y, ndim=(1, 2))
         if T.shape[0] != n_samples:
@@ -289,14 +334,10 @@ class MLP(BaseEstimator):
         ``validation_curve_``. Returns ``self``.
         """
         sizes, self._loss = self._check_params()
-        for attr in ("n_features_in_",):
-            if hasattr(self, attr):
-                delattr(self, attr)
-        X = self._check_X(X)
-        if X.shape[0] < 1:
-            raise ValidationError("X must hold at least one sample; got 0 rows")
+        if y is None:
+            raise ValidationError(f"{type(self).__name__} requires y to be passed, but the target y is None")
+        X = self._check_X(X, reset=True)
         T = self._encode_targets(y, X.shape[0], fitting=True)
-        self.n_features_in_ = X.shape[1]
         val = None
         if (X_val is None) != (y_val is None):
             raise ValidationError("X_val and y_val must be given together; got only one of them")
@@ -373,28 +414,46 @@ class MLP(BaseEstimator):
         T = self._encode_targets(y, X.shape[0])
         return self._loss_from_output(self._forward(X)[1][-1], T)
 
-    def decision_function(self, X) -> np.ndarray:
-        """Output-layer activity, shape (n_samples, n_outputs) (probabilities for sigmoid/softmax)."""
+    def _output(self, X) -> np.ndarray:
         self._check_fitted()
         return self._forward(self._check_X(X))[1][-1]
 
+    def _is_classifier(self):
+        return self.output != "linear"
+
+    @available_if(_is_classifier)
+    def decision_function(self, X) -> np.ndarray:
+        """Net input of the output layer (before its nonlinearity), scikit-learn's decision values.
+
+        For two classes, shape (n_samples,): the log-odds of ``classes_[1]`` (positive
+        means ``classes_[1]``); else (n_samples, n_outputs). Only for sigmoid and
+        softmax outputs; probabilities come from :meth:`predict_proba`.
+        """
+        self._check_fitted()
+        h = self._forward(self._check_X(X))[0][-1]
+        if self.output == "sigmoid" and not self._multilabel:
+            return h[:, 0]
+        if self.output == "softmax" and h.shape[1] == 2:
+            return h[:, 1] - h[:, 0]
+        return h
+
+    @available_if(_is_classifier)
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities: (n_samples, n_classes) for softmax; for sigmoid
         (n_samples, 2) with one 0/1 output, else (n_samples, n_outputs)."""
-        if self.output == "linear":
-            raise ValidationError("predict_proba needs a sigmoid or softmax output; this MLP has output='linear'")
-        p = self.decision_function(X)
-        if self.output == "sigmoid" and p.shape[1] == 1:
+        p = self._output(X)
+        if self.output == "sigmoid" and not getattr(self, "_multilabel", True):
             return np.hstack([1.0 - p, p])
         return p
 
     def predict(self, X) -> np.ndarray:
         """Labels (softmax), 0/1 decisions at 0.5 (sigmoid) or values (linear)."""
-        out = self.decision_function(X)
+        out = self._output(X)
         if self.output == "softmax":
             return self.classes_[np.argmax(out, axis=1)]
         if self.output == "sigmoid":
-            out = (out >= 0.5).astype(int)
+            decision = (out >= 0.5).astype(int)
+            return decision if self._multilabel else self.classes_[decision[:, 0]]
         return out.ravel() if self._y_1d else out
 
     def score(self, X, y) -> float:
@@ -406,9 +465,9 @@ class MLP(BaseEstimator):
             ss_res = np.sum((t - p) ** 2, axis=0)
             ss_tot = np.sum((t - t.mean(axis=0)) ** 2, axis=0)
             return float(np.mean(1.0 - ss_res / np.where(ss_tot > 0, ss_tot, 1.0)))
-        if self.output == "sigmoid":
-            t = check_binary("y", y, ndim=(1, 2)).reshape(pred.shape[0], -1)
-            return float(np.mean(np.all(pred.reshape(t.shape) == t, axis=1)))
+        if self.output == "sigmoid" and self._multilabel:
+            t = check_binary("y", y, ndim=2)
+            return float(np.mean(np.all(pred == t, axis=1)))
         return float(np.mean(pred == np.asarray(y)))
 
     def activations(self, X, stimulus_id=None, *, layers=None, batch_size=None) -> xr.DataArray:

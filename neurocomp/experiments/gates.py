@@ -235,7 +235,7 @@ def backprop_xor(
     for s in seeds:
         net = MLP(tuple(hidden), activation=activation, output="sigmoid", loss=loss, learning_rate=learning_rate,
                   momentum=momentum, batch_size=4, n_epochs=n_epochs, rng=s).fit(X, y)
-        p = net.decision_function(X).ravel()
+        p = net.predict_proba(X)[:, 1]
         nets.append(net)
         finals.append(p)
         success.append(bool(np.all((p > 0.5) == (y == 1))))

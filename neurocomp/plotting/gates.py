@@ -113,7 +113,7 @@ def plot_learning_curve(curve, *, ax=None, logy: bool = True, **kwargs):
 def plot_decision_surface(model, X, y, *, ax=None, resolution: int = 200, margin: float = 0.3, **kwargs):
     """Probability of class 1 over the plane, with the data points on top.
 
-    ``model`` has ``decision_function`` giving P(class 1) in column 0
+    ``model`` has ``predict_proba`` giving P(class 1) in its last column
     (an MLP with a sigmoid output); X of shape (n, 2), y of 0/1.
     """
     X = np.asarray(X, dtype=float)
@@ -122,7 +122,7 @@ def plot_decision_surface(model, X, y, *, ax=None, resolution: int = 200, margin
     ax = get_ax(ax, figsize=(4.6, 4.0))
     lo, hi = X.min(0) - margin, X.max(0) + margin
     gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
-    p = model.decision_function(np.column_stack([gx.ravel(), gy.ravel()]))[:, -1].reshape(gx.shape)
+    p = model.predict_proba(np.column_stack([gx.ravel(), gy.ravel()]))[:, -1].reshape(gx.shape)
     cs = ax.contourf(gx, gy, p, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.75)
     ax.contour(gx, gy, p, levels=[0.5], colors="k", linewidths=1.2)
     y = np.asarray(y)
