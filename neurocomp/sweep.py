@@ -80,6 +80,9 @@ __all__ = [
     "local_client",
     "expand_grid",
     "count_runs",
+    "check_sweep_memory",
+    "check_scheduler_address",
+    "check_workers",
     "child_seed",
     "sweep_points",
     "SweepPoint",
@@ -409,6 +412,40 @@ def sweep_points(func: Callable, grid: Mapping, *, seeds: int = 1, base_params=N
     return grid, points
 
 
+def check_sweep_memory(func: Callable, points: list[SweepPoint], *, concurrency: int = 1,
+                       available: int | None = None, experiment: str | None = None) -> float | None:
+    """Refuse a sweep whose concurrent runs would not fit in memory; return the largest per-run estimate.
+
+    Uses the experiment's own memory estimate (``@experiment(..., memory=...)``);
+    ``concurrency`` runs (the workers) are assumed to run at once, each as large as
+    the largest point. Experiments without an estimate are not checked (None).
+    """
+    from neurocomp.experiments._registry import _bytes, available_memory, estimate_memory
+
+    if getattr(func, "memory_estimate", None) is None:
+        return None
+    seen, worst, worst_point = set(), 0.0, None
+    for point in points:
+        key = _params_json(point.params)
+        if key in seen:
+            continue
+        seen.add(key)
+        est = estimate_memory(func, point.params)
+        if est is not None and est > worst:
+            worst, worst_point = est, point
+    limit = available_memory() if available is None else available
+    need = worst * max(1, min(int(concurrency), len(seen)))
+    if worst_point is not None and limit is not None and need > limit:
+        shown = ", ".join(f"{k}={v!r}" for k, v in worst_point.values.items())
+        runs = f"{min(int(concurrency), len(seen))} concurrent runs of up to" if concurrency > 1 else "its largest run,"
+        raise ValidationError(
+            f"sweep of experiment {experiment or _experiment_name(func)!r} needs about {_bytes(need)} of memory by "
+            f"estimate ({runs} {_bytes(worst)} at {shown}); only {_bytes(limit)} is available on this machine: "
+            "reduce the sizes in the grid or the number of workers"
+        )
+    return worst or None
+
+
 # ----------------------------------------------------------------------------- running one point
 
 
@@ -613,6 +650,16 @@ def _run_on_client(client, func, todo, on_done):
             fut.release()
 
 
+def _quiet_dask() -> None:
+    """Silence distributed's loggers (used when a sweep is interrupted and its cluster torn down)."""
+    import logging
+
+    if "distributed" in sys.modules:
+        for name in ("distributed", "distributed.nanny", "distributed.worker", "distributed.scheduler",
+                     "distributed.client", "distributed.core", "tornado", "asyncio"):
+            logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+
+
 def _import_distributed(flag: str):
     try:
         import distributed
@@ -623,10 +670,44 @@ def _import_distributed(flag: str):
     return distributed
 
 
+def check_scheduler_address(scheduler, *, probe: bool = True) -> str:
+    """Check a dask scheduler address (``tcp://HOST:PORT`` or ``tls://...``) and that it answers.
+
+    The address is parsed first (no dask object is made for a malformed one), then a
+    plain TCP connection is tried for :data:`SCHEDULER_TIMEOUT_S` seconds, so an address
+    that does not answer is one clear error instead of a half-made client.
+    """
+    import socket
+
+    shown = f"scheduler must be an address like 'tcp://host:8786'"
+    if not isinstance(scheduler, str) or not scheduler.strip():
+        raise ValidationError(f"{shown}; got {scheduler!r}")
+    text = scheduler.strip()
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        scheme, rest = "tcp", text
+    if scheme not in ("tcp", "tls"):
+        raise ValidationError(f"{shown} (protocol tcp or tls); got {scheduler!r}")
+    host, colon, port = rest.rpartition(":")
+    host = host.strip("[]")
+    if not colon or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValidationError(f"{shown} with a port number in 1-65535; got {scheduler!r}")
+    if probe:
+        try:
+            with socket.create_connection((host, int(port)), timeout=SCHEDULER_TIMEOUT_S):
+                pass
+        except OSError as exc:
+            why = "timed out" if isinstance(exc, TimeoutError) else (exc.strerror or type(exc).__name__)
+            raise ValidationError(
+                f"scheduler {scheduler!r} did not answer within {SCHEDULER_TIMEOUT_S:g} s ({why}); start one "
+                "with `dask scheduler`, then `dask worker ADDRESS` on each machine"
+            ) from None
+    return f"{scheme}://{rest}"
+
+
 def _connect(scheduler: str):
     distributed = _import_distributed("--scheduler")
-    if not isinstance(scheduler, str) or not scheduler.strip():
-        raise ValidationError(f"scheduler must be an address like 'tcp://host:8786'; got {scheduler!r}")
+    scheduler = check_scheduler_address(scheduler)
     try:
         return distributed.Client(scheduler, timeout=SCHEDULER_TIMEOUT_S, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
@@ -634,6 +715,40 @@ def _connect(scheduler: str):
             f"scheduler {scheduler!r} did not answer within {SCHEDULER_TIMEOUT_S:g} s "
             f"(start one with `dask scheduler`, then `dask worker ADDRESS`): {exc}"
         ) from None
+
+
+@contextlib.contextmanager
+def _workers_ignore_sigint():
+    """Spawn worker processes with SIGINT ignored (an ignored signal survives exec).
+
+    Ctrl-C at a terminal goes to every process of the foreground group; the workers
+    printed a traceback each. The sweep's own process handles it and closes them.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def check_workers(workers, name: str = "workers") -> int:
+    """``workers`` as an int in 1 … :data:`MAX_WORKERS_PER_CORE` × CPU cores."""
+    import os
+
+    cores = os.cpu_count() or 1
+    limit = MAX_WORKERS_PER_CORE * cores
+    if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or not 1 <= workers <= limit:
+        raise ValidationError(
+            f"{name} must be an integer in 1..{limit} ({MAX_WORKERS_PER_CORE} x the {cores} CPU core(s) of this "
+            f"machine); got {workers!r}"
+        )
+    return int(workers)
 
 
 def _local_cluster(n_workers: int):
@@ -646,7 +761,8 @@ def _local_cluster(n_workers: int):
     # capacity run in a worker compared with in-process.
     environ = {k: v for k, v in dask.config.get("distributed.nanny.pre-spawn-environ", {}).items()
                if k != "MALLOC_TRIM_THRESHOLD_"}
-    with dask.config.set({"distributed.nanny.pre-spawn-environ": {**environ, **WORKER_ENV}}):
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": {**environ, **WORKER_ENV}}), \
+            _workers_ignore_sigint():
         cluster = distributed.LocalCluster(
             n_workers=n_workers, threads_per_worker=1, processes=True, host="127.0.0.1",
             # no dashboard; the scheduler's small HTTP server (health routes) on a free loopback port
@@ -672,7 +788,7 @@ def local_client(n_workers: int = 2):
             a = run_sweep(func, grid_a, client=client)
             b = run_sweep(func, grid_b, client=client)
     """
-    n_workers = check_int("n_workers", n_workers, low=1)
+    n_workers = check_workers(n_workers, "n_workers")
     cluster, client = _local_cluster(n_workers)
     try:
         yield client
@@ -876,12 +992,16 @@ def run_sweep(spec_or_function, grid: Mapping, *, seeds: int = 1, base_params: M
     if len(chosen) > 1:
         raise ValidationError(f"give at most one of client, workers and scheduler; got {' and '.join(chosen)}")
     if workers is not None:
-        workers = check_int("workers", workers, low=1)
+        workers = check_workers(workers)
+    if scheduler is not None:
+        check_scheduler_address(scheduler, probe=False)
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1)[0] >> 1)
     func, name, title, base = _resolve_target(spec_or_function, base_params)
     grid, points = sweep_points(func, grid, seeds=seeds, base_params=base, seed=seed, experiment=name)
     resolved_base = {k: v for k, v in points[0].params.items() if k not in grid}
+    if client is None and scheduler is None:  # the runs share this machine's memory
+        check_sweep_memory(func, points, concurrency=workers or 1, experiment=name)
 
     cache = _Cache(cache_dir, name)
     results: dict[str, xr.Dataset | None] = {}
@@ -929,6 +1049,9 @@ def run_sweep(spec_or_function, grid: Mapping, *, seeds: int = 1, base_params: M
                 cluster.close()
         else:
             _run_in_process(func, todo, on_done)
+    except KeyboardInterrupt:
+        _quiet_dask()  # closing a cluster mid-run logs a warning per task and worker
+        raise
     finally:
         bar.close()
     elapsed = time.perf_counter() - start
@@ -1056,28 +1179,51 @@ def _cmd_sweep(args) -> int:
 
     spec = load_spec(args.spec, overrides=args.set)
     grid, seeds = _sweep_table(spec)
+    swept_set = [item.split("=", 1)[0].strip() for item in args.set if item.split("=", 1)[0].strip() in grid]
+    if swept_set:
+        key = swept_set[0]
+        raise ValidationError(
+            f"--set {key}=... names a swept parameter ([sweep] {key} = {grid[key]!r}); a swept value cannot be "
+            f"fixed: remove {key} from the [sweep] table, or drop --set {key}"
+        )
     if args.seeds is not None:
         seeds = args.seeds
-        if seeds < 1:
-            raise ValidationError(f"--seeds must be an integer >= 1; got {seeds}")
-    if args.workers is not None and args.workers < 1:
-        raise ValidationError(f"--workers must be an integer >= 1; got {args.workers}")
+        if not 1 <= seeds <= MAX_SWEEP_RUNS:
+            raise ValidationError(f"--seeds must be an integer in 1..{MAX_SWEEP_RUNS:,}; got {seeds}")
+    if args.workers is not None:
+        check_workers(args.workers, "--workers")
+    if args.scheduler is not None:
+        _import_distributed("--scheduler")
+        check_scheduler_address(args.scheduler)  # answers, before anything is printed or written
     seed = args.seed if args.seed is not None else (spec.seed if spec.seed is not None else 0)
-    if seed < 0:
-        raise ValidationError(f"--seed must be a non-negative integer; got {seed}")
+    if not 0 <= seed < 2**63:
+        raise ValidationError(f"--seed must be an integer in 0..2**63-1; got {seed}")
     out = Path(args.out) if args.out else Path("runs") / f"{spec.stem}-sweep-{_dt.datetime.now():%Y%m%d-%H%M%S}"
     from neurocomp.experiments import get
 
     func = get(spec.experiment)
     _, points = sweep_points(func, grid, seeds=seeds, base_params=spec.params, seed=seed,
                              experiment=spec.experiment)  # all checks before any output
+    memory = None
+    if args.scheduler is None:
+        memory = check_sweep_memory(func, points, concurrency=args.workers or 1, experiment=spec.experiment)
     where = "in-process" if args.workers is None and args.scheduler is None else (
         f"{args.workers} local dask workers" if args.workers is not None else f"dask scheduler {args.scheduler}")
+    if memory is not None:
+        from neurocomp.experiments._registry import _bytes
+
+        where += f", up to {_bytes(memory)} per run by estimate"
     print(f"{spec.title}\n  experiment {spec.experiment}, {len(points)} runs, {where}, output {out}", flush=True)
 
     try:
         ds = run_sweep(spec, grid, seeds=seeds, seed=seed, cache_dir=out / "cache", workers=args.workers,
                        scheduler=args.scheduler, errors="keep")
+    except KeyboardInterrupt:
+        keys = {p.key for p in points}
+        cached = sum((out / "cache" / f"{k}.nc").is_file() for k in keys)
+        print(f"neurocomp sweep: interrupted; {cached} of {len(keys)} runs are cached in {out / 'cache'}; "
+              f"rerun the same command (--out {out}) to resume from there", file=sys.stderr, flush=True)
+        return 130
     except SweepError as exc:
         for point, message in exc.failures:
             print(f"neurocomp sweep: run failed [{point.describe()}]: {message}", file=sys.stderr)

@@ -99,8 +99,10 @@ def test_every_point_is_validated_before_anything_runs(tmp_path):
 def test_conflicting_execution_targets_are_refused():
     with pytest.raises(ValidationError, match="give at most one of client, workers and scheduler"):
         run_sweep(TOY, {"mu": [0.0]}, workers=2, scheduler="tcp://127.0.0.1:1")
-    with pytest.raises(ValidationError, match="workers must be >= 1; got 0"):
+    with pytest.raises(ValidationError, match=r"workers must be an integer in 1\.\.\d+ .*; got 0"):
         run_sweep(TOY, {"mu": [0.0]}, workers=0)
+    with pytest.raises(ValidationError, match=r"workers must be an integer in 1\.\.\d+ .*; got 100000"):
+        run_sweep(TOY, {"mu": [0.0]}, workers=100_000)
     with pytest.raises(ValidationError, match="seeds must be >= 1; got 0"):
         run_sweep(TOY, {"mu": [0.0]}, seeds=0)
 
@@ -338,8 +340,21 @@ def test_cli_failing_point_exits_3_names_it_and_keeps_the_others(tmp_path, capsy
         ("seeds = 2\n", [], "grid must name at least one parameter"),
         ("", [], "has no \\[sweep\\] table"),
         ("mu = [0.0]\nseeds = 0\n", [], r"\[sweep\] seeds must be an integer >= 1; got 0"),
-        ("mu = [0.0]\n", ["--seeds", "0"], "--seeds must be an integer >= 1; got 0"),
-        ("mu = [0.0]\n", ["--workers", "0"], "--workers must be an integer >= 1; got 0"),
+        ("mu = [0.0]\n", ["--seeds", "0"], r"--seeds must be an integer in 1\.\.100,000; got 0"),
+        ("mu = [0.0]\n", ["--workers", "0"], r"--workers must be an integer in 1\.\.\d+ \(4 x the \d+ CPU core"),
+        # issue 14: the sweep's contract
+        ("mu = [0.0]\n", ["--workers", "1000"], r"--workers must be an integer in 1\.\.\d+ .*got 1000"),
+        ("mu = [0.0, 1.0]\n", ["--set", "mu=3"], r"--set mu=\.\.\. names a swept parameter \(\[sweep\] mu = "
+                                                 r"\[0\.0, 1\.0\]\).*remove mu from the \[sweep\] table"),
+        ("mu = [0.0]\n", ["--scheduler", "nonsense"], r"scheduler must be an address like 'tcp://host:8786' "
+                                                        r"with a port number"),
+        ("mu = [0.0]\n", ["--scheduler", "ucx://10.0.0.1:8786"], r"\(protocol tcp or tls\); got 'ucx://"),
+        ("mu = [0.0]\n", ["--scheduler", "tcp://127.0.0.1:99999"], r"with a port number in 1-65535"),
+        ("mu = {start = 0, stop = 1, num = 1000}\nscale = {start = 1, stop = 2, num = 1000}\n"
+         "n_batches = {start = 1, stop = 100, num = 1000}\n", [],
+         r"the sweep grid has 1,000,000,000 runs \(1,000 mu x 1,000 scale x 1,000 n_batches x 1 seeds\); "
+         r"at most 100,000"),
+        ("mu = {start = 0, stop = 1, num = 1000000000}\n", [], r"1,000,000,000 runs"),
         ('mu = [0.0]\nplot = {y = "trial"}\n', [], r"\[sweep\] plot must be a table with string keys x and/or"),
         ("n_draws = [10, -1]\n", [], r"sweep point \{'n_draws': -1\}: parameter 'n_draws' must lie in"),
     ],
@@ -507,3 +522,53 @@ def test_a_cache_file_from_another_experiment_or_version_is_not_used(tmp_path, m
     with pytest.warns(NeurocompWarning, match=r"was written by neurocomp .*, not 0\.0\.0-other"):
         ds = run_sweep(TOY, {"mu": [0.0]}, seed=3, cache_dir=tmp_path)
     assert ds.attrs["sweep_computed"] == 1
+
+
+def test_sweep_memory_estimate_refuses_what_cannot_fit():
+    from neurocomp.experiments import get
+    from neurocomp.sweep import check_sweep_memory, sweep_points
+
+    func = get("rbm_digits")
+    _, points = sweep_points(func, {"n_hidden": [16, 64]}, experiment="rbm_digits")
+    one = check_sweep_memory(func, points, available=10**12)
+    assert one == func.memory_estimate(**points[-1].params) > func.memory_estimate(**points[0].params)
+    with pytest.raises(ValidationError, match=r"needs about .* of memory by estimate \(2 concurrent runs of up to "
+                                              r".* at n_hidden=64\); only 1\.0 KiB is available"):
+        check_sweep_memory(func, points, concurrency=4, available=1024, experiment="rbm_digits")
+    # an experiment without an estimate is not checked
+    from _sweep_toy import mean_of_draws
+
+    _, toy_points = sweep_points(mean_of_draws, {"mu": [0.0]})
+    assert check_sweep_memory(mean_of_draws, toy_points, available=1) is None
+
+
+def test_ctrl_c_prints_one_line_with_the_cached_count_and_resumes(tmp_path):
+    """SIGINT to the process group (as a terminal's Ctrl-C): one line, exit 130; the rerun resumes."""
+    spec = write_spec(tmp_path, sweep="mu = {start = 0, stop = 1, num = 6}\nseeds = 2\n", params="pause = 0.2\n")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "neurocomp.cli", "sweep", str(spec), "--out", str(out), "--plugin", "_sweep_toy"]
+    proc = subprocess.Popen(command, env=env_with_tests_on_path(), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while len(finished_files(out / "cache")) < 2:
+            assert proc.poll() is None, proc.stderr.read()
+            assert time.monotonic() < deadline, "the sweep made no progress"
+            time.sleep(0.02)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+    assert proc.returncode == 130
+    lines = err.strip().splitlines()
+    cached = len(finished_files(out / "cache"))
+    assert len(lines) == 1, err
+    assert lines[0] == (f"neurocomp sweep: interrupted; {cached} of 12 runs are cached in {out / 'cache'}; "
+                        f"rerun the same command (--out {out}) to resume from there")
+    assert not (out / "results.nc").exists()
+    rerun = subprocess.run(command, env=env_with_tests_on_path(), capture_output=True, text=True, timeout=120)
+    assert rerun.returncode == 0, rerun.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert (summary["computed"], summary["cached"]) == (12 - cached, cached)

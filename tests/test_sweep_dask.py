@@ -174,3 +174,33 @@ def test_sweep_completes_when_a_worker_is_killed_mid_run(tmp_path):
     assert killed["done_before"] < 12  # the worker died while runs were pending
     assert ds.attrs["sweep_failed_count"] == 0 and ds.attrs["sweep_computed"] == 12
     xr.testing.assert_identical(stable(ds), stable(reference))
+
+
+def test_ctrl_c_on_a_local_cluster_is_one_line_not_worker_tracebacks(tmp_path):
+    """Ctrl-C reaches every process of the terminal's group, the dask workers included: the
+    workers ignore it, the sweep closes them quietly and prints one line (was 75 lines)."""
+    spec = tmp_path / "slow.toml"
+    spec.write_text(f'title = "Slow toy"\nexperiment = "{TOY}"\nseed = 1\n[params]\npause = 0.3\n'
+                    "[sweep]\nmu = {start = 0, stop = 1, num = 6}\nseeds = 2\n", encoding="utf-8")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "neurocomp.cli", "sweep", str(spec), "--out", str(out), "--plugin", "_sweep_toy",
+               "--workers", "2"]
+    proc = subprocess.Popen(command, env=env_with_tests_on_path(), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while len(list((out / "cache").glob("[!.]*.nc"))) < 2:
+            assert proc.poll() is None, proc.stderr.read()
+            assert time.monotonic() < deadline, "the sweep made no progress"
+            time.sleep(0.02)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+    assert proc.returncode == 130, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err, err
+    assert lines[0].startswith("neurocomp sweep: interrupted; ") and " of 12 runs are cached in " in lines[0]
+    assert "rerun the same command" in lines[0]
