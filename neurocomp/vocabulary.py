@@ -70,6 +70,7 @@ DIMS: dict[str, str] = {
     "observation": "an observed (sensed) variable of a dynamical system",
     "effector": "one of several effectors (fingers, joints) sharing a motor task",
     "signal_noise": "a level of signal-dependent motor noise (relative SD)",
+    "reward_prob": "a reward probability of a conditioning or bandit schedule",
     "action": "an action of a Markov decision process",
     "avalanche": "one neuronal avalanche",
     "run": "an independent repeat of a whole experiment",
