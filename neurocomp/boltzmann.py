@@ -1045,7 +1045,9 @@ class RBM(TransformerMixin, BaseEstimator):
         W, c, b = self.components_, self.intercept_hidden_, self.intercept_visible_  # updated in place
         chain_ph = expit(chains @ W.T + c) if chains is not None else None
         recon_before = float(np.mean((X - self._visible_mean(self._hidden_prob(X))) ** 2))
-        for _ in range(int(self.n_epochs)):
+        from neurocomp._progress import progress
+
+        for _ in progress(range(int(self.n_epochs)), desc="RBM training", unit="epoch", detail=True):
             Xp = X[rng.permutation(n)]
             for start in range(0, n, bs):
                 V0 = Xp[start:start + bs]

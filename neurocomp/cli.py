@@ -140,8 +140,13 @@ def _cmd_run(args) -> int:
     prepare_out_dir(out, overwrite=args.overwrite)  # before running: a bad --out costs nothing
     check_memory(get(spec.experiment), spec.params)
     print(f"{escape(spec.title)}\n  experiment {spec.experiment}, output {escape(str(out))}", flush=True)
-    result = run_spec(spec, seed=args.seed, check_resources=False)
-    written = write_result(result, out, spec, overwrite=args.overwrite)
+    from neurocomp._progress import announce, progress_shown
+
+    with progress_shown(not args.quiet):  # bars and stage lines on a terminal only
+        announce(f"[1/2] running {spec.experiment} (training and simulation progress below)")
+        result = run_spec(spec, seed=args.seed, check_resources=False)
+        announce(f"[2/2] writing results.nc and {len(result.figures)} figure(s)")
+        written = write_result(result, out, spec, overwrite=args.overwrite)
     print(f"  seed {result.seed}, {result.elapsed:.1f} s")
     text = _format_table(result)
     if text:
@@ -379,6 +384,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--overwrite", action="store_true", help="replace a previous run's files in --out")
     p.add_argument("--seed", type=_seed_arg, help="random seed, 0 to 2**63-1 (overrides the spec's)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a parameter (TOML value)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars (they appear only on a terminal anyway)")
     add_plugin_argument(p)
     p.set_defaults(func=_cmd_run)
 

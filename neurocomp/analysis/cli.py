@@ -46,6 +46,7 @@ def add_cli(subparsers) -> None:
     p.add_argument("--model-variable", help="variable name in the activations file")
     p.add_argument("--recordings-variable", help="variable name in the recordings file")
     p.add_argument("--out", help="output folder (default runs/regress-<timestamp>)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar (it appears only on a terminal anyway)")
     p.set_defaults(func=run_regress)
 
 
@@ -114,12 +115,15 @@ def run_regress(args) -> int:
     print(f"neurocomp regress: {args.model} ({acts.sizes['presentation']} stimuli x {acts.sizes['neuroid']} units) "
           f"vs {args.recordings} ({recs.sizes['repetition']} repetitions x {recs.sizes['presentation']} stimuli x "
           f"{recs.sizes['neuroid']} neuroids)", flush=True)
-    ds = layer_region_scores(
-        acts, recs, method=args.method, normalization=args.normalization, n_bootstrap=args.n_bootstrap,
-        layers=_split_names(args.layers), regions=_split_names(args.regions), n_splits=args.n_splits,
-        n_components=args.n_components, rng=args.seed,
-    )
-    params = {k: v for k, v in vars(args).items() if k != "func"}
+    from neurocomp._progress import progress_shown
+
+    with progress_shown(not getattr(args, "quiet", False)):  # a bar over layers, on a terminal only
+        ds = layer_region_scores(
+            acts, recs, method=args.method, normalization=args.normalization, n_bootstrap=args.n_bootstrap,
+            layers=_split_names(args.layers), regions=_split_names(args.regions), n_splits=args.n_splits,
+            n_components=args.n_components, rng=args.seed, progress=None,
+        )
+    params = {k: v for k, v in vars(args).items() if k not in ("func", "quiet")}
     ds.attrs.update(provenance_attrs(seed=args.seed, spec={"command": "regress", "params": params},
                                      experiment="regress"))
     ds.attrs["title"] = "layer x region neural predictivity"

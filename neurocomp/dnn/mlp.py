@@ -356,7 +356,9 @@ class MLP(BaseEstimator):
 
         self.loss_curve_ = [self._loss_from_output(self._forward(X)[1][-1], T)]
         self.validation_curve_ = [] if val is None else [self._loss_from_output(self._forward(val[0])[1][-1], val[1])]
-        for _ in range(int(self.n_epochs)):
+        from neurocomp._progress import progress
+
+        for _ in progress(range(int(self.n_epochs)), desc="MLP training", unit="epoch", detail=True):
             order = order_rng.permutation(n) if self.shuffle else np.arange(n)
             for start in range(0, n, batch):
                 idx = order[start:start + batch]

@@ -106,10 +106,22 @@ def brian2_settings(target: str | None = None):
     try:
         prefs["codegen.target"] = target
         prefs["codegen.runtime.cython.cache_dir"] = str(cache_dir() / "cython")
+        if target == "cython" and not _has_compiled_code(cache_dir() / "cython"):
+            from neurocomp._progress import announce
+
+            announce("compiling brian2 code (first run only, ~30 s)")
         yield target
     finally:
         for key, value in saved.items():
             prefs[key] = value
+
+
+def _has_compiled_code(folder: Path) -> bool:
+    """Whether brian2 has compiled any Cython extension into ``folder`` yet."""
+    try:
+        return any(p.suffix in (".so", ".pyd") for p in folder.iterdir())
+    except OSError:  # not there yet
+        return False
 
 
 def cython_cache_dir() -> Path:
