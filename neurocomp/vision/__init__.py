@@ -22,6 +22,7 @@ returns a (presentation × neuroid) DataArray with ``stimulus_id``, ``layer`` an
 
 from neurocomp.vision.baselines import Pixels, V1Like
 from neurocomp.vision.hmax import HMAX
+from neurocomp.vision.neocognitron import Neocognitron
 from neurocomp.vision.registry import MODELS, get_model, model_names
 
-__all__ = ["Pixels", "V1Like", "HMAX", "get_model", "model_names", "MODELS"]
+__all__ = ["Pixels", "V1Like", "HMAX", "Neocognitron", "get_model", "model_names", "MODELS"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import xarray as xr
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, TransformerMixin
 
 from neurocomp._layers import batched_activations, check_layers
 from neurocomp._validation import ValidationError, check_array
@@ -19,6 +19,10 @@ def check_images(images, *, name: str = "images", min_size: int = 1, shape=None,
     ``shape`` the (H, W) it was fitted on.
     """
     arr = images.values if isinstance(images, xr.DataArray) else images
+    if hasattr(arr, "toarray"):
+        raise TypeError(f"{name} must be a dense array of grey levels; got a sparse {type(arr).__name__}")
+    if np.iscomplexobj(arr):
+        raise ValidationError(f"{name} must hold real grey levels; got complex values")
     arr = check_array(name, arr)
     if arr.ndim == 2:
         raise ValidationError(
@@ -41,7 +45,7 @@ def check_images(images, *, name: str = "images", min_size: int = 1, shape=None,
     return arr
 
 
-class VisionModel(BaseEstimator):
+class VisionModel(TransformerMixin, BaseEstimator):
     """Base of the family: ``fit(images, y=None)`` and ``activations(images, layers, stimulus_id, batch_size)``.
 
     Subclasses define ``LAYERS``, ``_fitted_attr`` (None when nothing is learned),
@@ -63,8 +67,11 @@ class VisionModel(BaseEstimator):
             check_is_fitted(self, self._fitted_attr)
 
     def transform(self, images) -> np.ndarray:
-        """The last layer's features, shape (n_images, n_features) (for a scikit-learn Pipeline)."""
-        return self.activations(images, layers=self.LAYERS[-1]).values
+        """The last layer's features, float64 array (n_images, n_features) (for a scikit-learn Pipeline)."""
+        self._check_ready()
+        arr = self._check_input(images)
+        last = self.LAYERS[-1]
+        return np.asarray(self._forward(arr, [last])[last], dtype=float).reshape(arr.shape[0], -1)
 
     def activations(self, images, layers=None, stimulus_id=None, batch_size=None) -> xr.DataArray:
         """Unit activity of the requested layers as one (presentation × neuroid) DataArray.

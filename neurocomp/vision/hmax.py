@@ -196,6 +196,18 @@ class HMAX(VisionModel):
         return [((H - g) // s + 1, (W - g) // s + 1) for g, s in C1_TABLE[: self.n_bands]]
 
     # ----------------------------------------------------------------- stages
+    def s1_c1(self, images):
+        """S1 and C1 of ``images`` (n, H, W); needs no fitting (nothing below S2 is learned).
+
+        Returns
+        -------
+        s1 : ndarray (n, 2 n_bands, n_orientations, H, W)
+            Sizes in the order of :data:`S1_TABLE`.
+        c1 : list of n_bands ndarrays (n, n_orientations, ny_b, nx_b)
+        """
+        arr = self._check_input(images, fitting=True)
+        return self._c1(arr)
+
     def _c1(self, batch):
         s1 = s1_layer(batch, self._bank, S1_TABLE[: 2 * self.n_bands, 0])
         return s1, c1_layer(s1, self.n_bands)

@@ -39,13 +39,10 @@ def _classes():
     from neurocomp.dnn.cnn import CNN
     from neurocomp.vision.baselines import Pixels, V1Like
     from neurocomp.vision.hmax import HMAX
-    classes = {"pixels": Pixels, "v1_like": V1Like, "hmax": HMAX, "cnn_untrained": CNN, "cnn_trained": CNN}
-    try:
-        from neurocomp.vision.neocognitron import Neocognitron
-    except ImportError:  # pragma: no cover (being written)
-        Neocognitron = None
-    classes["neocognitron"] = Neocognitron
-    return classes
+    from neurocomp.vision.neocognitron import Neocognitron
+
+    return {"pixels": Pixels, "v1_like": V1Like, "hmax": HMAX, "neocognitron": Neocognitron,
+            "cnn_untrained": CNN, "cnn_trained": CNN}
 
 
 def get_model(name: str, **params):
@@ -82,8 +79,6 @@ def get_model(name: str, **params):
     """
     check_option("name", name, model_names())
     cls = _classes()[name]
-    if cls is None:  # pragma: no cover
-        raise ValidationError(f"model {name!r} is not available yet")
     params = dict(params)
     if name.startswith("cnn"):
         from neurocomp.dnn.cnn import cnn_architecture
