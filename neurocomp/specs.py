@@ -297,6 +297,18 @@ def _coerce(name: str, value, annotation):
 def validate_params(func, params: dict, *, experiment: str = "") -> dict:
     """Check ``params`` against ``func``'s signature; return all kwargs with defaults filled in."""
     allowed = _params_of(func)
+    renamed = getattr(func, "deprecated_kwargs", {})  # old names kept for a release (neurocomp._deprecation)
+    if renamed and set(params) & set(renamed):
+        from neurocomp._deprecation import warn_renamed
+
+        params = dict(params)
+        for old in sorted(set(params) & set(renamed)):
+            new, convert = renamed[old]
+            if new in params:
+                raise SpecError(f"spec gives both {new!r} and its old name {old!r}; keep {new!r}")
+            warn_renamed(f"experiment {experiment or func.__name__!r}", old, new,
+                         note="converted to SI units" if convert else "")
+            params[new] = convert(params.pop(old)) if convert else params.pop(old)
     unknown = sorted(set(params) - set(allowed))
     if unknown:
         raise SpecError(

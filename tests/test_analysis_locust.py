@@ -40,7 +40,7 @@ def test_locust_encoding_predicts_held_out_spikes(tmp_path):
 def test_locust_parameters_are_checked():
     from neurocomp.specs import SpecError, validate_params
 
-    with pytest.raises(SpecError, match="bin_ms"):
-        validate_params(get("locust_auditory_encoding"), {"bin_ms": 100.0})
+    with pytest.raises(SpecError, match="bin_width"):
+        validate_params(get("locust_auditory_encoding"), {"bin_width": 100e-3})
     with pytest.raises(ValueError, match="number must be 1 or 2"):
         load_locust_recording(3)

@@ -57,8 +57,8 @@ def test_backprop_experiments_small():
 def test_bad_spec_values_are_refused():
     with pytest.raises(SpecError, match="parameter 'gates\\[0\\]' must be one of"):
         load_spec(MODELS / "spiking_gates.toml", overrides=['gates=["XNOR"]'])
-    with pytest.raises(SpecError, match="jitter_ms' must lie in"):
-        load_spec(MODELS / "spiking_gates.toml", overrides=["jitter_ms=10.0"])
+    with pytest.raises(SpecError, match="jitter' must lie in"):
+        load_spec(MODELS / "spiking_gates.toml", overrides=["jitter=10e-3"])
     with pytest.raises(SpecError, match="activation"):
         load_spec(MODELS / "backprop_xor.toml", overrides=['activation="elu"'])
 

@@ -276,10 +276,10 @@ def test_fi_curve_experiment_and_spec(tmp_path):
 
     spec = load_spec(Path(__file__).parents[1] / "models" / "lif_fi_curve.toml")
     assert spec.experiment == "fi_curve"
-    res = get("fi_curve")(n_currents=5, i_max_na=0.5, sigma_mv=[0.0, 6.0], n_trials=5, duration=0.4,
+    res = get("fi_curve")(n_currents=5, i_max=0.5e-9, noise_sd=[0.0, 6e-3 / np.sqrt(2)], n_trials=5, duration=0.4,
                           transient=0.1, target="numpy", rng=1)
     ds = res.dataset
-    assert ds["rate_simulated"].dims == ("current", "sigma")
+    assert ds["rate_simulated"].dims == ("current", "noise_sd")
     assert res.summary["max_rel_error_noise_free"] < 0.02
     assert res.summary["max_rate_below_rheobase_Hz"] == 0
     assert set(res.figures) == {"fi_curve", "raster"}

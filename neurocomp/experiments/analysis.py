@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from neurocomp._deprecation import renamed_kwargs
 from neurocomp._validation import ValidationError
 from neurocomp.experiments._registry import ExperimentResult, Range, experiment
 
@@ -116,10 +117,11 @@ def _blocked_r(X, y, n_folds):
 
 
 @experiment("locust_auditory_encoding")
+@renamed_kwargs(bin_ms=("bin_width", lambda v: v / 1000.0), history_ms=("history", lambda v: v / 1000.0))  # before 0.2
 def locust_auditory_encoding(
     *,
-    bin_ms: typing.Annotated[float, Range(0.5, 50.0)] = 2.0,
-    history_ms: typing.Annotated[float, Range(1.0, 200.0)] = 20.0,
+    bin_width: typing.Annotated[float, Range(0.5e-3, 50e-3)] = 2e-3,
+    history: typing.Annotated[float, Range(1e-3, 200e-3)] = 20e-3,
     features: typing.Literal["envelope", "envelope+square"] = "envelope+square",
     n_folds: typing.Annotated[int, Range(2, 50)] = 10,
     rng=None,
@@ -128,10 +130,11 @@ def locust_auditory_encoding(
 
     Parameters
     ----------
-    bin_ms : float
-        Width of the spike-count bins [ms].
-    history_ms : float
-        Stimulus history used to predict each bin [ms].
+    bin_width : float
+        Width of the spike-count bins in s (``bin_ms`` in ms before 0.2, still
+        accepted with a DeprecationWarning).
+    history : float
+        Stimulus history used to predict each bin, in s (``history_ms`` before 0.2).
     features : {"envelope", "envelope+square"}
         Lagged envelope only (a linear filter), or with its squared deviation
         from the mean (second-order term).
@@ -148,8 +151,8 @@ def locust_auditory_encoding(
         ``filter`` (recording x feature x lag) and a held-out ``observed`` /
         ``predicted`` trace (recording x time).
     """
-    bin_s = bin_ms / 1000.0
-    n_lags = max(1, int(round(history_ms / bin_ms)))
+    bin_s = bin_width
+    n_lags = max(1, int(round(history / bin_width)))
     from neurocomp.analysis import RidgeMapping, pearson_r
 
     design = {}

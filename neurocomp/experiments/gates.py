@@ -23,6 +23,7 @@ import pandas as pd
 import xarray as xr
 
 from neurocomp import gates as gt
+from neurocomp._deprecation import renamed_kwargs
 from neurocomp.dnn.mlp import MLP, make_donut, make_sine, make_xor
 from neurocomp.experiments._registry import ExperimentResult, Length, Range, experiment
 from neurocomp.plotting import gates as gplot
@@ -144,12 +145,13 @@ def mcculloch_pitts_gates(
 
 
 @experiment("spiking_gates")
+@renamed_kwargs(jitter_ms=("jitter", lambda v: v * 1e-3), noise_mv=("noise_sd", lambda v: v * 1e-3))  # names before 0.2
 def spiking_gates(
     *,
     gates: list[Literal["AND", "OR", "NOT", "NOR", "NAND", "XOR"]] = ["AND", "OR", "NOT", "XOR"],  # noqa: B006
     trials: Annotated[int, Range(1, 1000)] = 20,
-    jitter_ms: Annotated[float, Range(0.0, 4.0)] = 1.0,
-    noise_mv: Annotated[float, Range(0.0, 5.0)] = 0.5,
+    jitter: Annotated[float, Range(0.0, 4e-3)] = 1e-3,
+    noise_sd: Annotated[float, Range(0.0, 5e-3)] = 0.5e-3,
     codegen: Literal["auto", "numpy", "cython"] = "numpy",
     rng=None,
 ) -> ExperimentResult:
@@ -158,11 +160,13 @@ def spiking_gates(
     ``codegen`` picks brian2's target; these tiny networks run as fast on
     "numpy" as on "cython" with a warm cache, and a cold cython cache costs
     minutes of compiling, so "numpy" is the default ("auto" = neurocomp's choice).
+    ``jitter`` (s) is the SD of the input spike times, ``noise_sd`` (V) the
+    stationary SD of the membrane potential (:func:`neurocomp.gates.spiking_truth_table`).
     """
     if not gates:
         raise gt.ValidationError("gates must name at least one gate; got an empty list")
     rngs = spawn(rng, len(gates))
-    results = {g: gt.spiking_truth_table(g, trials=trials, jitter=jitter_ms * 1e-3, noise=noise_mv * 1e-3,
+    results = {g: gt.spiking_truth_table(g, trials=trials, jitter=jitter, noise_sd=noise_sd,
                                            target=None if codegen == "auto" else codegen, rng=r)
                for g, r in zip(gates, rngs)}
     n_pat = max(r.sizes["pattern"] for r in results.values())
@@ -193,7 +197,7 @@ def spiking_gates(
                           spike_trial=("spike", sp.spike_trial.values),
                           spike_neuron=("spike", sp.spike_neuron.values.astype(str)))
     first = next(iter(results.values()))
-    ds.attrs.update(jitter=jitter_ms * 1e-3, noise=noise_mv * 1e-3, brian2_target=first.attrs["brian2_target"],
+    ds.attrs.update(jitter=jitter, noise_sd=noise_sd, brian2_target=first.attrs["brian2_target"],
                     input_time=first.attrs["input_time"])
 
     n = len(gates)
@@ -204,14 +208,14 @@ def spiking_gates(
         gplot.plot_spike_raster(r, n_trials=min(trials, 5), ax=ax)
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
-    fig.suptitle(f"LIF logic gates: inputs (blue), hidden (grey), output (red); jitter {jitter_ms:g} ms, "
+    fig.suptitle(f"LIF logic gates: inputs (blue), hidden (grey), output (red); jitter {jitter * 1e3:g} ms, "
                  f"first {min(trials, 5)} trials", fontsize=9)
     table = pd.DataFrame(rows)
     summary = {
         "min_fraction_correct": float(table["fraction correct"].min()),
         "all_gates_at_least_95pct": bool((table["fraction correct"] >= 0.95).all()),
         "trials": int(trials),
-        "jitter_ms": float(jitter_ms),
+        "jitter": float(jitter),
     }
     return ExperimentResult(dataset=ds, figures={"raster": fig}, summary=summary, table=table)
 

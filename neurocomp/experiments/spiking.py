@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from neurocomp._deprecation import renamed_kwargs
 from neurocomp._validation import ValidationError
 from neurocomp.experiments._registry import ExperimentResult, Range, experiment
 
@@ -45,20 +46,33 @@ def _isi_rate(spikes: xr.Dataset, t_start: float) -> np.ndarray:
     return rate
 
 
+_SQRT2 = float(np.sqrt(2.0))
+
+
 @experiment("fi_curve")
+@renamed_kwargs(  # the unit-suffixed names before 0.2: still read (specs too), converted to SI, with a warning
+    i_min_na=("i_min", lambda v: v * 1e-9),
+    i_max_na=("i_max", lambda v: v * 1e-9),
+    sigma_mv=("noise_sd", lambda v: [s * 1e-3 / _SQRT2 for s in v]),
+    dt_ms=("dt", lambda v: v * 1e-3),
+    tau_m_ms=("tau_m", lambda v: v * 1e-3),
+    t_ref_ms=("t_ref", lambda v: v * 1e-3),
+    resistance_mohm=("resistance", lambda v: v * 1e6),
+)
 def fi_curve(
     *,
-    i_min_na: Annotated[float, Range(0.0, 10.0)] = 0.0,
-    i_max_na: Annotated[float, Range(0.0, 10.0, low_open=True)] = 0.6,
+    i_min: Annotated[float, Range(0.0, 1e-8)] = 0.0,
+    i_max: Annotated[float, Range(0.0, 1e-8, low_open=True)] = 0.6e-9,
     n_currents: Annotated[int, Range(2, 200)] = 13,
-    sigma_mv: Annotated[list[float], Range(0.0, 50.0)] = [0.0, 4.0, 8.0],  # noqa: B006 (read, never mutated)
+    # Brunel's (2000) sigma = 4 and 8 mV, i.e. noise_sd = sigma / sqrt(2)
+    noise_sd: Annotated[list[float], Range(0.0, 0.05)] = [0.0, 0.00282842712474619, 0.00565685424949238],  # noqa: B006
     n_trials: Annotated[int, Range(1, 1000)] = 20,
     duration: Annotated[float, Range(0.05, 100.0)] = 1.2,
     transient: Annotated[float, Range(0.0, 10.0)] = 0.2,
-    dt_ms: Annotated[float, Range(0.0, 1.0, low_open=True)] = 0.1,
-    tau_m_ms: Annotated[float, Range(0.0, 1000.0, low_open=True)] = 10.0,
-    t_ref_ms: Annotated[float, Range(0.0, 1000.0)] = 2.0,
-    resistance_mohm: Annotated[float, Range(0.0, 1e5, low_open=True)] = 100.0,
+    dt: Annotated[float, Range(0.0, 1e-3, low_open=True)] = 1e-4,
+    tau_m: Annotated[float, Range(0.0, 1.0, low_open=True)] = 10e-3,
+    t_ref: Annotated[float, Range(0.0, 1.0)] = 2e-3,
+    resistance: Annotated[float, Range(0.0, 1e11, low_open=True)] = 100e6,
     target: typing.Literal["auto", "numpy", "cython", "standalone"] = "auto",
     rng=None,
 ) -> ExperimentResult:
@@ -66,17 +80,19 @@ def fi_curve(
 
     Parameters
     ----------
-    i_min_na, i_max_na, n_currents
-        The currents, ``linspace(i_min_na, i_max_na, n_currents)`` in nA.
-    sigma_mv : list of float
-        Noise amplitudes in mV (0 = noise-free, compared with ``lif_rate``;
-        > 0 compared with ``siegert_rate``).
+    i_min, i_max, n_currents
+        The currents, ``linspace(i_min, i_max, n_currents)`` in A.
+    noise_sd : list of float
+        Membrane noise levels in V, each the stationary SD of the free membrane
+        potential (:func:`neurocomp.spiking.membrane_equation`); 0 = noise-free,
+        compared with ``lif_rate``; > 0 compared with ``siegert_rate`` at
+        Brunel's ``sigma = sqrt(2) noise_sd``. Default: sigma = 4 and 8 mV.
     n_trials : int
         Neurons per (current, noise) point with noise (noise-free points use one).
     duration, transient : float
         Run length and the initial stretch left out of the rates, in s.
-    dt_ms, tau_m_ms, t_ref_ms, resistance_mohm : float
-        Step, membrane time constant, refractory period (ms) and resistance (MOhm);
+    dt, tau_m, t_ref, resistance : float
+        Step, membrane time constant, refractory period (s) and resistance (ohm);
         the potentials are the defaults of :mod:`neurocomp.spiking` (rest = reset
         = -70 mV, threshold = -50 mV).
     target : {"auto", "numpy", "cython", "standalone"}
@@ -86,7 +102,8 @@ def fi_curve(
     Returns
     -------
     ExperimentResult
-        Dataset over ``current`` (A) x ``sigma`` (V) with ``rate_simulated``,
+        Dataset over ``current`` (A) x ``noise_sd`` (V; coordinate ``sigma`` =
+        Brunel's ``sqrt(2) noise_sd``) with ``rate_simulated``,
         ``rate_sem`` and ``rate_theory`` (Hz); figures ``fi_curve`` and
         ``raster``; a table of every point.
 
@@ -104,23 +121,23 @@ def fi_curve(
     from neurocomp.spiking import lif_rate, siegert_rate, simulate_lif
     from neurocomp.spiking.analysis import firing_rate
 
-    if i_max_na <= i_min_na:
-        raise ValidationError(f"i_max_na must be > i_min_na; got i_min_na = {i_min_na}, i_max_na = {i_max_na}")
+    if i_max <= i_min:
+        raise ValidationError(f"i_max must be > i_min; got i_min = {i_min} A, i_max = {i_max} A")
     if transient >= duration:
         raise ValidationError(f"transient must be < duration; got transient = {transient} s, duration = {duration} s")
-    if not sigma_mv:
-        raise ValidationError("sigma_mv must list at least one noise amplitude; got []")
-    currents = np.linspace(i_min_na, i_max_na, n_currents) * 1e-9
-    sigmas = np.asarray(sigma_mv, dtype=float) * 1e-3
-    resistance = resistance_mohm * 1e6
-    tau_m, t_ref = tau_m_ms * 1e-3, t_ref_ms * 1e-3
+    if not noise_sd:
+        raise ValidationError("noise_sd must list at least one noise level; got []")
+    currents = np.linspace(i_min, i_max, n_currents)
+    noise_sds = np.asarray(noise_sd, dtype=float)
+    sigmas = noise_sds * _SQRT2  # Brunel's amplitude, the parameter of siegert_rate
     trials = np.where(sigmas > 0, n_trials, 1)
     # one neuron per (sigma, current, trial), laid out sigma-major
     per_sigma = n_currents * trials
     neuron_current = np.concatenate([np.repeat(currents, t) for t in trials])
     neuron_sigma = np.concatenate([np.full(p, s) for p, s in zip(per_sigma, sigmas)])
+    neuron_noise_sd = np.concatenate([np.full(p, s) for p, s in zip(per_sigma, noise_sds)])
     ds = simulate_lif(
-        neuron_current.size, duration=duration, dt=dt_ms * 1e-3, current=neuron_current, sigma=neuron_sigma,
+        neuron_current.size, duration=duration, dt=dt, current=neuron_current, noise_sd=neuron_noise_sd,
         tau_m=tau_m, t_ref=t_ref, resistance=resistance, target=None if target == "auto" else target, rng=rng,
     )
     count_rate = firing_rate(ds, t_start=transient).values
@@ -140,9 +157,10 @@ def fi_curve(
 
     coords = {
         "current": ("current", currents, {"units": "A", "long_name": "input current"}),
-        "sigma": ("sigma", sigmas, {"units": "V", "long_name": "noise amplitude"}),
+        "noise_sd": ("noise_sd", noise_sds, {"units": "V", "long_name": "membrane noise (stationary SD)"}),
+        "sigma": ("noise_sd", sigmas, {"units": "V", "long_name": "Brunel's noise amplitude sqrt(2) noise_sd"}),
     }
-    dims = ("current", "sigma")
+    dims = ("current", "noise_sd")
     out = xr.Dataset(
         {
             "rate_simulated": (dims, sim, {"units": "Hz", "long_name": "simulated firing rate"}),
@@ -150,13 +168,13 @@ def fi_curve(
             "rate_theory": (dims, theory, {"units": "Hz", "long_name": "theoretical firing rate (lif_rate / siegert_rate)"}),
         },
         coords=coords,
-        attrs={"dt": dt_ms * 1e-3, "duration": duration, "transient": transient, "tau_m": tau_m, "t_ref": t_ref,
+        attrs={"dt": dt, "duration": duration, "transient": transient, "tau_m": tau_m, "t_ref": t_ref,
                "resistance": resistance, "brian2_target": ds.attrs["target"], "brian2_seed": ds.attrs["brian2_seed"]},
     )
     rel = np.where(theory > 0, sim / np.where(theory > 0, theory, 1) - 1, np.nan)
     table = pd.DataFrame({
         "current_nA": np.repeat(currents * 1e9, sigmas.size).round(4),
-        "sigma_mV": np.tile(sigmas * 1e3, n_currents),
+        "noise_sd_mV": np.tile(noise_sds * 1e3, n_currents),
         "rate_sim_Hz": sim.ravel().round(3),
         "sem_Hz": sem.ravel().round(3),
         "rate_theory_Hz": theory.ravel().round(3),
@@ -181,7 +199,7 @@ def fi_curve(
         if s == 0:
             ax_r.set_ylabel("neuron (one per current)")
         ax_r.set_title(("noise-free: regular firing above rheobase" if s == 0 else
-                        f"σ = {s * 1e3:g} mV, I = {currents[pick] * 1e9:.2f} nA, {show.size} trials"), fontsize=9)
+                        f"noise SD {s / _SQRT2 * 1e3:.3g} mV, I = {currents[pick] * 1e9:.2f} nA, {show.size} trials"), fontsize=9)
         ax_r.set_xlabel("")
     axes[-1].set_xlabel("time [s]")
 

@@ -99,7 +99,7 @@ def plot_fi_curve(data: xr.Dataset, *, ax=None, **kwargs):
     ----------
     data : xarray.Dataset
         As returned by the ``fi_curve`` experiment: ``rate_simulated``,
-        ``rate_sem`` and ``rate_theory`` over dims ``current`` (A) and ``sigma`` (V).
+        ``rate_sem`` and ``rate_theory`` over dims ``current`` (A) and ``noise_sd`` (V).
     ax : matplotlib Axes, optional
     **kwargs
         Passed to the theory lines' :meth:`~matplotlib.axes.Axes.plot`.
@@ -114,10 +114,11 @@ def plot_fi_curve(data: xr.Dataset, *, ax=None, **kwargs):
     ax = get_ax(ax)
     current_na = data["current"].values * 1e9
     colors = ["k", "tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple"]
-    for k, sigma in enumerate(data["sigma"].values):
+    noise_dim = "noise_sd" if "noise_sd" in data.dims else "sigma"  # "sigma": results written before 0.2
+    for k, level in enumerate(data[noise_dim].values):
         color = colors[k % len(colors)]
-        label = "noise-free (lif_rate)" if sigma == 0 else f"σ = {sigma * 1e3:g} mV (siegert_rate)"
-        sel = data.isel(sigma=k)
+        label = "noise-free (lif_rate)" if level == 0 else f"noise SD {level * 1e3:.3g} mV (siegert_rate)"
+        sel = data.isel({noise_dim: k})
         ax.plot(current_na, sel["rate_theory"].values, color=color, label=label, **kwargs)
         ax.errorbar(current_na, sel["rate_simulated"].values, yerr=sel["rate_sem"].values, fmt="o", ms=3.5,
                     color=color, mfc="white", capsize=2, lw=0.8)
