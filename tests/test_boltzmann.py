@@ -83,17 +83,26 @@ def test_exact_learning_lowers_divergence():
     assert np.all(g1 < g0 - 1.0)
 
 
-def test_encoder_4_2_4_learned_in_90_percent_of_50_runs():
-    """The 4-2-4 encoder (paper: 250 of 250 runs, median ≈ 110 cycles), sampled statistics, ±2 steps.
+#: 4-2-4 encoder, 400 cycles, 50 runs per seed: 555 of 600 runs learned over 12 seeds (1985, 1-11), a
+#: rate of 0.925; the per-seed fractions (0.86-0.98) spread with SD 0.037, the binomial SD at that
+#: rate, so the runs behave as independent Bernoulli trials. The per-seed median cycles to learn:
+#: mean 69.3, SD 9.0 (59-93). Ackley et al. (1985): 250 of 250 runs, median about 110 cycles.
+P_424 = 0.925
+MEDIAN_424, MEDIAN_424_SD = 69.3, 9.0
 
-    50 runs; if the true success rate were the paper's ~100 %, fewer than 45 successes would be
-    a > 3 SD event even at a rate of 96 %.
-    """
-    ds = learn_encoder(4, 2, n_runs=50, max_cycles=400, track_divergence=False, rng=1985)
-    assert ds.sizes["trial"] == 50
-    assert ds["learned"].mean() >= 0.9
+
+def test_encoder_4_2_4_learned_in_most_runs():
+    """50 runs: k_min = 39 learners; at the measured rate P(K < 39) = 0.0003 (a fixed "90 %" sat at
+    the measured mean and failed on a quarter of seeds); the median cycles within 4 SD of the
+    across-seed mean."""
+    n_runs = 50
+    ds = learn_encoder(4, 2, n_runs=n_runs, max_cycles=400, track_divergence=False, rng=1985)
+    assert ds.sizes["trial"] == n_runs
+    k_min = _k_min(n_runs, P_424, 0.001)
+    assert k_min == 39 and stats.binom.sf(k_min - 1, n_runs, 0.6) < 0.01  # a rate of 0.6 passes 0.6 % of seeds
+    assert int(ds["learned"].sum()) >= k_min
     median = float(np.nanmedian(ds["cycles_to_learn"]))
-    assert 10 < median < 300  # same order as the paper's ~110 cycles
+    assert abs(median - MEDIAN_424) < 4 * MEDIAN_424_SD
 
 
 #: 8-3-8 encoder, 4 annealings per pattern, 600 cycles: 77 of 100 runs solved it at some cycle

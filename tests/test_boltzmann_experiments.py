@@ -24,8 +24,20 @@ def test_bundled_specs_validate(name):
 def test_encoder_experiment_small_run_reports_paper_beside_ours():
     result = get("ackley1985_encoder")(n_runs=8, max_cycles=60, rng=3)
     s = result.summary
+    ds = result.dataset
+    # the summary and our table row are the numbers of the runs in the dataset
+    learned = ds["learned"].values
+    assert s["fraction_learned"] == learned.mean() and s["n_runs"] == 8
+    assert s["median_cycles_to_learn"] == np.nanmedian(ds["cycles_to_learn"].values)
+    assert np.all(ds["cycles_to_learn"].values[learned] <= 60) and np.all(np.isnan(ds["cycles_to_learn"].values[~learned]))
+    ours, paper = result.table.iloc[0], result.table.iloc[1]
+    assert (ours["runs"], ours["learned"], ours["median cycles"]) == (8, learned.sum(), s["median_cycles_to_learn"])
+    # the paper's row is Ackley, Hinton & Sejnowski (1985): 250 of 250 runs, median ~110 cycles
+    assert (paper["runs"], paper["learned"], paper["median cycles"]) == (250, 250, 110.0)
     assert s["paper_fraction_learned"] == 1.0 and s["paper_median_cycles"] == 110
-    assert 0 <= s["fraction_learned"] <= 1
+    # 60 cycles: 38.8 % of 600 runs had learned by then (12 seeds, see test_boltzmann); with 8 runs
+    # the count is Binomial(8, 0.388): 0 or 8 learners each have probability < 0.02
+    assert 1 <= learned.sum() <= 7
     assert set(result.figures) >= {"encoder_learning", "encoder_weights", "encoder_divergence"}
     ds = result.dataset
     assert ds["cycles_to_learn"].attrs["units"] == "1"
@@ -33,7 +45,12 @@ def test_encoder_experiment_small_run_reports_paper_beside_ours():
     assert list(result.table["source"]) == ["neurocomp", "Ackley et al. 1985"]
     # exact mode runs as well (8-3-8 is too large to enumerate G; its curve is skipped)
     exact = get("ackley1985_encoder")(n_runs=4, max_cycles=20, estimator="exact", tolerance=0.01, rng=3)
-    assert np.isfinite(exact.dataset["divergence"]).all()
+    div = exact.dataset["divergence"]
+    # the divergence G of an untrained machine (zero weights: every visible vector equally likely)
+    # is the entropy gap 8 ln 2 - ln 4 = 4.16 nat (see test_boltzmann); the record starts after the
+    # first cycle, already below it, and exact statistics keep lowering it (3.25 -> 2.28 nat here)
+    assert np.all(div.values < 8 * np.log(2) - np.log(4))
+    assert np.all(div.isel(epoch=-1).values < div.isel(epoch=0).values - 0.5)
 
 
 def test_encoder_experiment_8_3_8_reports_paper_row():

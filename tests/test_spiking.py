@@ -198,6 +198,40 @@ def test_conductance_poisson_input_drives_neurons_between_reversals():
     assert v.min() >= V_REST - 1e-9 and v.max() <= V_THRESHOLD + 1e-9
 
 
+def _mean_field_voltage(g_mean, reversal, current=0.0):
+    """Steady mean potential of tau dv/dt = v_rest - v + R I + R g (E - v) at the mean conductance."""
+    rg = RESISTANCE * g_mean
+    return (V_REST + RESISTANCE * current + rg * reversal) / (1 + rg)
+
+
+@pytest.mark.spiking
+def test_conductance_synapses_pull_towards_their_reversal_potentials():
+    """Conductance input cannot carry v past its reversal potential, and the mean potential sits
+    where the mean conductance puts it. Shot-noise conductance: mean rate x weight x tau_syn
+    (3e-8 S excitatory, 6e-8 S inhibitory); the mean-field potential ignores the g-v correlation
+    (measured: within 0.02 mV of the simulation); 0.25 mV covers that and the sampling error
+    (20 neurons x 0.25 s, SE ~0.02 mV) and is small against the 2-60 mV a wrong reversal moves it."""
+    e_exc = -60e-3  # between rest and threshold: excitation alone can never fire the neuron
+    ds = simulate_lif(20, synapse="conductance", poisson_rate=2000.0, poisson_n=1, poisson_weight=3e-9,
+                      e_exc=e_exc, duration=0.3, record_voltage=True, rng=1)
+    v = ds["voltage"].sel(voltage_time=slice(0.05, None))
+    assert float(ds["mean_rate"].max()) == 0.0
+    assert float(v.max()) <= e_exc + 1e-12
+    expected = _mean_field_voltage(2000.0 * 3e-9 * 5e-3, e_exc)
+    assert expected == pytest.approx(-62.5e-3, abs=1e-9)
+    assert float(v.mean()) == pytest.approx(expected, abs=0.25e-3)
+    # inhibition (E_i = -80 mV) pulls below rest but never below E_i
+    with brian2_settings("numpy"):
+        b2.seed(3)
+        group = lif_population(20, synapse="conductance", dt=1e-4, name="inhibited")
+        pin = poisson_input(group, n_sources=1, rate=2000.0, weight=3e-9, synapse="conductance", inhibitory=True)
+        mon = b2.StateMonitor(group, "v", record=True)
+        b2.Network(group, pin, mon).run(0.3 * b2.second, namespace={})
+        vi = mon.v_[:, 500:]
+    assert vi.min() >= -80e-3 - 1e-12
+    assert float(vi.mean()) == pytest.approx(_mean_field_voltage(2000.0 * 3e-9 * 10e-3, -80e-3), abs=0.25e-3)
+
+
 # ------------------------------------------------------------- conversions
 
 
