@@ -56,11 +56,21 @@ def _require_dataarray(name: str, data) -> xr.DataArray:
     return _flatten_index(data)
 
 
+class DataTypeError(ValidationError, TypeError):
+    """Data of the wrong type (a TypeError, and a ValidationError so the command line reports it in one line)."""
+
+
 def _check_finite(name: str, da: xr.DataArray) -> None:
     values = np.asarray(da.values)
-    if values.dtype.kind not in "fciu":
-        raise TypeError(f"{name} must hold numbers; got dtype {values.dtype}")
-    if values.dtype.kind not in "fc":
+    if values.dtype.kind == "c":
+        # casting to float would drop the imaginary part silently (a ComplexWarning at best)
+        raise DataTypeError(
+            f"{name} must hold real numbers; got complex values (dtype {values.dtype}): pass abs(x) or x.real "
+            "explicitly, or both as separate neuroids"
+        )
+    if values.dtype.kind not in "fiub":
+        raise DataTypeError(f"{name} must hold numbers; got dtype {values.dtype}")
+    if values.dtype.kind != "f":
         return
     bad = ~np.isfinite(values)
     if not bad.any():
@@ -161,7 +171,49 @@ def _unflatten(name: str, da: xr.DataArray) -> xr.DataArray:
     return xr.DataArray(out, dims=(REPETITION, PRESENTATION, NEUROID), coords=coords, attrs=da.attrs, name=da.name)
 
 
-def as_recordings(data, name: str = "recordings", *, require_repetitions: bool = False) -> xr.DataArray:
+def constant_neuroids(rec: xr.DataArray) -> np.ndarray:
+    """Boolean mask over ``neuroid``: True where a neuroid has one value for every stimulus and repetition."""
+    values = rec.transpose(..., NEUROID).values.reshape(-1, rec.sizes[NEUROID])
+    return np.ptp(values, axis=0) == 0 if values.shape[0] else np.zeros(rec.sizes[NEUROID], bool)
+
+
+def _check_constant(name: str, da: xr.DataArray) -> None:
+    """Refuse recordings with no variation at all; warn once, naming them, about constant neuroids.
+
+    A neuroid whose response never changes has no stimulus signal: its correlation
+    with anything (its split-half ceiling, a model's prediction) is undefined, so its
+    ceiling and scores are NaN and it is left out of its region's medians.
+    """
+    const = constant_neuroids(da)
+    if not const.any():
+        return
+    ids = da["neuroid_id"].values if "neuroid_id" in da.coords else np.arange(da.sizes[NEUROID])
+    if const.all():
+        value = np.asarray(da.values).flat[0]
+        raise ValidationError(
+            f"{name} are constant: every neuroid has the same value for every stimulus and repetition (e.g. "
+            f"{_py(value)!r}), so there is no stimulus signal to predict and no noise ceiling"
+        )
+    import warnings
+
+    from neurocomp._validation import NeurocompWarning
+
+    where = ""
+    if "region" in da.coords and da["region"].dims == (NEUROID,):
+        regions = pd.unique(da["region"].values[const])
+        whole = [r for r in regions if const[da["region"].values == r].all()]
+        if whole:
+            where = f"; region(s) {[_py(r) for r in whole]} are entirely constant and get NaN ceilings and scores"
+    warnings.warn(
+        f"{name}: {int(const.sum())} of {const.size} neuroids are constant (one value for every stimulus and "
+        f"repetition): {_few(ids[const])}; their ceilings and scores are NaN and left out of the region "
+        f"medians{where}",
+        NeurocompWarning, stacklevel=3,
+    )
+
+
+def as_recordings(data, name: str = "recordings", *, require_repetitions: bool = False,
+                  check_constant: bool = True) -> xr.DataArray:
     """Validate recordings; return (repetition, presentation, neuroid) float64.
 
     Accepts a 3-D (repetition x presentation x neuroid) array, a Brain-Score-style
@@ -185,10 +237,13 @@ def as_recordings(data, name: str = "recordings", *, require_repetitions: bool =
     if require_repetitions and da.sizes[REPETITION] < 2:
         raise ValidationError(
             f"{name} must hold at least 2 repetitions per stimulus for a split-half noise ceiling; "
-            f"got {da.sizes[REPETITION]} (dims {tuple(da.dims)})"
+            f"got {da.sizes[REPETITION]} (dims {tuple(da.dims)}): a ceiling cannot be computed from trial-averaged "
+            "data, so give the single trials (a 'repetition' dim or coordinate)"
         )
     if da.sizes[PRESENTATION] < 2 or da.sizes[NEUROID] < 1:
         raise ValidationError(f"{name} must have at least 2 presentations and 1 neuroid; got sizes {dict(da.sizes)}")
+    if check_constant:
+        _check_constant(name, da)
     return da.astype(float)
 
 
@@ -199,6 +254,21 @@ def average_repetitions(rec: xr.DataArray) -> xr.DataArray:
     return out
 
 
+def _id_kind(values) -> str:
+    """'integer', 'float', 'string' or 'mixed' for a stimulus_id array."""
+    values = np.asarray(values)
+    kind = values.dtype.kind
+    if kind in "iu":
+        return "integer"
+    if kind == "f":
+        return "float"
+    if kind in "US":
+        return "string"
+    kinds = {("string" if isinstance(v, (str, bytes)) else "integer" if isinstance(v, (int, np.integer))
+              else "float" if isinstance(v, (float, np.floating)) else type(v).__name__) for v in values.ravel()}
+    return kinds.pop() if len(kinds) == 1 else "mixed"
+
+
 def align_to(source: xr.DataArray, target: xr.DataArray, *, source_name="source", target_name="target") -> xr.DataArray:
     """Rows of ``source`` in the order of ``target``'s stimulus_id (extra source stimuli dropped)."""
     src_ids = pd.Index(source[STIMULUS].values)
@@ -207,6 +277,13 @@ def align_to(source: xr.DataArray, target: xr.DataArray, *, source_name="source"
     if (idx < 0).any():
         missing = tgt_ids[idx < 0]
         overlap = int((idx >= 0).sum())
+        kinds = {_id_kind(source[STIMULUS].values), _id_kind(tgt_ids)}
+        if len(kinds) > 1 and overlap == 0:
+            raise ValidationError(
+                f"stimulus_id types differ: {source_name} has {_id_kind(source[STIMULUS].values)} ids (e.g. "
+                f"{[_py(v) for v in src_ids[:3]]}) and {target_name} has {_id_kind(tgt_ids)} ids (e.g. "
+                f"{[_py(v) for v in tgt_ids[:3]]}), so none match; store both with the same type (e.g. both as strings)"
+            )
         raise ValidationError(
             f"{source_name} must contain every stimulus_id of {target_name}; {len(missing)} of {len(tgt_ids)} are "
             f"missing, e.g. {_few(missing)} ({overlap} match). Data are aligned by stimulus_id, never by position"

@@ -372,16 +372,91 @@ def _pick_variable(found: list[str], variable, candidates, path, what) -> str:
     )
 
 
-def _dataarray_from_arrays(arrays: dict, name: str, path, what: str) -> xr.DataArray:
-    """Build a DataArray from plain arrays: data plus stimulus_id / layer / region ... vectors."""
+#: Dims a recording-like array may have (Brain-Score's vocabulary).
+_ASSEMBLY_DIMS = ("presentation", "neuroid", "repetition")
+
+
+def parse_dims(dims, ndim: int | None = None, *, name: str = "dims") -> tuple[str, ...] | None:
+    """``"neuroid,presentation,repetition"`` (or a sequence) -> a checked tuple of dim names, or None."""
+    if dims is None:
+        return None
+    if isinstance(dims, np.ndarray):
+        dims = dims.ravel().tolist()
+    if isinstance(dims, str):
+        dims = dims.split(",")
+    try:
+        names = tuple((d.decode() if isinstance(d, bytes) else str(d)).strip() for d in dims)
+    except TypeError:
+        raise ValidationError(f"{name} must name the array's dims in order, e.g. 'neuroid,presentation,"
+                              f"repetition'; got {dims!r}") from None
+    bad = [d for d in names if d not in _ASSEMBLY_DIMS]
+    if bad or len(set(names)) != len(names) or not names:
+        raise ValidationError(
+            f"{name} must name each axis once with {list(_ASSEMBLY_DIMS)}, e.g. 'neuroid,presentation,repetition'; "
+            f"got {','.join(names)!r}"
+        )
+    if ndim is not None and len(names) != ndim:
+        raise ValidationError(f"{name} must name all {ndim} axes of the array in order; got {len(names)}: {','.join(names)!r}")
+    return names
+
+
+def _how_to_name(ndim: int, flag: str) -> str:
+    example = "neuroid,presentation,repetition" if ndim == 3 else "presentation,neuroid"
+    return (f"name its axes in order with {flag} {example} (dims=... in Python), or store a 'dims' array in the "
+            f"file, e.g. dims = {example.split(',')}")
+
+
+def _dataarray_from_arrays(arrays: dict, name: str, path, what: str, dims=None, flag: str = "--dims") -> xr.DataArray:
+    """Build a DataArray from plain arrays: data plus stimulus_id / layer / region ... vectors.
+
+    A plain array does not say which axis is which (MATLAB saves neurons x stimuli x
+    trials, Python code often trials x stimuli x neurons), so the dims come from
+    ``dims``, or from a ``<name>_dims`` or ``dims`` array in the file. Without one, a
+    2-D array is read as presentation x neuroid (rows are stimuli, as scikit-learn's X)
+    when ``stimulus_id`` matches its rows, and a 3-D array is refused.
+    """
     data = np.asarray(arrays[name])
     if data.ndim not in (2, 3):
         raise ValidationError(
             f"{str(path)!r}: {what} {name!r} must be 2-D (presentation x neuroid) or 3-D (repetition x "
             f"presentation x neuroid); got shape {data.shape}"
         )
-    dims = ("presentation", "neuroid") if data.ndim == 2 else ("repetition", "presentation", "neuroid")
-    n_pres, n_neur = data.shape[-2], data.shape[-1]
+    if data.dtype.kind == "c":
+        raise ValidationError(
+            f"{str(path)!r}: {what} {name!r} must hold real numbers; got complex values (dtype {data.dtype}): "
+            "store abs(x), x.real or both as separate units"
+        )
+    stim = np.asarray(arrays["stimulus_id"]).ravel() if "stimulus_id" in arrays else None
+    file_dims = arrays.get(f"{name}_dims", arrays.get("dims"))
+    if dims is not None:
+        dims = parse_dims(dims, data.ndim, name=flag)
+    elif file_dims is not None:
+        dims = parse_dims(file_dims, data.ndim, name=f"the 'dims' array in {str(path)!r}")
+    elif data.ndim == 3:
+        hint = ""
+        if stim is not None:
+            axes = [a for a in range(3) if data.shape[a] == stim.size]
+            hint = f"; stimulus_id has {stim.size} values (axis {' or '.join(map(str, axes)) or 'none'})"
+        raise ValidationError(
+            f"{str(path)!r}: {what} {name!r} is a 3-D array of shape {data.shape} whose dims are not named: "
+            f"which axis is the neuroid, the presentation (stimulus) and the repetition cannot be guessed{hint}; "
+            + _how_to_name(3, flag)
+        )
+    elif stim is not None and data.shape[0] != stim.size:
+        transposed = data.shape[1] == stim.size
+        raise ValidationError(
+            f"{str(path)!r}: 'stimulus_id' must have one value per presentation ({data.shape[0]}); got {stim.size}"
+            + (f" -- it matches axis 1 of {what} {name!r} (shape {data.shape}): if the rows are neuroids, "
+               + _how_to_name(2, flag).replace("presentation,neuroid", "neuroid,presentation")
+               .replace("['presentation', 'neuroid']", "['neuroid', 'presentation']") if transposed else "")
+        )
+    else:
+        dims = ("presentation", "neuroid")
+    if what == "activations" and "repetition" in dims:
+        raise ValidationError(f"{flag} for activations must be presentation and neuroid; got {','.join(dims)!r}")
+    if "presentation" not in dims or "neuroid" not in dims:
+        raise ValidationError(f"{flag} must include presentation and neuroid; got {','.join(dims)!r}")
+    n_pres, n_neur = data.shape[dims.index("presentation")], data.shape[dims.index("neuroid")]
     coords = {}
     for key in _PRESENTATION_KEYS + _NEUROID_KEYS:
         if key not in arrays:
@@ -394,6 +469,7 @@ def _dataarray_from_arrays(arrays: dict, name: str, path, what: str) -> xr.DataA
         if values.size != want:
             raise ValidationError(
                 f"{str(path)!r}: {key!r} must have one value per {dim} ({want}); got {values.size}"
+                + (f" (dims read as {','.join(dims)}, shape {data.shape})" if data.ndim == 3 else "")
             )
         coords[key] = (dim, values)
     if "stimulus_id" not in coords:
@@ -401,8 +477,8 @@ def _dataarray_from_arrays(arrays: dict, name: str, path, what: str) -> xr.DataA
             f"{str(path)!r} must hold a 'stimulus_id' array (one id per presentation) beside {name!r}; "
             f"found {sorted(arrays)}"
         )
-    if data.ndim == 3:
-        coords["repetition"] = ("repetition", np.arange(data.shape[0]))
+    if "repetition" in dims:
+        coords["repetition"] = ("repetition", np.arange(data.shape[dims.index("repetition")]))
     return xr.DataArray(data.astype(float), dims=dims, coords=coords, name=name)
 
 
@@ -469,7 +545,8 @@ def _read_nwb(path, what: str) -> xr.DataArray:
                         attrs={"units": "Hz", "long_name": "firing rate in the trial window"})
 
 
-def load_assembly(path, *, what: str = "recordings", variable: str | None = None) -> xr.DataArray:
+def load_assembly(path, *, what: str = "recordings", variable: str | None = None, dims=None,
+                  flag: str | None = None) -> xr.DataArray:
     """Read recording-like data from NetCDF, .npz, .mat or NWB into a labelled DataArray.
 
     Parameters
@@ -480,6 +557,14 @@ def load_assembly(path, *, what: str = "recordings", variable: str | None = None
         (:data:`RECORDING_NAMES` or :data:`ACTIVATION_NAMES`).
     variable : str, optional
         The variable to read.
+    dims : str or sequence of str, optional
+        The array's dims in order, among ``presentation``, ``neuroid`` and
+        ``repetition`` (e.g. ``"neuroid,presentation,repetition"`` for MATLAB's
+        neurons x stimuli x trials). Needed for a 3-D array of a .npz/.mat file
+        that has no ``dims`` (or ``<variable>_dims``) array of its own; for a
+        NetCDF variable it renames the dims.
+    flag : str, optional
+        How to name ``dims`` in messages (the command line passes ``--dims``).
 
     Returns
     -------
@@ -499,40 +584,67 @@ def load_assembly(path, *, what: str = "recordings", variable: str | None = None
     if not path.is_file():
         raise ValidationError(f"path must be an existing file; got {str(path)!r}, which does not exist")
     candidates = RECORDING_NAMES if what == "recordings" else ACTIVATION_NAMES
+    flag = "dims" if flag is None else flag
     suffix = path.suffix.lower()
     if suffix in (".npz", ".mat"):
         arrays = _read_npz(path) if suffix == ".npz" else _read_mat(path)
-        data_keys = [k for k, v in arrays.items() if np.ndim(v) >= 2]
+        data_keys = [k for k, v in arrays.items() if np.ndim(v) >= 2 and np.asarray(v).dtype.kind in "biufc"]
         name = _pick_variable(data_keys, variable, candidates, path, what)
-        return _dataarray_from_arrays(arrays, name, path, what)
+        return _dataarray_from_arrays(arrays, name, path, what, dims=dims, flag=flag)
     if suffix == ".nwb":
+        if dims is not None:
+            raise ValidationError(f"{flag} is not used for NWB files (their trials and units tables name the axes)")
         return _read_nwb(path, what)
     ds = load_dataset(path)
     found = [k for k, v in ds.data_vars.items() if v.ndim >= 2]
     name = _pick_variable(found, variable, candidates, path, what)
-    return ds[name]
+    da = ds[name]
+    if dims is not None:
+        names = parse_dims(dims, da.ndim, name=flag)
+        da = da.rename(dict(zip(da.dims, names)))
+    elif not set(map(str, da.dims)) <= set(_ASSEMBLY_DIMS):
+        raise ValidationError(
+            f"{str(path)!r}: {what} {name!r} has dims {tuple(map(str, da.dims))} (shape {da.shape}), not named with "
+            f"{list(_ASSEMBLY_DIMS)}; " + _how_to_name(da.ndim, flag).split(", or store")[0]
+        )
+    if da.dtype.kind == "c":
+        raise ValidationError(
+            f"{str(path)!r}: {what} {name!r} must hold real numbers; got complex values (dtype {da.dtype}): "
+            "store abs(x), x.real or both as separate units"
+        )
+    return da
 
 
-def load_activations(path, *, variable: str | None = None) -> xr.DataArray:
+def load_activations(path, *, variable: str | None = None, dims=None, flag: str | None = None) -> xr.DataArray:
     """Load model activations: (presentation x neuroid) with ``stimulus_id`` and a ``layer`` coord.
 
-    Validated on load (2-D, finite, unique stimulus ids). A file without a
+    Validated on load (2-D, real, finite, unique stimulus ids). A file without a
     ``layer`` coordinate is read as a single layer named after the variable.
+    ``dims`` names the axes of an array whose file does not (see :func:`load_assembly`).
     """
-    da = load_assembly(path, what="activations", variable=variable)
+    da = load_assembly(path, what="activations", variable=variable, dims=dims, flag=flag)
     if "layer" not in da.coords:
         da = da.assign_coords(layer=("neuroid", np.full(da.sizes.get("neuroid", 0), str(da.name or "model"))))
     return as_features(da, f"activations in {str(path)!r}")
 
 
-def load_recordings(path, *, variable: str | None = None) -> xr.DataArray:
+def load_recordings(path, *, variable: str | None = None, dims=None, flag: str | None = None) -> xr.DataArray:
     """Load recordings as (repetition x presentation x neuroid) with ``stimulus_id`` and ``region``.
 
-    Validated on load (finite, each stimulus once per repetition). Brain-Score-style
+    Validated on load (real, finite, each stimulus once per repetition). Brain-Score-style
     assemblies (flattened presentation with a ``repetition`` coordinate) are
     reshaped. A file without a ``region`` coordinate is read as one region, ``"all"``.
+    ``dims`` names the axes of an array whose file does not: a 3-D .mat or .npz
+    array without it is refused (see :func:`load_assembly`).
+
+    Examples
+    --------
+    MATLAB's habit, neurons x stimuli x trials::
+
+        rec = load_recordings("v4.mat", dims="neuroid,presentation,repetition")  # doctest: +SKIP
     """
-    da = load_assembly(path, what="recordings", variable=variable)
+    da = load_assembly(path, what="recordings", variable=variable, dims=dims, flag=flag)
     if "region" not in da.coords and "neuroid" in da.dims:
         da = da.assign_coords(region=("neuroid", np.full(da.sizes["neuroid"], "all")))
-    return as_recordings(da, f"recordings in {str(path)!r}")
+    # constant neuroids are reported once, by the analysis that meets them (not here too)
+    return as_recordings(da, f"recordings in {str(path)!r}", check_constant=False)

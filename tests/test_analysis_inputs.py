@@ -166,3 +166,144 @@ def test_regress_cli_user_errors_exit_2(tmp_path, rng, capsys):
         err = capsys.readouterr().err
         assert message in err and err.count("\n") == 1, err
     assert not (tmp_path / "o").exists()
+
+
+# ----------------------------------------------------------------------------- issue 14: regress's contract
+
+
+@pytest.fixture
+def matlab_files(tmp_path, rng):
+    """The same recordings saved three ways: NetCDF (named dims), and MATLAB's neurons x stimuli x trials
+    in a .mat without and with a 'dims' array."""
+    import scipy.io
+
+    rec, acts, _ = make_data(rng, n_stimuli=60, n_neuroids=6, n_reps=12, n_features=6, regions=("IT",))
+    save_dataset(rec.rename("recordings").to_dataset(), tmp_path / "rec.nc")
+    save_dataset(acts.rename("activations").to_dataset(), tmp_path / "acts.nc")
+    mat = rec.transpose("neuroid", "presentation", "repetition").values  # 6 x 60 x 12
+    ids = rec["stimulus_id"].values
+    scipy.io.savemat(tmp_path / "rec.mat", {"recordings": mat, "stimulus_id": ids})
+    scipy.io.savemat(tmp_path / "rec_dims.mat", {"recordings": mat, "stimulus_id": ids,
+                                                 "dims": np.array(["neuroid", "presentation", "repetition"],
+                                                                  dtype=object)})
+    return tmp_path
+
+
+def _main(capsys, *args):
+    from neurocomp.cli import main
+
+    rc = main(["regress", *map(str, args), "--n-bootstrap", "0", "--quiet"])
+    captured = capsys.readouterr()
+    return rc, captured.out, captured.err
+
+
+def test_an_unnamed_3d_array_is_refused_with_its_shape_and_how_to_name_it(matlab_files, capsys):
+    d = matlab_files
+    rc, _, err = _main(capsys, "--model", d / "acts.nc", "--recordings", d / "rec.mat", "--out", d / "o")
+    assert rc == 2 and err.count("\n") == 1, err
+    assert "3-D array of shape (6, 60, 12) whose dims are not named" in err
+    assert "--dims neuroid,presentation,repetition" in err and "stimulus_id has 60 values (axis 1)" in err
+    assert not (d / "o").exists()
+
+
+def test_named_dims_give_the_same_scores_as_the_netcdf_file(matlab_files, capsys):
+    d = matlab_files
+    assert _main(capsys, "--model", d / "acts.nc", "--recordings", d / "rec.nc", "--out", d / "nc")[0] == 0
+    assert _main(capsys, "--model", d / "acts.nc", "--recordings", d / "rec.mat", "--dims",
+                 "neuroid,presentation,repetition", "--out", d / "flag")[0] == 0
+    assert _main(capsys, "--model", d / "acts.nc", "--recordings", d / "rec_dims.mat", "--out", d / "file")[0] == 0
+    ref = xr.open_dataset(d / "nc" / "results.nc", engine="h5netcdf").load()
+    for name in ("flag", "file"):
+        got = xr.open_dataset(d / name / "results.nc", engine="h5netcdf").load()
+        np.testing.assert_allclose(got["ceiled_score"].values, ref["ceiled_score"].values, rtol=1e-10)
+        np.testing.assert_allclose(got["ceiling"].values, ref["ceiling"].values, rtol=1e-10)
+    assert float(ref["ceiling"].max()) > 0.5  # the right reading has a real ceiling (the wrong one had ~0)
+
+
+def test_transposed_2d_array_and_bad_dims_are_named(tmp_path, rng):
+    from neurocomp.io import load_activations, load_recordings
+
+    ids = np.array([f"s{i}" for i in range(8)])
+    np.savez(tmp_path / "t.npz", data=rng.normal(size=(5, 8)), stimulus_id=ids)
+    with pytest.raises(ValueError, match=r"one value per presentation \(5\); got 8 -- it matches axis 1.*"
+                                         r"name its axes in order with dims neuroid,presentation"):
+        load_activations(tmp_path / "t.npz")
+    assert load_activations(tmp_path / "t.npz", dims="neuroid,presentation").dims == ("presentation", "neuroid")
+    np.savez(tmp_path / "r.npz", data=rng.normal(size=(3, 8, 5)), stimulus_id=ids)
+    with pytest.raises(ValueError, match=r"dims must name each axis once"):
+        load_recordings(tmp_path / "r.npz", dims="trial,presentation,neuroid")
+    with pytest.raises(ValueError, match=r"dims must name all 3 axes"):
+        load_recordings(tmp_path / "r.npz", dims="presentation,neuroid")
+    with pytest.raises(ValueError, match=r"'stimulus_id' must have one value per presentation \(3\); got 8 "
+                                         r"\(dims read as presentation,repetition,neuroid"):
+        load_recordings(tmp_path / "r.npz", dims="presentation,repetition,neuroid")
+    # a NetCDF variable with unnamed (default) dims
+    save_dataset(xr.Dataset({"recordings": (("dim_0", "dim_1", "dim_2"), rng.normal(size=(3, 8, 5)))},
+                            coords={"stimulus_id": ("dim_1", ids)}), tmp_path / "u.nc")
+    with pytest.raises(ValueError, match=r"has dims \('dim_0', 'dim_1', 'dim_2'\) \(shape \(3, 8, 5\)\), not named"):
+        load_recordings(tmp_path / "u.nc")
+    got = load_recordings(tmp_path / "u.nc", dims="repetition,presentation,neuroid")
+    assert got.sizes == {"repetition": 3, "presentation": 8, "neuroid": 5}
+
+
+def test_integer_and_string_stimulus_ids_say_the_types_differ(data):
+    rec, acts = data
+    as_int = acts.assign_coords(stimulus_id=("presentation", np.arange(acts.sizes["presentation"])))
+    with pytest.raises(ValueError, match=r"stimulus_id types differ: source has integer ids \(e\.g\. \[0, 1, 2\]\) "
+                                         r"and target has string ids \(e\.g\. \['im0000'"):
+        neural_predictivity(as_int, rec)
+
+
+def test_complex_data_are_refused_not_cast(data, tmp_path, capsys):
+    rec, acts = data
+    with pytest.raises(TypeError, match=r"source must hold real numbers; got complex values"):
+        neural_predictivity(acts * (1 + 1j), rec)
+    np.savez(tmp_path / "c.npz", activations=acts.values * 1j, stimulus_id=acts.stimulus_id.values)
+    save_dataset(rec.rename("recordings").to_dataset(), tmp_path / "rec.nc")
+    rc, _, err = _main(capsys, "--model", tmp_path / "c.npz", "--recordings", tmp_path / "rec.nc", "--out",
+                       tmp_path / "o")
+    assert rc == 2 and err.count("\n") == 1 and "must hold real numbers; got complex values" in err
+
+
+def test_constant_recordings_are_an_error_and_constant_neuroids_one_warning(data, tmp_path, capsys):
+    rec, acts = data
+    save_dataset(acts.rename("activations").to_dataset(), tmp_path / "acts.nc")
+    save_dataset(xr.full_like(rec, 1.0).rename("recordings").to_dataset(), tmp_path / "const.nc")
+    rc, out, err = _main(capsys, "--model", tmp_path / "acts.nc", "--recordings", tmp_path / "const.nc", "--out",
+                         tmp_path / "o")
+    assert rc == 2 and err.count("\n") == 1 and "recordings are constant" in err, err
+    assert not (tmp_path / "o").exists()
+    part = rec.copy()
+    part[:, :, [1, 5]] = 2.5  # two neuroids that never change
+    save_dataset(part.rename("recordings").to_dataset(), tmp_path / "part.nc")
+    rc, out, err = _main(capsys, "--model", tmp_path / "acts.nc", "--recordings", tmp_path / "part.nc", "--out",
+                         tmp_path / "p")
+    assert rc == 0, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "2 of 8 neuroids are constant" in lines[0] and "['n1', 'n5']" in lines[0], err
+    ds = xr.open_dataset(tmp_path / "p" / "results.nc", engine="h5netcdf").load()
+    # the constant neuroids' held-out r is NaN (labelled), the others are scored
+    r = ds["neuroid_r"].sel(layer="perfect")
+    assert np.isnan(r.values[[1, 5]]).all() and np.isfinite(np.delete(r.values, [1, 5])).all()
+    assert np.isfinite(ds["ceiled_score"].sel(layer="perfect")).all()
+    from neurocomp._validation import NeurocompWarning
+
+    with pytest.warns(NeurocompWarning, match="2 of 8 neuroids are constant") as record:
+        noise_ceiling(part)
+    assert len(record) == 1
+
+
+def test_method_typo_and_single_repetition_are_one_line(data, tmp_path, capsys):
+    rec, acts = data
+    save_dataset(acts.rename("activations").to_dataset(), tmp_path / "acts.nc")
+    save_dataset(rec.rename("recordings").to_dataset(), tmp_path / "rec.nc")
+    with pytest.raises(SystemExit) as info:
+        _main(capsys, "--model", tmp_path / "acts.nc", "--recordings", tmp_path / "rec.nc", "--method", "plss")
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and err.count("\n") == 1 and "invalid choice: 'plss'" in err and "usage" not in err
+    save_dataset(rec.isel(repetition=[0]).rename("recordings").to_dataset(), tmp_path / "one.nc")
+    rc, _, err = _main(capsys, "--model", tmp_path / "acts.nc", "--recordings", tmp_path / "one.nc", "--out",
+                       tmp_path / "o")
+    assert rc == 2 and err.count("\n") == 1, err
+    assert "at least 2 repetitions per stimulus for a split-half noise ceiling; got 1" in err
+    assert "a ceiling cannot be computed from trial-averaged data" in err

@@ -44,8 +44,10 @@ def test_netcdf_round_trip(tmp_path, rng):
 
 def test_npz_and_mat_round_trip(tmp_path, rng):
     rec = recordings(rng)
+    # a plain 3-D array must say which axis is which (issue 14: MATLAB saves neurons x stimuli x trials)
     arrays = dict(responses=rec.values, stimulus_id=rec.stimulus_id.values, region=rec.region.values,
-                  neuroid_id=rec.neuroid_id.values, object_name=rec.object_name.values)
+                  neuroid_id=rec.neuroid_id.values, object_name=rec.object_name.values,
+                  dims=np.array(["repetition", "presentation", "neuroid"]))
     np.savez(tmp_path / "rec.npz", **arrays)
     scipy.io.savemat(tmp_path / "rec.mat", arrays)
     for name in ("rec.npz", "rec.mat"):
@@ -88,7 +90,8 @@ def test_loaded_data_are_validated(tmp_path, rng):
     rec = recordings(rng)
     values = rec.values.copy()
     values[1, 4, 2] = np.nan
-    np.savez(tmp_path / "nan.npz", data=values, stimulus_id=rec.stimulus_id.values)
+    np.savez(tmp_path / "nan.npz", data=values, stimulus_id=rec.stimulus_id.values,
+             dims=np.array(["repetition", "presentation", "neuroid"]))
     with pytest.raises(ValueError, match=r"must be finite; got 1 non-finite value\(s\) \(1 NaN, 0 inf\).*stimulus_id='s4'"):
         load_recordings(tmp_path / "nan.npz")
     np.savez(tmp_path / "dup.npz", data=rng.normal(size=(4, 3)), stimulus_id=np.array(["a", "b", "a", "c"]))

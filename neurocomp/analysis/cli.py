@@ -2,7 +2,7 @@
 
 ::
 
-    neurocomp regress --model ACTS --recordings RESP [--method pls|ridge] [--out DIR]
+    neurocomp regress --model ACTS --recordings RESP [--method pls|ridge] [--dims D1,D2,D3] [--out DIR]
 
 Loads model activations (presentation x neuroid with a ``layer`` coord) and
 recordings (repetition x presentation x neuroid with a ``region`` coord) from
@@ -10,6 +10,13 @@ NetCDF, .npz or .mat (NWB with pynwb), computes cross-validated neural
 predictivity, noise ceilings and ceiled scores (:func:`layer_region_scores`;
 Yamins et al. 2014, Schrimpf et al. 2018), prints the layer x region table and
 writes ``results.nc`` and ``layer_region_scores.png``.
+
+A plain array in a .npz or .mat file does not say which axis is which: a 3-D
+array needs ``--dims`` (e.g. ``neuroid,presentation,repetition``, MATLAB's
+neurons x stimuli x trials) or a ``dims`` array in the file, and is refused
+without one. Every user mistake (a bad flag value, complex or constant data, a
+single repetition, stimulus ids of different types, an incomplete run folder)
+is one line on stderr and exit status 2.
 """
 
 from __future__ import annotations
@@ -17,6 +24,8 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from pathlib import Path
+
+import numpy as np
 
 from neurocomp._validation import ValidationError
 
@@ -45,6 +54,12 @@ def add_cli(subparsers) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (splits use Brain-Score's seed 1)")
     p.add_argument("--model-variable", help="variable name in the activations file")
     p.add_argument("--recordings-variable", help="variable name in the recordings file")
+    p.add_argument("--dims", metavar="D1,D2[,D3]",
+                   help="the recordings array's axes in order when the file does not name them, e.g. "
+                        "neuroid,presentation,repetition for MATLAB's neurons x stimuli x trials")
+    p.add_argument("--model-dims", metavar="D1,D2",
+                   help="the activations array's axes in order when the file does not name them (presentation,neuroid "
+                        "or neuroid,presentation)")
     p.add_argument("--out", help="output folder (default runs/regress-<timestamp>)")
     p.add_argument("--quiet", action="store_true", help="no progress bar (it appears only on a terminal anyway)")
     p.set_defaults(func=run_regress)
@@ -81,9 +96,11 @@ def format_table(ds) -> str:
                 text += f" [{float(cell['ci_low']):.2f},{float(cell['ci_high']):.2f}]"
             cells.append(text.rjust(col))
         lines.append("  " + layer.ljust(width) + "".join(cells))
-    best = ds["ceiled_score"].fillna(-1.0).argmax("layer")
+    best = ds["ceiled_score"].fillna(-np.inf).argmax("layer")
+    scored = ds["ceiled_score"].notnull().any("layer")
     lines.append("  best layer: " + ", ".join(
-        f"{r} -> {layers[int(best.sel(region=r))]}" for r in regions))
+        f"{r} -> {layers[int(best.sel(region=r))]}" if bool(scored.sel(region=r)) else f"{r} -> none (no score: NaN)"
+        for r in regions))
     return "\n".join(lines)
 
 
@@ -109,20 +126,33 @@ def run_regress(args) -> int:
 
     check_run_complete(args.model)  # a killed or tampered run's files are refused, not scored
     check_run_complete(args.recordings)
-    acts = load_activations(args.model, variable=args.model_variable)
-    recs = load_recordings(args.recordings, variable=args.recordings_variable)
+    acts = load_activations(args.model, variable=args.model_variable, dims=getattr(args, "model_dims", None),
+                            flag="--model-dims")
+    recs = load_recordings(args.recordings, variable=args.recordings_variable, dims=getattr(args, "dims", None),
+                           flag="--dims")
     out = Path(args.out) if args.out else Path("runs") / f"regress-{_dt.datetime.now():%Y%m%d-%H%M%S}"
     print(f"neurocomp regress: {args.model} ({acts.sizes['presentation']} stimuli x {acts.sizes['neuroid']} units) "
           f"vs {args.recordings} ({recs.sizes['repetition']} repetitions x {recs.sizes['presentation']} stimuli x "
           f"{recs.sizes['neuroid']} neuroids)", flush=True)
     from neurocomp._progress import progress_shown
 
-    with progress_shown(not getattr(args, "quiet", False)):  # a bar over layers, on a terminal only
+    import sys
+    import warnings
+
+    from neurocomp._validation import NeurocompWarning
+
+    with progress_shown(not getattr(args, "quiet", False)), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", NeurocompWarning)  # a bar over layers, on a terminal only
         ds = layer_region_scores(
             acts, recs, method=args.method, normalization=args.normalization, n_bootstrap=args.n_bootstrap,
             layers=_split_names(args.layers), regions=_split_names(args.regions), n_splits=args.n_splits,
             n_components=args.n_components, rng=args.seed, progress=None,
         )
+    for w in caught:  # each of our warnings once, as one line; others as Python shows them
+        if issubclass(w.category, NeurocompWarning):
+            print(f"neurocomp regress: warning: {' '.join(str(w.message).split())}", file=sys.stderr)
+        else:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     params = {k: v for k, v in vars(args).items() if k not in ("func", "quiet")}
     ds.attrs.update(provenance_attrs(seed=args.seed, spec={"command": "regress", "params": params},
                                      experiment="regress"))

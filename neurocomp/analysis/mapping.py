@@ -226,7 +226,7 @@ def layer_region_scores(
     method : {"ridge", "pls"}
         Mapping (see :func:`~neurocomp.analysis.neural_predictivity`).
     normalization : {"r2_over_ceiling", "ratio_squared"}
-        Ceiled score ``r**2 / c`` (current Brain-Score) or ``(r / c)**2``
+        Ceiled score ``sign(r) r**2 / c`` (current Brain-Score) or ``sign(r) (r / c)**2``
         (Yamins 2014, earlier Brain-Score).
     n_bootstrap : int, default 1000
         Paired resamples (held-out stimuli within each split, the splits, the
@@ -384,7 +384,7 @@ def layer_region_scores(
     if not n_bootstrap:
         hierarchy = "not tested (n_bootstrap = 0)"
 
-    norm_text = "r**2 / ceiling" if normalization == "r2_over_ceiling" else "(r / ceiling)**2"
+    norm_text = "sign(r) r**2 / ceiling" if normalization == "r2_over_ceiling" else "sign(r) (r / ceiling)**2"
 
     def var(values, dims, long_name):
         return xr.DataArray(values, dims=dims, attrs={"units": "1", "long_name": long_name})
