@@ -48,7 +48,7 @@ def test_numpy_and_dataarray_inputs_agree():
 
 def test_velocity_autocorrelation_of_langevin_decays_exponentially():
     m, gamma, kT = 1.0, 2.0, 1.0  # tau = 0.5
-    tr = nd.langevin(1000, 2000, mass=m, gamma=gamma, kT=kT, dt=0.01, rng=4)
+    tr = nd.langevin(1000, 2000, mass=m, friction=gamma, kT=kT, dt=0.01, rng=4)
     vacf = nd.velocity_autocorrelation(tr, max_lag=100, normalize=True)
     lag = vacf["lag"].values
     # finite differences of x average v over a step; the exact VACF of (x(t+dt)-x(t))/dt is

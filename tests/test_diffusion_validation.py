@@ -17,7 +17,7 @@ from neurocomp import diffusion as nd
         (lambda: nd.brownian(10, 10, dtype="int8"), r"Invalid value for the 'dtype' parameter"),
         (lambda: nd.brownian(10, 10, record_steps=np.array([0, 11])), r"record_steps must lie in \[0, n_steps=10\]"),
         (lambda: nd.langevin(10, 10, mass=-1.0), r"mass must be > 0"),
-        (lambda: nd.langevin(10, 10, gamma=0.0), r"gamma must be > 0"),
+        (lambda: nd.langevin(10, 10, friction=0.0), r"friction must be > 0"),
         (lambda: nd.ornstein_uhlenbeck(10, 10, stiffness=-2.0), r"stiffness must be > 0"),
         (lambda: nd.ctrw(10, 10, alpha=1.5), r"alpha must lie in \(0, 1\]; got 1.5"),
         (lambda: nd.ctrw(10, 10, t0=-1.0), r"t0 must be > 0"),

@@ -67,7 +67,7 @@ def test_langevin_ballistic_to_diffusive_crossover():
     tau, D = m / gamma, kT / gamma
     n = 3000
     steps = nd.log_steps(8000, 60)
-    tr = nd.langevin(n, 8000, mass=m, gamma=gamma, kT=kT, dt=tau / 400, d=1, record_steps=steps, rng=5)
+    tr = nd.langevin(n, 8000, mass=m, friction=gamma, kT=kT, dt=tau / 400, d=1, record_steps=steps, rng=5)
     msd = nd.ensemble_msd(tr)
     t = msd["time"].values[1:]
     y = msd.values[1:]
@@ -88,7 +88,7 @@ def test_langevin_ballistic_to_diffusive_crossover():
 def test_ornstein_uhlenbeck_stationary_variance():
     k, gamma, kT = 2.0, 1.0, 0.5
     n = 20000
-    tr = nd.ornstein_uhlenbeck(n, 400, stiffness=k, gamma=gamma, kT=kT, dt=0.05, x0=3.0, rng=3)
+    tr = nd.ornstein_uhlenbeck(n, 400, stiffness=k, friction=gamma, kT=kT, dt=0.05, x0=3.0, rng=3)
     x = tr.isel(time=-1).values[:, 0]  # t = 20 = 40 relaxation times (the AR(1) update is exact)
     # sample variance of n Gaussians: relative SE sqrt(2/n) = 1 %; 4 SE
     assert x.var() == pytest.approx(kT / k, rel=4 * math.sqrt(2 / n))
@@ -221,7 +221,7 @@ def test_all_andi_models_run(model):
 def test_first_passage_semi_infinite_levy_smirnov():
     L, D = 1.0, 0.5
     n = 4000
-    ds = nd.first_passage(n, 2000, D=D, dt=0.005, x0=0.0, upper=L, rng=14)
+    ds = nd.bounded_brownian(n, 2000, D=D, dt=0.005, x0=0.0, upper=L, rng=14)
     fpt = ds["first_passage_time"].values
     for t in (0.5, 2.0, 8.0):
         p = 1 - erf(L / math.sqrt(4 * D * t))  # P(T <= t) = erfc(L / sqrt(4 D t))

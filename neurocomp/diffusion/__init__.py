@@ -29,6 +29,7 @@ from neurocomp.diffusion.walks import (
     ANDI_MODELS,
     andi_model,
     attm,
+    bounded_brownian,
     brownian,
     ctrw,
     fbm,
@@ -44,7 +45,7 @@ from neurocomp.diffusion.walks import (
 )
 
 __all__ = [
-    "ALPHA_RANGES", "ANDI_MODELS", "MSDFit", "alpha_features", "andi_model", "attm", "brownian", "ctrw",
+    "ALPHA_RANGES", "ANDI_MODELS", "MSDFit", "alpha_features", "andi_model", "attm", "bounded_brownian", "brownian", "ctrw",
     "ensemble_msd", "ergodicity_breaking", "estimate_alpha", "fbm", "first_passage", "first_passage_times",
     "fit_msd", "gaussian_solution", "langevin", "lattice_walk", "levy_flight", "levy_walk", "log_steps",
     "ornstein_uhlenbeck", "peclet_number", "reynolds_number", "run_and_tumble", "sbm", "solve_diffusion",

@@ -52,7 +52,7 @@ def _simulate(model, a, n, d, rng, batch=4):
             parts.append(attm(batch, T_MAX - 1, alpha=a, gamma=gamma, d=d, rng=rng).values)
         return np.concatenate(parts)
     if model == "lw" and a == 2.0:
-        return np.concatenate([levy_walk(batch, T_MAX - 1, alpha=2.0, sigma=rng.uniform(0.05, 0.95), d=d,
+        return np.concatenate([levy_walk(batch, T_MAX - 1, alpha=2.0, tail_exponent=rng.uniform(0.05, 0.95), d=d,
                                          rng=rng).values for _ in range(n // batch)])
     return andi_model(model, n, T_MAX - 1, alpha=a, d=d, rng=rng).values
 

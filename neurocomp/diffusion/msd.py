@@ -212,7 +212,7 @@ def first_passage_times(trajectories, *, level: float, component: str = "x", dt:
 
     The crossing direction is taken from the start: walkers starting below the
     level are timed until they reach or exceed it, and vice versa. Sampled
-    points only (no bridge correction; see :func:`walks.first_passage` for that).
+    points only (no bridge correction; see :func:`walks.bounded_brownian` for that).
     """
     arr, dt, times = as_trajectories(trajectories, dt=dt)
     comps = ["x", "y", "z"][: arr.shape[2]]
@@ -253,7 +253,7 @@ def streaming_msd(model, n_walkers: int, n_steps: int, *, chunk_size: int = 2000
     from neurocomp.diffusion import walks
 
     if isinstance(model, str):
-        check_option("model", model, [n for n in walks.__all__ if n not in ("log_steps", "ANDI_MODELS", "ALPHA_RANGES", "andi_model", "first_passage")])
+        check_option("model", model, [n for n in walks.__all__ if n not in ("log_steps", "ANDI_MODELS", "ALPHA_RANGES", "andi_model", "first_passage", "bounded_brownian")])
         model = getattr(walks, model)
     n_walkers = check_int("n_walkers", n_walkers, low=1)
     n_steps = check_int("n_steps", n_steps, low=1)

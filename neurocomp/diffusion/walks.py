@@ -25,7 +25,8 @@ Models and the laws they obey (``d`` dimensions, MSD summed over dimensions):
 * :func:`attm` — annealed transient time motion (Massignan et al. 2014).
 * :func:`run_and_tumble` — bacterial runs and tumbles (Berg 1993; Purcell 1977),
   D_eff = v² τ / (d (1 − ⟨cos θ⟩)) (Lovely & Dahlquist 1975), with chemotactic bias.
-* :func:`first_passage` — Brownian motion between reflecting/absorbing walls.
+* :func:`bounded_brownian` — Brownian motion between reflecting/absorbing walls, with
+  first-passage times (``first_passage`` before 0.2).
 
 ``attm``, ``ctrw``, ``fbm``, ``levy_walk`` (lw) and ``sbm`` are the five models
 of the AnDi challenge (Muñoz-Gil et al. 2021); :func:`andi_model` calls them by
@@ -57,6 +58,7 @@ from neurocomp.diffusion._common import (
     make_trajectories,
     record_index,
 )
+from neurocomp._deprecation import renamed_kwargs
 from neurocomp.random import as_generator
 
 __all__ = [
@@ -74,6 +76,7 @@ __all__ = [
     "ANDI_MODELS",
     "ALPHA_RANGES",
     "run_and_tumble",
+    "bounded_brownian",
     "first_passage",
     "log_steps",
 ]
@@ -208,7 +211,8 @@ def lattice_walk(n_walkers: int = 1000, n_steps: int = 1000, *, a: float = 1.0, 
     return make_trajectories(pos, idx, dt, model="lattice", a=a, D=a * a / (2 * d * dt))
 
 
-def langevin(n_walkers: int = 1000, n_steps: int = 1000, *, mass: float = 1.0, gamma: float = 1.0, kT: float = 1.0,
+@renamed_kwargs(gamma="friction")  # before 0.2; gamma now means only the ATTM exponent
+def langevin(n_walkers: int = 1000, n_steps: int = 1000, *, mass: float = 1.0, friction: float = 1.0, kT: float = 1.0,
              dt: float = 0.01, d: int = 1, record_steps=None, dtype="float64", rng=None) -> xr.DataArray:
     """Underdamped Langevin dynamics m dv = −γ v dt + √(2γkT) dW (Langevin 1908).
 
@@ -216,8 +220,9 @@ def langevin(n_walkers: int = 1000, n_steps: int = 1000, *, mass: float = 1.0, g
     ----------
     mass : float
         Particle mass [kg], > 0.
-    gamma : float
-        Friction coefficient [kg/s], > 0; the velocity relaxes in τ = m/γ [s].
+    friction : float
+        Friction coefficient γ [kg/s], > 0; the velocity relaxes in τ = m/γ [s]
+        (called ``gamma`` before 0.2; still accepted with a DeprecationWarning).
     kT : float
         Thermal energy [J], > 0; D = kT/γ [m²/s].
     dt : float
@@ -237,7 +242,7 @@ def langevin(n_walkers: int = 1000, n_steps: int = 1000, *, mass: float = 1.0, g
     """
     n_walkers, n_steps, d, dt, dtype, idx = _common_args(n_walkers, n_steps, d, dt, dtype, record_steps)
     mass = check_positive("mass", mass)
-    gamma = check_positive("gamma", gamma)
+    gamma = check_positive("friction", friction)
     kT = check_positive("kT", kT)
     gen = as_generator(rng)
     tau = mass / gamma
@@ -262,15 +267,17 @@ def langevin(n_walkers: int = 1000, n_steps: int = 1000, *, mass: float = 1.0, g
         return x, (x[:, -1], v[:, -1])
 
     pos = _drive(step, (np.zeros((n_walkers, d)), v0), n_walkers, n_steps, d, idx, dtype)
-    return make_trajectories(pos, idx, dt, model="langevin", tau=tau, D=kT / gamma, mass=mass, gamma=gamma, kT=kT)
+    return make_trajectories(pos, idx, dt, model="langevin", tau=tau, D=kT / gamma, mass=mass, friction=gamma, kT=kT)
 
 
-def ornstein_uhlenbeck(n_walkers: int = 1000, n_steps: int = 1000, *, stiffness: float = 1.0, gamma: float = 1.0,
+@renamed_kwargs(gamma="friction")  # before 0.2
+def ornstein_uhlenbeck(n_walkers: int = 1000, n_steps: int = 1000, *, stiffness: float = 1.0, friction: float = 1.0,
                        kT: float = 1.0, dt: float = 0.01, x0: float = 0.0, stationary: bool = False, d: int = 1,
                        record_steps=None, dtype="float64", rng=None) -> xr.DataArray:
     """Overdamped Brownian particle in a harmonic trap (Ornstein–Uhlenbeck process).
 
-    γ dx = −k x dt + √(2γkT) dW. Parameters: ``stiffness`` k [N/m], ``gamma`` [kg/s],
+    γ dx = −k x dt + √(2γkT) dW. Parameters: ``stiffness`` k [N/m], ``friction`` γ [kg/s]
+    (``gamma`` before 0.2),
     ``kT`` [J], ``dt`` [s], ``x0`` start [m] (or ``stationary=True`` to start in
     equilibrium). Relaxation time τ = γ/k; stationary variance kT/k = Dγ/k per
     dimension with D = kT/γ. The AR(1) update is exact for any dt.
@@ -278,7 +285,7 @@ def ornstein_uhlenbeck(n_walkers: int = 1000, n_steps: int = 1000, *, stiffness:
     """
     n_walkers, n_steps, d, dt, dtype, idx = _common_args(n_walkers, n_steps, d, dt, dtype, record_steps)
     k = check_positive("stiffness", stiffness)
-    gamma = check_positive("gamma", gamma)
+    gamma = check_positive("friction", friction)
     kT = check_positive("kT", kT)
     x0 = float(x0)
     gen = as_generator(rng)
@@ -430,15 +437,16 @@ def levy_flight(n_walkers: int = 1000, n_steps: int = 1000, *, mu: float = 1.5, 
     return make_trajectories(pos, idx, dt, model="levy_flight", mu=mu, scale=scale)
 
 
+@renamed_kwargs(sigma="tail_exponent")  # before 0.2; sigma elsewhere means a noise SD
 def levy_walk(n_walkers: int = 1000, n_steps: int = 1000, *, alpha: float = 1.5, speed: float = 1.0,
-              t0: float = 1.0, sigma: float | None = None, dt: float = 1.0, d: int = 1, record_steps=None, dtype="float64",
+              t0: float = 1.0, tail_exponent: float | None = None, dt: float = 1.0, d: int = 1, record_steps=None, dtype="float64",
               rng=None) -> xr.DataArray:
     """Lévy walk: flights at constant ``speed`` [m/s] in random directions, of duration
-    τ with P(τ > t) = (t0/t)^σ.
+    τ with P(τ > t) = (t0/t)^σ, σ the ``tail_exponent``.
 
     ``alpha`` in (1, 2] sets σ = 3 − α (σ in (1, 2)), for which MSD ∝ t^α
-    (superdiffusion); α = 2 uses ``sigma`` (default 0.5; any σ in (0, 1) is
-    ballistic). ``t0`` [s] is the
+    (superdiffusion); α = 2 uses ``tail_exponent`` (default 0.5; any σ in
+    (0, 1) is ballistic; called ``sigma`` before 0.2). ``t0`` [s] is the
     minimal flight time. Positions are exact at the observation times (the walker
     moves continuously along each flight). Returns (walker, time, space) [m].
     """
@@ -447,12 +455,13 @@ def levy_walk(n_walkers: int = 1000, n_steps: int = 1000, *, alpha: float = 1.5,
     speed = check_positive("speed", speed)
     t0 = check_positive("t0", t0)
     gen = as_generator(rng)
-    if sigma is not None and alpha < 2:
-        raise ValidationError(f"levy_walk takes sigma only for alpha = 2 (sigma = 3 - alpha otherwise); got alpha={alpha}")
+    if tail_exponent is not None and alpha < 2:
+        raise ValidationError(f"levy_walk takes tail_exponent only for alpha = 2 (3 - alpha otherwise); got alpha={alpha}")
     if alpha < 2:
         sigma = 3.0 - alpha
     else:
-        sigma = 0.5 if sigma is None else check_in_range("sigma", sigma, 0, 1, low_open=True, high_open=True)
+        sigma = 0.5 if tail_exponent is None else check_in_range("tail_exponent", tail_exponent, 0, 1,
+                                                                 low_open=True, high_open=True)
     times = idx * dt
     horizon = n_steps * dt
 
@@ -744,9 +753,20 @@ def run_and_tumble(n_walkers: int = 1000, n_steps: int = 1000, *, speed: float =
                              mean_cos=mean_cos, bias=bias, D_eff=d_eff)
 
 
-def first_passage(n_walkers: int = 1000, n_steps: int = 1000, *, D: float = 1.0, dt: float = 1.0, x0: float = 0.0,
-                  lower: float | None = None, upper: float | None = None, lower_kind: str = "absorbing",
-                  upper_kind: str = "absorbing", rng=None) -> xr.Dataset:
+def first_passage(*args, **kwargs) -> xr.Dataset:
+    """Deprecated name of :func:`bounded_brownian` (a walk, named like the other walks;
+    :func:`~neurocomp.diffusion.first_passage_times` reads passage times off any trajectories).
+    Removed in 0.3."""
+    import warnings
+
+    warnings.warn("neurocomp.diffusion.first_passage is deprecated and will be removed in neurocomp 0.3; "
+                  "use bounded_brownian (same arguments, same result)", DeprecationWarning, stacklevel=2)
+    return bounded_brownian(*args, **kwargs)
+
+
+def bounded_brownian(n_walkers: int = 1000, n_steps: int = 1000, *, D: float = 1.0, dt: float = 1.0, x0: float = 0.0,
+                     lower: float | None = None, upper: float | None = None, lower_kind: str = "absorbing",
+                     upper_kind: str = "absorbing", rng=None) -> xr.Dataset:
     """1-D Brownian motion between walls, with first-passage times to the absorbing ones.
 
     Parameters
