@@ -82,6 +82,7 @@ DIMS: dict[str, str] = {
     "y": "position along the y axis of a spatial grid or image (image rows run along y)",
     "z": "position along the z axis of a spatial grid",
     "pixel": "one pixel of a flattened image",
+    "channel": "one recorded mixture (a microphone, an electrode) before source separation",
     # named conditions and scanned parameters of the bundled experiments
     "gate": "a logic gate (AND, OR, ...)",
     "function": "a Boolean function of the inputs",
@@ -89,6 +90,7 @@ DIMS: dict[str, str] = {
     "noise_sd": "a level of membrane-noise standard deviation (coordinate in V)",
     "load": "a memory load P / N",
     "model": "a named model of a comparison (e.g. the AnDi walk models)",
+    "method": "a named algorithm of a comparison on the same data (e.g. infomax, FastICA)",
     "alpha": "an anomalous-diffusion exponent",
     "dimension": "the number of spatial dimensions of a walk",
     "region": "a brain region (V1, V4, IT)",

@@ -99,8 +99,7 @@ def plot_filters(filters, *, ax=None, n_columns: int | None = None, pad: int = 1
         mosaic[r * (h + pad): r * (h + pad) + h, c * (w + pad): c * (w + pad) + w] = F[i]
     import matplotlib as mpl
 
-    cmap = mpl.colormaps[kwargs.pop("cmap", "gray")].copy()
-    cmap.set_bad("white")
+    cmap = mpl.colormaps[kwargs.pop("cmap", "gray")].with_extremes(bad="white")
     ax.imshow(mosaic, cmap=cmap, vmin=-1, vmax=1, interpolation="nearest", **kwargs)
     ax.set_xticks([])
     ax.set_yticks([])
