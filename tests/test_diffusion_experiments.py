@@ -75,7 +75,7 @@ def test_plot_functions_return_labelled_axes():
     assert ax.get_xscale() == "log" and "[" in ax.get_ylabel()
     ax = dplot.plot_trajectories(tr, n=3)
     assert ax.get_xlabel() == "x [m]"
-    ds = nd.first_passage(200, 200, D=1.0, x0=0.0, upper=2.0, rng=1)
+    ds = nd.bounded_brownian(200, 200, D=1.0, x0=0.0, upper=2.0, rng=1)
     L, D = 2.0, 1.0
     ax = dplot.plot_first_passage(ds["first_passage_time"],
                                   theory=lambda t: L / np.sqrt(4 * np.pi * D * t ** 3) * np.exp(-L * L / (4 * D * t)))

@@ -32,7 +32,7 @@ from neurocomp import diffusion as nd
         (lambda: nd.andi_model("brownian", 10, 10, alpha=1.0), r"Allowed values are 'attm', 'ctrw', 'fbm', 'lw' and 'sbm'"),
         (lambda: nd.run_and_tumble(10, 10, tumble_rate=-1.0), r"tumble_rate must be > 0"),
         (lambda: nd.run_and_tumble(10, 10, bias=1.0), r"bias must lie in \[0, 1\); got 1.0"),
-        (lambda: nd.first_passage(10, 10, x0=2.0, upper=1.0), r"x0 must lie strictly between"),
+        (lambda: nd.bounded_brownian(10, 10, x0=2.0, upper=1.0), r"x0 must lie strictly between"),
         (lambda: nd.solve_diffusion(np.ones(10), D=-1.0, dx=0.1, dt=0.1, n_steps=1), r"D must be > 0"),
     ],
 )

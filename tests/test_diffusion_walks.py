@@ -235,7 +235,7 @@ def test_first_passage_semi_infinite_levy_smirnov():
 def test_first_passage_reflecting_absorbing_mean_time():
     L, D, x0 = 1.0, 1.0, 0.3
     n = 4000
-    ds = nd.first_passage(n, 1500, D=D, dt=0.002, x0=x0, lower=0.0, upper=L, lower_kind="reflecting", rng=15)
+    ds = nd.bounded_brownian(n, 1500, D=D, dt=0.002, x0=x0, lower=0.0, upper=L, lower_kind="reflecting", rng=15)
     fpt = ds["first_passage_time"].values
     assert np.isfinite(fpt).mean() > 0.999
     fpt = fpt[np.isfinite(fpt)]
