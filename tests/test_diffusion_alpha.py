@@ -85,3 +85,33 @@ def test_naive_fit_gives_nan_without_warnings_for_a_walker_that_never_moves():
         warnings.simplefilter("error")
         alpha = estimate_alpha(x, method="tamsd").values
     assert np.isnan(alpha[0]) and np.isfinite(alpha[1])
+
+
+# ----------------------------------------------------------------------------- bias per model (issue 14)
+
+
+@pytest.fixture(scope="module")
+def held_out_table():
+    from neurocomp.diffusion._train_alpha import error_table, held_out_errors
+
+    return {(r["model"], r["alpha_bin"]): r for r in error_table(held_out_errors(n_per_class=12))}
+
+
+def test_bias_per_model_is_small_against_the_held_out_spread(held_out_table):
+    """Over each model's range the bias is below half the per-trajectory spread (plus 3 standard
+    errors of the bias): the estimator's error is mostly scatter, not offset, for every generator."""
+    for model in nd.ANDI_MODELS:
+        r = held_out_table[(model, "all")]
+        assert abs(r["bias"]) <= 0.5 * r["sd"] + 3 * r["bias_se"], r
+        assert r["mae"] < 0.30, r
+
+
+def test_conditional_bias_never_exceeds_the_spread_and_the_documented_ctrw_bias_is_measured(held_out_table):
+    """Within an alpha bin the posterior-mean estimator is pulled to the middle of what is compatible;
+    the pull stays within one spread. The CTRW bias at alpha in (0.75, 1] that estimate_alpha's
+    docstring documents (-0.19) is what is measured: a retrain that changes it must update the docs."""
+    for key, r in held_out_table.items():
+        if key[1] != "all":
+            assert abs(r["bias"]) <= r["sd"] + 3 * r["bias_se"], r
+    ctrw = held_out_table[("ctrw", "(0.75, 1]")]
+    assert abs(ctrw["bias"] - (-0.19)) <= 4 * ctrw["bias_se"] + 0.02, ctrw

@@ -1,7 +1,11 @@
-"""Train the coefficients of ``estimate_alpha(method="features")``.
+"""Train the coefficients of ``estimate_alpha(method="features")``, and measure its bias per model.
 
 Run ``python -m neurocomp.diffusion._train_alpha`` to rewrite
 ``neurocomp/diffusion/_alpha_coefficients.py``. Deterministic (seeded).
+``python -m neurocomp.diffusion._train_alpha --table`` prints the bias, its
+standard error, the spread and the MAE per generating model and bin of true α on
+held-out trajectories drawn like the training set (:func:`error_table`); see
+``estimate_alpha``'s Notes for what the table shows and why.
 
 Training set: trajectories of the five AnDi models (attm, ctrw, fbm, lw, sbm)
 from :func:`neurocomp.diffusion.walks.andi_model` — *not* from andi-datasets,
@@ -57,9 +61,11 @@ def _simulate(model, a, n, d, rng, batch=4):
     return andi_model(model, n, T_MAX - 1, alpha=a, d=d, rng=rng).values
 
 
-def make_training_set(rng, n_per_class=N_PER_CLASS):
+def make_training_set(rng, n_per_class=N_PER_CLASS, *, return_models=False):
+    """Features and true exponents of simulated trajectories (see the module docstring);
+    with ``return_models`` also the generating model of each row (for per-model tables)."""
     grid = np.round(np.arange(0.05, 2.001, 0.05), 2)
-    X, y = [], []
+    X, y, models = [], [], []
     for d in (1, 2):
         for model, (lo, hi, lo_open, hi_open) in ALPHA_RANGES.items():
             for a in grid:
@@ -76,6 +82,9 @@ def make_training_set(rng, n_per_class=N_PER_CLASS):
                 pos[np.arange(T_MAX)[None, :] >= length[:, None]] = np.nan
                 X.append(alpha_features(pos))
                 y.append(np.full(n_per_class, a))
+                models.append(np.full(n_per_class, model))
+    if return_models:
+        return np.concatenate(X), np.concatenate(y), np.concatenate(models)
     return np.concatenate(X), np.concatenate(y)
 
 
@@ -100,6 +109,68 @@ def fit_mlps(X, y, rng):
     pred = np.mean([n.predict(Z[val]) for n in nets], axis=0)
     mae = float(np.abs(np.clip(pred, 0, 2) - y[val]).mean())
     return mean, scale, nets, mae
+
+
+HELD_OUT_SEED = 20261130  # never used for training
+ALPHA_BINS = (0.0, 0.5, 0.75, 1.0, 1.5, 2.0)
+
+
+def held_out_errors(n_per_class: int = 20, seed: int = HELD_OUT_SEED) -> dict:
+    """Errors of ``estimate_alpha(method="features")`` on fresh trajectories of every generator.
+
+    Trajectories are drawn exactly as the training set is (:func:`make_training_set`:
+    the five models, every admissible α on the 0.05 grid, 1-D and 2-D, lengths
+    50–1000, localisation noise 0.1, 0.5 or 1 step) but from a seed never used in
+    training.
+
+    Returns
+    -------
+    dict
+        ``alpha`` (true), ``estimate`` (clipped to [0, 2] as estimate_alpha does)
+        and ``model``, one entry per trajectory.
+    """
+    from neurocomp.diffusion.fits import _predict_from_features
+
+    if n_per_class < 4 or n_per_class % 4:
+        raise ValueError(f"n_per_class must be a positive multiple of 4 (ATTM is drawn in batches of 4); got {n_per_class}")
+    X, y, models = make_training_set(np.random.default_rng(seed), n_per_class, return_models=True)
+    return {"alpha": y, "estimate": np.clip(_predict_from_features(X), 0.0, 2.0), "model": models}
+
+
+def error_table(errors: dict | None = None, *, bins=ALPHA_BINS) -> list[dict]:
+    """Per-model (and per α-bin) bias, spread and MAE of estimate_alpha on held-out trajectories.
+
+    Rows: one per model with ``alpha_bin = "all"``, then one per model and bin of
+    true α. Each row: ``n``, ``bias`` (mean of estimate − truth), ``bias_se`` (its
+    standard error, sd/√n), ``sd`` (spread of the errors) and ``mae``.
+    """
+    errors = held_out_errors() if errors is None else errors
+    err = errors["estimate"] - errors["alpha"]
+    rows = []
+    for model in ALPHA_RANGES:
+        sel = errors["model"] == model
+        parts = [("all", sel)] + [(f"({lo:g}, {hi:g}]", sel & (errors["alpha"] > lo) & (errors["alpha"] <= hi))
+                                  for lo, hi in zip(bins[:-1], bins[1:])]
+        for label, mask in parts:
+            e = err[mask]
+            if e.size < 2:
+                continue
+            rows.append({"model": model, "alpha_bin": label, "n": int(e.size), "bias": float(e.mean()),
+                         "bias_se": float(e.std(ddof=1) / np.sqrt(e.size)), "sd": float(e.std(ddof=1)),
+                         "mae": float(np.abs(e).mean())})
+    return rows
+
+
+def print_error_table(rows=None) -> str:
+    """The table of :func:`error_table` as text (``python -m neurocomp.diffusion._train_alpha --table``)."""
+    rows = error_table() if rows is None else rows
+    lines = [f"{'model':6} {'true alpha':>12} {'n':>5} {'bias':>7} {'(se)':>7} {'sd':>6} {'MAE':>6}"]
+    for r in rows:
+        lines.append(f"{r['model']:6} {r['alpha_bin']:>12} {r['n']:5d} {r['bias']:+7.3f} ({r['bias_se']:.3f}) "
+                     f"{r['sd']:6.3f} {r['mae']:6.3f}")
+    text = "\n".join(lines)
+    print(text)
+    return text
 
 
 def main(out=Path(__file__).with_name("_alpha_coefficients.py")):
@@ -134,4 +205,7 @@ def main(out=Path(__file__).with_name("_alpha_coefficients.py")):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:])
+    if sys.argv[1:2] == ["--table"]:
+        print_error_table()
+    else:
+        main(*sys.argv[1:])
