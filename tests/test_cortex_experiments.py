@@ -18,7 +18,7 @@ SMALL = [
     "n_v4=60",
     "n_it=60",
     "n_splits=5",
-    "n_bootstrap=0",
+    "n_bootstrap=100",
 ]
 
 
@@ -32,28 +32,30 @@ def flagship():
 LAYERS = ["conv1", "pool1", "conv2", "pool2", "fc1", "output"]
 
 
-def test_flagship_recovers_the_ventral_hierarchy(flagship):
+def test_flagship_measures_the_hierarchy(flagship):
     ds = flagship.dataset
-    trained = ds["ceiled_score"].sel(network="trained")
-    best = {r: str(trained.sel(region=r).idxmax("layer").values) for r in ("V1", "V4", "IT")}
-    # V1 best predicted by the first stage, V4 by the second, IT by the dense top.
-    # Nothing in the simulated areas refers to the network: this can fail. At this size the
-    # V4 peak is the least certain of the three: with seeds 2014, 1 and 2 it fell on pool2,
-    # pool1 and pool2 (V1: pool1, conv1, pool1; IT: fc1 each time), so the check is seeded.
-    assert best["V1"] in ("conv1", "pool1"), best
-    assert best["V4"] in ("conv2", "pool2"), best
-    assert best["IT"] in ("fc1", "output"), best
-    order = [LAYERS.index(best[r]) for r in ("V1", "V4", "IT")]
-    assert order == sorted(order)
-    # training on categories makes the network a better model of IT
-    it_trained = float(trained.sel(region="IT").max())
-    it_untrained = float(ds["ceiled_score"].sel(network="untrained", region="IT").max())
-    assert it_trained > it_untrained
+    s = flagship.summary
+    # Preferred depth (score-weighted mean layer depth) with paired-bootstrap intervals. At this
+    # size and seed 2014 (and seeds 1 and 2, measured) V1 prefers shallower layers than V4 with
+    # the interval of the difference excluding 0, while V4 and IT are not separated
+    # ("V1 < V4 ~ IT"); see analyses/ventral_stream_seeds.py for the default size over 10 seeds.
+    lo = float(ds["depth_difference_low"].sel(network="trained", region_pair="V4-V1"))
+    assert lo > 0, s["hierarchy"]
+    assert s["hierarchy"].startswith("V1 < V4")
+    assert s["preferred_depth_IT"] > s["preferred_depth_V1"]
+    # the interval statements agree with the intervals stored
+    assert 0 <= s["preferred_depth_V1_ci"][0] <= s["preferred_depth_V1"] <= s["preferred_depth_V1_ci"][1] <= 1
+    # training on categories makes the network a better model of V4 and IT, on held-out stimuli
+    for r in ("V4", "IT"):
+        assert s[f"heldout_score_{r}_trained"] > s[f"heldout_score_{r}_untrained"], r
+    # the committed layers are real layers and the selection bias is reported
+    assert set(s["committed_layer_IT"]) <= set(LAYERS)
+    assert s["selection_bias_IT"] >= 0
     # the network learned the task: above chance by > 5 binomial s.e. on the test images
     n = ds.attrs["n_presentations"]
     chance = ds.attrs["chance_accuracy"]
     assert float(ds["test_accuracy"].sel(network="trained")) > chance + 5 * np.sqrt(chance * (1 - chance) / n)
-    assert 0.5 < float(ds["ceiling"].min()) <= 1.0
+    assert 0.6 < float(ds["ceiling"].min()) and float(ds["ceiling"].max()) < 0.95
 
 
 def test_flagship_outputs(flagship):
@@ -93,11 +95,17 @@ def test_ventral_stream_bad_input():
 
 
 @pytest.mark.slow
-def test_bundled_flagship_spec_recovers_the_hierarchy():
-    # the spec exactly as bundled (about 30 s of CPU), less the bootstrap
-    spec = load_spec(MODELS / "ventral_stream.toml", overrides=["n_bootstrap=0"])
-    ds = _registry.get(spec.experiment)(**spec.params, rng=spec.seed).dataset
-    trained = ds["ceiled_score"].sel(network="trained")
-    best = {r: str(trained.sel(region=r).idxmax("layer").values) for r in ("V1", "V4", "IT")}
-    assert best["V1"] in ("conv1", "pool1") and best["V4"] in ("conv2", "pool2") and best["IT"] in ("fc1", "output"), best
-    assert float(trained.sel(region="IT").max()) > float(ds["ceiled_score"].sel(network="untrained", region="IT").max())
+@pytest.mark.parametrize("method", ["ridge", "pls"])
+def test_bundled_flagship_hierarchy_holds_across_seeds(method):
+    # The bundled spec at its default size on 4 seeds not used while building the stream
+    # (about 40 s of CPU each). Measured over seeds 1-10 (analyses/ventral_stream_seeds.py):
+    # V1 < V4 in preferred depth in every seed, trained > untrained for IT in every seed; the
+    # majority threshold (3 of 4) leaves room for one seed in the tail of the spread.
+    spec = load_spec(MODELS / "ventral_stream.toml", overrides=["n_bootstrap=100", "save_data=false", f"method='{method}'"])
+    func = _registry.get(spec.experiment)
+    v1_v4 = it_gain = 0
+    for seed in (101, 102, 103, 104):
+        s = func(**spec.params, rng=seed).summary
+        v1_v4 += s["preferred_depth_V1"] < s["preferred_depth_V4"]
+        it_gain += s["heldout_score_IT_trained"] > s["heldout_score_IT_untrained"]
+    assert v1_v4 >= 3 and it_gain >= 3, (v1_v4, it_gain)

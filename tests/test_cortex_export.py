@@ -47,20 +47,24 @@ def test_run_then_regress_reproduces_the_experiments_scores(tmp_path):
     assert recs.sizes == {"repetition": 10, "presentation": 96, "neuroid": 90}
     assert sorted(set(recs["region"].values)) == ["IT", "V1", "V4"]
     assert {"object_name", "variation"} <= set(recs.coords)
-    assert list(dict.fromkeys(acts["layer"].values)) == ["conv1", "pool1", "conv2", "pool2", "fc1", "output"]
+    layers = ["conv1", "pool1", "conv2", "pool2", "fc1", "output"]
+    # the untrained control travels too, so that regress can redo the trained/untrained comparison
+    assert list(dict.fromkeys(acts["layer"].values)) == layers + [f"untrained_{x}" for x in layers]
     assert acts.sizes["presentation"] == 96
     # Same method, same splits (both use seed 1 for the splits and the split-half ceiling),
-    # same recordings (Poisson counts / 0.2 s are exact in float32): the ceilings agree
+    # same recordings (spike counts / 0.1 s, stored in float32): the ceilings agree
     # exactly and the scores differ only through float32 rounding of the stored
     # activations (relative 2**-24 = 6e-8, rotated into principal components, see
     # neurocomp.cortex.export). Pearson r is a smooth function of its inputs, so the
     # scores agree to ~1e-7 (measured: 6e-9); 1e-5 allows 100 x that and would still
     # catch any real difference (another split, layer or neuroid set moves r by > 1e-3).
-    trained = ran.sel(network="trained")
-    for var in ("raw_score", "ceiled_score"):
-        a = trained[var].transpose("layer", "region")
-        b = again[var].sel(layer=a["layer"], region=a["region"]).transpose("layer", "region")
-        np.testing.assert_allclose(b.values, a.values, rtol=0, atol=1e-5, err_msg=var)
+    for network, prefix in (("trained", ""), ("untrained", "untrained_")):
+        net = ran.sel(network=network)
+        for var in ("raw_score", "ceiled_score"):
+            a = net[var].transpose("layer", "region")
+            names = [prefix + str(x) for x in a["layer"].values]
+            b = again[var].sel(layer=names, region=a["region"]).transpose("layer", "region")
+            np.testing.assert_allclose(b.values, a.values, rtol=0, atol=1e-5, err_msg=f"{network} {var}")
     np.testing.assert_array_equal(again["ceiling"].sel(region=ran["region"]).values, ran["ceiling"].values)
     summary = json.loads((out / "summary.json").read_text())
     assert summary["params"]["save_data"] is True

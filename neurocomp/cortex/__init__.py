@@ -19,16 +19,18 @@ from neurocomp.cortex.responses import (
     fano_factor,
     poisson_recordings,
     position_tolerance,
+    receptive_field_diameter,
     split_half_reliability,
     ventral_recordings,
 )
-from neurocomp.cortex.stimuli import CATEGORIES, gratings, natural_backgrounds, object_images, render_objects
+from neurocomp.cortex.stimuli import CATEGORIES, boundary_fragments, gratings, natural_backgrounds, object_images, render_objects
 from neurocomp.cortex.ventral import REGIONS, VentralStream
 
 __all__ = [
     "CATEGORIES",
     "REGIONS",
     "VentralStream",
+    "boundary_fragments",
     "category_decoding",
     "expected_reliability",
     "fano_factor",
@@ -37,6 +39,7 @@ __all__ = [
     "object_images",
     "poisson_recordings",
     "position_tolerance",
+    "receptive_field_diameter",
     "render_objects",
     "split_half_reliability",
     "ventral_recordings",

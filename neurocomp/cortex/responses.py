@@ -22,6 +22,9 @@ import xarray as xr
 from neurocomp._validation import ValidationError, check_array, check_int, check_positive
 from neurocomp.random import as_generator
 
+#: Variance of the trial-to-trial gain of the simulated recordings (Goris et al. 2014).
+OVERDISPERSION = 0.1
+
 __all__ = [
     "poisson_recordings",
     "ventral_recordings",
@@ -30,6 +33,7 @@ __all__ = [
     "expected_reliability",
     "category_decoding",
     "position_tolerance",
+    "receptive_field_diameter",
 ]
 
 
@@ -46,8 +50,15 @@ def _check_rates(rates, name="rates") -> xr.DataArray:
     return rates
 
 
-def poisson_recordings(rates: xr.DataArray, *, n_repetitions: int = 10, duration: float = 0.2, rng=None) -> xr.DataArray:
-    """Poisson spike counts in a window, returned as rates per repetition.
+def poisson_recordings(rates: xr.DataArray, *, n_repetitions: int = 10, duration: float = 0.2,
+                       overdispersion: float = 0.0, rng=None) -> xr.DataArray:
+    """Poisson (or gamma-Poisson) spike counts in a window, returned as rates per repetition.
+
+    With ``overdispersion`` ``s2 > 0`` every trial's rate is multiplied by a gain
+    ``G ~ Gamma(1/s2, s2)`` (mean 1, variance ``s2``), independently per trial
+    and neuroid: the modulated Poisson model of Goris, Movshon & Simoncelli
+    (2014), whose count variance is ``lambda + s2 lambda^2``, i.e. Fano factor
+    ``1 + s2 lambda`` -- above 1 and rising with the mean count, as recorded.
 
     Parameters
     ----------
@@ -57,6 +68,8 @@ def poisson_recordings(rates: xr.DataArray, *, n_repetitions: int = 10, duration
         Repeated presentations of every stimulus (>= 1; >= 2 for a noise ceiling).
     duration : float
         Counting window in seconds (> 0).
+    overdispersion : float
+        Variance of the multiplicative gain (>= 0; 0 = Poisson).
     rng : None, int, SeedSequence or Generator
 
     Returns
@@ -69,15 +82,21 @@ def poisson_recordings(rates: xr.DataArray, *, n_repetitions: int = 10, duration
     rates = _check_rates(rates)
     n_rep = check_int("n_repetitions", n_repetitions, low=1)
     T = check_positive("duration", duration)
+    if not np.isfinite(overdispersion) or overdispersion < 0:
+        raise ValidationError(f"overdispersion must be a finite number >= 0; got {overdispersion!r}")
     gen = as_generator(rng)
     lam = rates.values * T
-    counts = gen.poisson(lam[None], size=(n_rep,) + lam.shape)
+    if overdispersion > 0:
+        gain = gen.gamma(1.0 / overdispersion, overdispersion, size=(n_rep,) + lam.shape)
+        counts = gen.poisson(lam[None] * gain)
+    else:
+        counts = gen.poisson(lam[None], size=(n_rep,) + lam.shape)
     out = xr.DataArray(
         counts / T,
         dims=("repetition", "presentation", "neuroid"),
         coords={**{k: v for k, v in rates.coords.items()}, "repetition": np.arange(n_rep)},
         name="response",
-        attrs={"units": "Hz", "long_name": "spike count / window", "duration": T},
+        attrs={"units": "Hz", "long_name": "spike count / window", "duration": T, "overdispersion": float(overdispersion)},
     )
     return out
 
@@ -89,14 +108,19 @@ def ventral_recordings(
     n_v4: int = 200,
     n_it: int = 200,
     n_repetitions: int = 10,
-    duration: float = 0.2,
+    duration: float = 0.1,
+    overdispersion: float = OVERDISPERSION,
     rng=None,
     return_model: bool = False,
 ):
     """Simulate recordings of V1, V4 and IT for a set of images.
 
-    Builds a :class:`~neurocomp.cortex.ventral.VentralStream` and draws Poisson
-    responses (build and run use independent streams spawned from ``rng``).
+    Builds a :class:`~neurocomp.cortex.ventral.VentralStream` and draws
+    gamma-Poisson responses (``overdispersion``, default 0.1: Fano factor
+    1 + 0.1 x mean count, 1.1-1.5 for 1-5 spikes per window; see
+    :func:`poisson_recordings`) counted in a 0.1 s window (Yamins et al. 2014
+    counted 70-170 ms after image onset). Build and run use independent streams
+    spawned from ``rng``.
 
     Returns
     -------
@@ -110,7 +134,8 @@ def ventral_recordings(
     build_rng, run_rng = gen.spawn(2)
     size = np.shape(images)[-1]
     model = VentralStream(n_v1=n_v1, n_v4=n_v4, n_it=n_it, image_size=size, rng=build_rng)
-    rec = poisson_recordings(model.rates(images), n_repetitions=n_repetitions, duration=duration, rng=run_rng)
+    rec = poisson_recordings(model.rates(images), n_repetitions=n_repetitions, duration=duration,
+                             overdispersion=overdispersion, rng=run_rng)
     return (rec, model) if return_model else rec
 
 
@@ -178,18 +203,20 @@ def split_half_reliability(recordings: xr.DataArray, *, n_splits: int = 10, rng=
     )
 
 
-def expected_reliability(rates: xr.DataArray, *, n_repetitions: int, duration: float) -> xr.DataArray:
-    """Reliability of the mean over ``n_repetitions`` Poisson trials, from the true rates.
+def expected_reliability(rates: xr.DataArray, *, n_repetitions: int, duration: float,
+                         overdispersion: float = 0.0) -> xr.DataArray:
+    """Reliability of the mean over ``n_repetitions`` (gamma-)Poisson trials, from the true rates.
 
-    ``var_s(lambda) / (var_s(lambda) + mean_s(lambda) / n)`` with ``lambda = rate × duration``
-    (variance over presentations with ddof=1).
+    ``var_s(lambda) / (var_s(lambda) + mean_s(lambda + s2 lambda^2) / n)`` with
+    ``lambda = rate × duration`` and ``s2`` the ``overdispersion`` (variance over
+    presentations with ddof=1).
     """
     rates = _check_rates(rates)
     n = check_int("n_repetitions", n_repetitions, low=1)
     T = check_positive("duration", duration)
     lam = rates.values * T
     vs = lam.var(axis=0, ddof=1)
-    noise = lam.mean(axis=0) / n
+    noise = (lam + overdispersion * lam**2).mean(axis=0) / n
     with np.errstate(invalid="ignore", divide="ignore"):
         rel = vs / (vs + noise)
     return xr.DataArray(rel, dims=("neuroid",), coords={k: v for k, v in rates.coords.items() if v.dims == ("neuroid",)},
@@ -266,3 +293,43 @@ def position_tolerance(responses_a: xr.DataArray, responses_b: xr.DataArray, *, 
     coords = {k: v for k, v in responses_a.coords.items() if v.dims == ("neuroid",)}
     return xr.DataArray(r, dims=("neuroid",), coords=coords, name="tolerance",
                         attrs={"units": "1", "long_name": "response-profile correlation across conditions"})
+
+
+def receptive_field_diameter(model, *, regions=("V1", "V4"), probe_radius: float = 1.5, step: int = 1) -> xr.DataArray:
+    """Receptive-field diameter of every neuroid, mapped with a small bright spot.
+
+    A disk of radius ``probe_radius`` pixels (luminance 0.9 on grey 0.5) is
+    flashed at every ``step``-th pixel; the field is the set of positions where
+    the rate above baseline exceeds half its maximum over positions, and its
+    diameter is that of the disk of equal area, ``2 sqrt(n step^2 / pi)``
+    (the classical half-maximum field, e.g. Gattass et al. 1988).
+
+    Parameters
+    ----------
+    model : VentralStream
+    regions : sequence of str
+    probe_radius : float
+        Spot radius in pixels (> 0).
+    step : int
+        Grid spacing of the probe positions in pixels (>= 1).
+
+    Returns
+    -------
+    xarray.DataArray
+        Shape (n_neuroids,), pixels; NaN for neuroids the spot does not drive.
+    """
+    probe_radius = check_positive("probe_radius", probe_radius)
+    step = check_int("step", step, low=1)
+    size = model.image_size
+    pos = np.arange(step // 2, size, step, dtype=float)
+    cy, cx = np.meshgrid(pos, pos, indexing="ij")
+    yy, xx = np.meshgrid(np.arange(size, dtype=float), np.arange(size, dtype=float), indexing="ij")
+    d = np.hypot(xx[None] - cx.ravel()[:, None, None], yy[None] - cy.ravel()[:, None, None])
+    imgs = 0.5 + 0.4 * np.clip(probe_radius + 0.5 - d, 0.0, 1.0)
+    r = model.rates(imgs, regions=list(regions)) - model.baseline_rate
+    resp = r.values
+    peak = resp.max(axis=0)
+    n = (resp > 0.5 * peak[None, :]).sum(axis=0)
+    diam = np.where(peak > 1e-3, 2 * np.sqrt(n * step**2 / np.pi), np.nan)
+    return xr.DataArray(diam, dims=("neuroid",), coords={k: v for k, v in r.coords.items() if v.dims == ("neuroid",)},
+                        name="rf_diameter", attrs={"units": "pixel", "long_name": "half-maximum receptive field diameter"})

@@ -40,6 +40,7 @@ __all__ = [
     "render_objects",
     "natural_backgrounds",
     "object_images",
+    "boundary_fragments",
 ]
 
 #: Object categories of the synthetic set (each a 2-D shape with exemplar-level jitter).
@@ -384,4 +385,81 @@ def object_images(
         },
         name="images",
         attrs={"units": "1", "long_name": "luminance"},
+    )
+
+
+def boundary_fragments(*, size: int = 32, shift=(0.0, 0.0), contrast: float = 0.4) -> xr.DataArray:
+    """Pasupathy & Connor (2001) style boundary fragments: curvature x angular position.
+
+    Each image shows the boundary of a bright object on grey passing through the
+    image centre (plus ``shift``), with the object lying on the side opposite
+    its angular position: a straight edge (curvature 0), a gentle arc (radius
+    8 px, 0.25), a sharp arc (radius 3 px, 0.5), a right-angle corner (0.75) and
+    an acute 45-degree corner (1.0), each at 8 angular positions (0, 45, ... 315
+    deg; the direction from the object's centre to the fragment, x right and y
+    down). The curvature values follow the order of Pasupathy & Connor's
+    normalised scale (0 straight, 1 sharpest convex).
+
+    Parameters
+    ----------
+    size : int
+        Image side in pixels (>= 16).
+    shift : (float, float)
+        Offset (x, y) of the fragment from the image centre, in pixels.
+    contrast : float
+        Luminance step of the object above mean grey, in (0, 0.5].
+
+    Returns
+    -------
+    xarray.DataArray
+        Shape (40, size, size), dims ("presentation", "y", "x"); presentation
+        coords ``stimulus_id``, ``fragment`` (class name), ``curvature`` and
+        ``angular_position`` (deg).
+
+    Examples
+    --------
+    >>> f = boundary_fragments(size=32)
+    >>> f.sizes["presentation"], sorted(set(f.fragment.values.tolist()))[:2]
+    (40, ['acute corner', 'gentle'])
+    """
+    from neurocomp.cortex.ventral import FRAGMENT_POSITIONS, FRAGMENTS
+
+    size = check_int("size", size, low=16)
+    contrast = check_in_range("contrast", contrast, 0.0, 0.5, low_open=True)
+    shift = check_array("shift", shift, shape=(2,))
+    names, curv, pos, imgs = [], [], [], []
+    c = (size - 1) / 2.0 + shift
+    yy, xx = np.meshgrid(np.arange(size, dtype=float), np.arange(size, dtype=float), indexing="ij")
+    px, py = xx - c[0], yy - c[1]
+    for name, k, kind, par in FRAGMENTS:
+        for phi in FRAGMENT_POSITIONS:
+            u = np.array([np.cos(np.deg2rad(phi)), np.sin(np.deg2rad(phi))])
+            along = px * u[0] + py * u[1]  # signed distance outwards, for the straight edge
+            if kind == "edge":
+                d = along
+            elif kind == "arc":
+                d = np.hypot(px + par * u[0], py + par * u[1]) - par
+            else:  # corner: wedge with its apex at the centre, opening away from u
+                half = np.deg2rad(par) / 2
+                ang = np.arccos(np.clip(-(along) / np.maximum(np.hypot(px, py), 1e-9), -1, 1))
+                dist = []
+                for sgn in (1, -1):
+                    e = np.array([-u[0] * np.cos(half) + sgn * u[1] * np.sin(half),
+                                  -u[1] * np.cos(half) - sgn * u[0] * np.sin(half)])
+                    t = e[0] * px + e[1] * py  # along the edge ray from the apex
+                    dist.append(np.where(t > 0, np.abs(e[0] * py - e[1] * px), np.hypot(px, py)))
+                near = np.minimum(*dist)
+                d = np.where(ang <= half, -near, near)
+            mask = np.clip(0.5 - d, 0.0, 1.0)
+            imgs.append(0.5 + contrast * mask)
+            names.append(name)
+            curv.append(k)
+            pos.append(phi)
+    return xr.DataArray(
+        np.array(imgs), dims=("presentation", "y", "x"),
+        coords={"stimulus_id": ("presentation", [f"frag{i:03d}" for i in range(len(imgs))]),
+                "fragment": ("presentation", names),
+                "curvature": ("presentation", np.array(curv), {"units": "1"}),
+                "angular_position": ("presentation", np.array(pos), {"units": "deg"})},
+        name="images", attrs={"units": "1", "long_name": "luminance"},
     )

@@ -12,21 +12,34 @@ by hand, not trained, so that its areas can be compared with a trained network
   are the energy model (Adelson & Bergen 1985), the sum of squares of a
   quadrature pair. Both are divisively normalised (Heeger 1992) by the local
   energy pooled over all orientations: ``R = E / (sigma^2 + pool(E))``.
-* **V4** — HMAX's S2 stage over larger fields: the normalised complex-cell maps
-  are max-pooled (2 × 2 pixels, max over both spatial frequencies), then each
-  V4 unit is tuned to one conjunction of orientations across a 3 × 3 patch of
-  that map (a normalised dot product raised to a power: a nonlinear feature
-  combination) and takes the maximum over a window of 5 × 5 patch positions
-  (about 16 pixels, four times a V1 field).
-* **IT** — the same S2 features max-pooled over the whole image (position and
-  size tolerant, HMAX's C2) feed units tuned to whole objects: each IT unit
-  responds to a Gaussian neighbourhood of the C2 pattern of a few views of
-  one object exemplar (the view-tuned units of Riesenhuber & Poggio 1999,
-  pooled over views). Category selectivity is not given to the units: it
-  emerges because exemplars of a category share shape.
+* **V4** — boundary-fragment units (Pasupathy & Connor 2001). The normalised
+  complex-cell maps are max-pooled (2 × 2 pixels, max over both spatial
+  frequencies: C1); 40 S2 features are C1 patterns (3 × 3 positions × 8
+  orientations, mean-removed) imprinted from synthetic boundary fragments --
+  straight edge, gentle and sharp convex arcs, right and acute corners (a
+  curvature axis from 0 to 1) at 8 angular positions
+  (:func:`~neurocomp.cortex.stimuli.boundary_fragments`) -- each a conjunction
+  of orientations. A V4 unit has Gaussian tuning in (curvature, angular
+  position) (s.d. 0.2 and 45 deg, their model's form) over these features,
+  takes the maximum over an 8 × 8 window of S2 positions (a half-maximum field
+  about 5 times V1's, measured by :func:`~neurocomp.cortex.responses.receptive_field_diameter`;
+  Gattass et al. 1988 report 4-6×) and an expansive output (power 6: most
+  shapes drive a unit at a small fraction of its best).
+* **IT** — axis tuning in an object space (Chang & Tsao 2017; Bao et al.
+  2020): the fragment features max-pooled over the whole image (HMAX's C2:
+  position tolerant) are log-transformed and z-scored; their first 10
+  principal components over a reference object set span the object space; each
+  unit projects onto an axis drawn with the space's covariance and fires as
+  ``exp(u - u_99)`` -- lognormal, sparse, heavy-tailed selectivity (Lehky et
+  al. 2011). No unit is given a category: the round vs angular split of the IT
+  representational geometry (the analogue of Kriegeskorte et al. 2008's
+  animate/inanimate) emerges from the curvature content of the shapes.
 
-Nothing in the model knows the network it will be compared with; the
-correspondence V1 → early layers, IT → late layers has to emerge.
+V4 and IT rates saturate (``D tanh(d / D)``, D = 120 Hz above baseline).
+Every constant above was fixed from the cited physiology and checked on the
+simulated responses (``tests/test_cortex_physiology.py``) before any network
+was scored against the stream; nothing in the model knows the network it will
+be compared with.
 
 Rates are in Hz: ``baseline + gain * normalised response``.
 """
@@ -50,8 +63,20 @@ V1_WAVELENGTHS = np.array([4.0, 8.0])  # pixels
 V1_SIGMA_PER_WAVELENGTH = 0.35
 NORMALISATION_BLUR = 2.0  # pixels, s.d. of the normalisation pool's spatial extent
 S2_PATCH = 3  # C1 positions per side of a V4 feature
-V4_WINDOW = 5  # S2 positions per side of a V4 pooling field
+V4_WINDOW = 8  # S2 positions per side of a V4 pooling field (measured field ~4-6x V1's)
 S2_EXPONENT = 3.0
+#: Fragment curvature classes (Pasupathy & Connor 2001's normalised scale: 0 straight, 1 sharpest):
+#: (name, curvature, kind, parameter) with kind "edge", "arc" (radius in px) or "corner" (angle in deg).
+FRAGMENTS = (("straight", 0.0, "edge", 0.0), ("gentle", 0.25, "arc", 8.0), ("sharp", 0.5, "arc", 3.0),
+             ("right corner", 0.75, "corner", 90.0), ("acute corner", 1.0, "corner", 45.0))
+FRAGMENT_POSITIONS = np.arange(8) * 45.0  # deg, angular position of the fragment around the object centre
+V4_CURVATURE_SD = 0.2  # tuning width on the curvature axis
+V4_POSITION_SD = 45.0  # deg, tuning width on the angular-position axis
+V4_EXPONENT = 6.0  # expansive output: most shapes drive a V4 unit at < 30% of its best (Pasupathy & Connor 2001)
+IT_SPACE_DIM = 10  # principal components of the tolerant descriptor spanning the IT object space
+IT_BETA = 1.0  # exponent of the IT nonlinearity: lognormal rates, sparseness ~ exp(-beta^2) ~ 0.37
+IT_LOG_FLOOR = 0.01
+MAX_DRIVE = 120.0  # Hz above baseline at which firing saturates
 
 
 def gabor_bank(wavelengths=None, orientations=None, sigma_per_wavelength=V1_SIGMA_PER_WAVELENGTH):
@@ -121,16 +146,12 @@ class VentralStream:
     image_size : int
         Side of the square images, in pixels (>= 24); receptive fields are
         placed for this size.
-    n_features : int
-        Number of S2 (orientation-conjunction) features shared by V4 and IT.
-    n_views : int
-        Views of its object pooled by each IT unit.
     max_rate : float
         Rate in Hz at each unit's reference response (above baseline).
     baseline_rate : float
         Spontaneous rate in Hz.
     rng : None, int, SeedSequence or Generator
-        Builds the model (feature prototypes, object views, sampled neuroids).
+        Builds the model (sampled neuroids, their tuning, the IT reference images).
 
     Attributes
     ----------
@@ -138,7 +159,7 @@ class VentralStream:
         One row per neuroid (dim "neuroid") with its coords: ``region``,
         ``neuroid_id``, ``cell_type``, ``preferred_orientation`` (deg),
         ``preferred_wavelength`` (px), ``rf_x``, ``rf_y``, ``rf_size`` (px),
-        ``preferred_object``.
+        ``preferred_curvature`` and ``preferred_angular_position`` (deg, V4).
 
     Notes
     -----
@@ -158,8 +179,6 @@ class VentralStream:
         n_v4: int = 200,
         n_it: int = 200,
         image_size: int = 32,
-        n_features: int = 96,
-        n_views: int = 3,
         max_rate: float = 50.0,
         baseline_rate: float = 5.0,
         rng=None,
@@ -170,8 +189,6 @@ class VentralStream:
         if self.n_v1 + self.n_v4 + self.n_it == 0:
             raise ValidationError("n_v1 + n_v4 + n_it must be > 0; got no neuroids at all")
         self.image_size = check_int("image_size", image_size, low=24)
-        self.n_features = check_int("n_features", n_features, low=1)
-        self.n_views = check_int("n_views", n_views, low=1)
         self.max_rate = check_positive("max_rate", max_rate)
         if baseline_rate < 0:
             raise ValidationError(f"baseline_rate must be >= 0 Hz; got {baseline_rate!r}")
@@ -259,74 +276,113 @@ class VentralStream:
     def _s2(self, c1):
         """Tuned responses of the S2 features at every position: (n, P, P, n_features)."""
         patches = self._patches(c1)
+        patches = patches - patches.mean(-1, keepdims=True)  # the pattern across orientations and positions
         norm = np.sqrt((patches**2).sum(-1, keepdims=True))
-        dots = patches @ self._protos.T  # prototypes are unit norm
+        dots = patches @ self._protos.T  # prototypes are centred and unit norm
         s = np.maximum(dots, 0) / (norm + self._s2_k)
         return s**S2_EXPONENT
 
     def _build_features(self, gen):
-        from neurocomp.cortex.stimuli import object_images
+        """S2 features: C1 patches imprinted from synthetic boundary fragments (no random images).
 
-        imgs = object_images(n_per_category=2, variations=("medium", "high"), size=self.image_size, rng=gen)
+        One feature per curvature class x angular position (Pasupathy & Connor
+        2001): straight edge, gentle and sharp convex arcs, right-angle and acute
+        corners, each at 8 angular positions around the object's centre.
+        """
+        from neurocomp.cortex.stimuli import boundary_fragments
+
+        imgs = boundary_fragments(size=self.image_size)
         _, cx = self._v1_maps(imgs.values)
-        patches = self._patches(self._c1(cx))
-        flat = patches.reshape(-1, patches.shape[-1]).astype(np.float64)
-        norms = np.linalg.norm(flat, axis=1)
-        self._s2_k = np.float32(np.median(norms))
-        strong = np.flatnonzero(norms > np.quantile(norms, 0.5))  # imprint where there is structure
-        pick = gen.choice(strong, size=self.n_features, replace=strong.size < self.n_features)
-        protos = flat[pick]
+        c1 = self._c1(cx)
+        patches = self._patches(c1)
+        P = patches.shape[1]
+        centre = P // 2 - 1  # the patch covering the image centre
+        protos = patches[:, centre, centre].astype(np.float64)
+        protos -= protos.mean(-1, keepdims=True)
         self._protos = (protos / np.linalg.norm(protos, axis=1, keepdims=True)).astype(np.float32)
-        self._s2_size = patches.shape[1]
-        # each feature's reference: its strongest response anywhere in the imprinting images
-        s2 = self._s2(self._c1(cx))
-        self._s2_ref = np.maximum(s2.max(axis=(0, 1, 2)), 1e-6)
+        self._frag_curvature = imgs["curvature"].values
+        self._frag_position = imgs["angular_position"].values
+        flat = patches.reshape(-1, patches.shape[-1])
+        flat = flat - flat.mean(-1, keepdims=True)
+        self._s2_k = np.float32(np.median(np.linalg.norm(flat, axis=1)))
+        self._s2_size = P
+        self.n_features = protos.shape[0]
+        self._frag_images = imgs
 
     def _build_v4(self, gen):
+        """V4 units: Gaussian tuning in (curvature, angular position), max over a field ~4.5x V1's."""
         n = self.n_v4
         P = self._s2_size
         w = min(V4_WINDOW, P)
-        self._v4_feature = gen.integers(0, self.n_features, n)
+        self._v4_curv = gen.uniform(0.0, 1.0, n)
+        self._v4_pos = gen.uniform(0.0, 360.0, n)
+        dk = (self._frag_curvature[None, :] - self._v4_curv[:, None]) / V4_CURVATURE_SD
+        dphi = ((self._frag_position[None, :] - self._v4_pos[:, None] + 180.0) % 360.0 - 180.0) / V4_POSITION_SD
+        wts = np.exp(-0.5 * (dk**2 + dphi**2))
+        self._v4_weights = (wts / wts.sum(1, keepdims=True)).astype(np.float32)  # (n_v4, n_features)
         self._v4_y0 = gen.integers(0, P - w + 1, n)
         self._v4_x0 = gen.integers(0, P - w + 1, n)
         self._v4_w = w
-        self._v4_ref = self._s2_ref[self._v4_feature]
+        # reference: each unit's strongest response to the fragment set (its own best stimulus)
+        if n:
+            _, cx = self._v1_maps(self._frag_images.values)
+            s2 = self._s2(self._c1(cx))
+            self._v4_ref = np.maximum(self._v4_raw(s2).max(axis=0), 1e-6)
+        else:
+            self._v4_ref = np.zeros(0)
 
     def _v4_raw(self, s2):
+        """Tuned sum of fragment maps, maxed over each unit's field: (n_images, n_v4)."""
         w = self._v4_w
+        out = np.empty((s2.shape[0], self.n_v4), np.float32)
+        tuned = s2 @ self._v4_weights.T  # (n, P, P, n_v4)
         rows = self._v4_y0[:, None] + np.arange(w)[None, :]
         cols = self._v4_x0[:, None] + np.arange(w)[None, :]
-        f = self._v4_feature[:, None, None]
-        win = s2[:, rows[:, :, None], cols[:, None, :], f]  # (n, n_v4, w, w)
-        return win.max(axis=(2, 3))
+        unit = np.arange(self.n_v4)[:, None, None]
+        win = tuned[:, rows[:, :, None], cols[:, None, :], unit]  # (n, n_v4, w, w)
+        out[:] = win.max(axis=(2, 3))
+        return out
 
     def _build_it(self, gen):
-        from neurocomp.cortex.stimuli import CATEGORIES, VARIATION_LEVELS, render_objects
+        """IT units: axis tuning in an object space of position-tolerant fragment features.
 
-        n, k = self.n_it, self.n_views
-        self._it_object = np.array(CATEGORIES, dtype=object)[gen.integers(0, len(CATEGORIES), n)]
-        aspect = 2.0 ** gen.uniform(-1 / 3, 1 / 3, n)
-        pol = np.where(gen.random(n) < 0.5, -1.0, 1.0)
-        pmax, smax, rmax = VARIATION_LEVELS["medium"]
-        cats = np.repeat(self._it_object, k)
-        views = render_objects(
-            cats,
-            positions=gen.uniform(-pmax, pmax, (n * k, 2)),
-            scales=2.0 ** gen.uniform(-smax, smax, n * k),
-            rotations=gen.uniform(-rmax, rmax, n * k),
-            aspects=np.repeat(aspect, k),
-            polarities=np.repeat(pol, k),
-            size=self.image_size,
-        )
-        c2 = self._c2_of(views)
-        self._it_views = c2.reshape(n, k, -1) if n else np.zeros((0, k, self.n_features), np.float32)
+        The tolerant descriptor of an image is its C2 vector (each fragment
+        feature's maximum over the whole image, Riesenhuber & Poggio 1999),
+        log-transformed and z-scored over a reference image set; the object space
+        is its first ``IT_SPACE_DIM`` principal components. Each unit projects
+        onto a preferred axis in that space (Chang & Tsao 2017; Bao et al. 2020),
+        drawn with the space's own covariance, and fires as ``exp(beta * u)``: a
+        lognormal, sparse and heavy-tailed distribution of rates over images.
+        """
+        from neurocomp.cortex.stimuli import object_images
+
+        n = self.n_it
+        ref = object_images(n_per_category=10, variations=("low", "medium", "high"), size=self.image_size, rng=gen)
+        z = self._it_descriptor(ref.values, fit=True)
+        zc = z - z.mean(0)
+        u, sv, vt = np.linalg.svd(zc, full_matrices=False)
+        k = min(IT_SPACE_DIM, vt.shape[0])
+        self._it_basis = vt[:k]  # (k, n_features)
+        self._it_scale = sv[:k] / np.sqrt(max(z.shape[0] - 1, 1))  # s.d. of each PC over the references
+        # axes drawn with the space's covariance (top components dominate, as in IT)
+        a = gen.normal(size=(n, k)) * self._it_scale[None, :]
+        proj = (zc @ self._it_basis.T) @ a.T if n else np.zeros((z.shape[0], 0))  # (n_ref, n_it)
+        sd = proj.std(0) if n else np.ones(0)
+        self._it_axes = (a / np.where(sd > 0, sd, 1.0)[:, None]).astype(np.float64)
+        self._it_centre = z.mean(0)
         if n:
-            # tuning width: half the median distance between views of different objects
-            sub = c2[gen.choice(c2.shape[0], size=min(200, c2.shape[0]), replace=False)]
-            d = np.sqrt(((sub[:, None] - sub[None]) ** 2).sum(-1))
-            self._it_sigma = 0.5 * np.median(d[np.triu_indices_from(d, 1)])
+            u_ref = (zc @ self._it_basis.T) @ self._it_axes.T
+            self._it_offset = np.quantile(u_ref, 0.99, axis=0)  # exp(beta (u - q99)): 1 at the 99th percentile
         else:
-            self._it_sigma = 1.0
+            self._it_offset = np.zeros(0)
+
+    def _it_descriptor(self, images, fit=False, chunk: int = 256):
+        c2 = self._c2_of(images, chunk=chunk).astype(np.float64)
+        z = np.log(c2 + IT_LOG_FLOOR)
+        if fit:
+            self._it_mu = z.mean(0)
+            self._it_sd = np.maximum(z.std(0), 1e-6)
+        return (z - self._it_mu) / self._it_sd
 
     def _c2_of(self, images, chunk: int = 256):
         out = []
@@ -336,8 +392,9 @@ class VentralStream:
         return np.concatenate(out) if out else np.zeros((0, self.n_features), np.float32)
 
     def _it_raw(self, c2):
-        d2 = ((c2[:, None, None, :] - self._it_views[None]) ** 2).sum(-1)  # (n, n_it, k)
-        return np.exp(-d2 / (2 * self._it_sigma**2)).max(axis=2)
+        z = (np.log(c2.astype(np.float64) + IT_LOG_FLOOR) - self._it_mu) / self._it_sd
+        u = ((z - self._it_centre) @ self._it_basis.T) @ self._it_axes.T
+        return np.exp(IT_BETA * (u - self._it_offset[None, :]))
 
     # ------------------------------------------------------------------ public
     def _neuroid_table(self) -> xr.Dataset:
@@ -361,9 +418,11 @@ class VentralStream:
                 "rf_size": (
                     "neuroid",
                     np.r_[2 * 2 * V1_SIGMA_PER_WAVELENGTH * V1_WAVELENGTHS[self._v1_w], np.full(nv4, v4_size), np.full(nit, float(self.image_size))],
-                    {"units": "pixel", "long_name": "receptive field diameter (±2 s.d. for V1)"},
+                    {"units": "pixel", "long_name": "nominal receptive field diameter (±2 s.d. for V1, pooling window for V4)"},
                 ),
-                "preferred_object": ("neuroid", np.r_[[""] * (nv1 + nv4), self._it_object.astype(str)].astype(str)),
+                "preferred_curvature": ("neuroid", np.r_[np.full(nv1, np.nan), self._v4_curv, nanit], {"units": "1"}),
+                "preferred_angular_position": ("neuroid", np.r_[np.full(nv1, np.nan), self._v4_pos, nanit],
+                                               {"units": "deg"}),
             }
         )
         return ds
@@ -408,9 +467,15 @@ class VentralStream:
             parts["V1"].append(self._v1_rates(simple, cx))
             if "V4" in regions or "IT" in regions:
                 s2 = self._s2(self._c1(cx))
-                parts["V4"].append(self.baseline_rate + self.max_rate * self._v4_raw(s2) / self._v4_ref)
+                parts["V4"].append(self.baseline_rate + self.max_rate * (self._v4_raw(s2) / self._v4_ref) ** V4_EXPONENT)
                 parts["IT"].append(self.baseline_rate + self.max_rate * self._it_raw(s2.max(axis=(1, 2))))
-        blocks = [np.concatenate(parts[r]) for r in REGIONS if r in regions]
+        # V4 and IT firing saturates: drive d (Hz above baseline) becomes D tanh(d / D), D = MAX_DRIVE
+        # (V1 stays the exact normalised energy model: its drive stays below ~60 Hz anyway)
+        def saturate(x):
+            return self.baseline_rate + MAX_DRIVE * np.tanh((x - self.baseline_rate) / MAX_DRIVE)
+
+        blocks = [np.concatenate(parts[r]) if r == "V1" else saturate(np.concatenate(parts[r]))
+                  for r in REGIONS if r in regions]
         data = np.concatenate(blocks, axis=1).astype(np.float64)
         # keep the order of `regions` as given (stable within region)
         order = np.concatenate([np.flatnonzero(self.neuroids["region"].values == r) for r in REGIONS if r in regions])
