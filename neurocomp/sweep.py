@@ -13,12 +13,24 @@ Three properties make sweeps safe to scale out and to interrupt:
   a point, and in which order, does not change its result; the seed is stored
   in the merged Dataset (variable ``point_seed``), so any single point can be
   made again with ``neurocomp run --seed``.
-* **Resumable.** With a ``cache_dir``, each finished run is written atomically
-  to ``cache_dir/<hash>.nc``, the hash being that of the experiment's name,
-  its resolved parameters, its seed and the neurocomp version (after changing
-  an experiment's code, delete the cache folder). A rerun loads finished runs
-  instead of computing them again, so an interrupted sweep resumes where it
-  stopped, and a grid that grows only computes its new points.
+* **Resumable, and verified.** With a ``cache_dir``, each finished run is
+  written atomically to ``cache_dir/<hash>.nc``, the hash being that of the
+  experiment's name, its resolved parameters, its seed and the neurocomp
+  version (after changing an experiment's code, delete the cache folder). A
+  rerun loads finished runs instead of computing them again, so an interrupted
+  sweep resumes where it stopped, and a grid that grows only computes its new
+  points. Each file records its experiment, parameters, seed, version and a
+  SHA-256 checksum of its data (:func:`data_checksum`); a file that does not
+  match its point (swapped with another, edited, truncated, from another
+  version) is recomputed with a warning naming it, never merged.
+* **Nothing lost in the merge.** The runs' own attrs (e.g. the likelihood
+  method of an RBM, exact or AIS by size) are kept: an attr equal in every run
+  stays an attr; one that differs becomes a variable along the swept dims.
+* **Bounded.** A grid is counted before it is expanded (at most
+  :data:`MAX_SWEEP_RUNS` runs), ``workers`` is at most
+  :data:`MAX_WORKERS_PER_CORE` x the CPU cores, and the experiment's memory
+  estimate (``@experiment(..., memory=...)``) times the concurrent runs must fit
+  in the memory available, all checked before anything runs.
 * **Scale-out on an existing engine.** ``workers=N`` starts a
   ``distributed.LocalCluster`` of N single-threaded worker processes on
   127.0.0.1; ``scheduler="tcp://host:8786"`` joins a cluster started by hand::
@@ -49,10 +61,13 @@ when it has one, returning a Figure or a dict of name to Figure) and the cache
 ``DIR/cache/``. Rerun with the same ``--out`` to resume.
 
 Exit status: 0 when every run finished; 2 for a user error (bad spec or grid,
-a scheduler that does not answer, dask missing), before anything is written;
-3 when runs raised (each is named on stderr and in summary.json with its error;
-their cells are NaN in results.nc and the other runs are kept; a rerun redoes
-only them); 1 for an internal error.
+``--set`` on a swept key, too many runs or workers, not enough memory, a
+scheduler address that is malformed or does not answer, dask missing), one line
+on stderr before anything is written; 3 when runs raised (each is named on
+stderr and in summary.json with its error; their cells are NaN in results.nc
+and the other runs are kept; a rerun redoes only them); 130 on Ctrl-C (one line:
+how many runs are cached, and that rerunning the command resumes); 1 for an
+internal error.
 """
 
 from __future__ import annotations
@@ -1293,7 +1308,8 @@ def add_cli(subparsers) -> None:
         "sweep", help="run a spec over its [sweep] grid (in-process or on dask)",
         description="Run a spec's experiment over the grid in its [sweep] table and merge the runs into "
                     "one results.nc. Rerun with the same --out to resume.",
-        epilog="exit status: 0 all runs done; 2 user error; 3 some runs failed (others kept); 1 internal error. "
+        epilog="exit status: 0 all runs done; 2 user error; 3 some runs failed (others kept); 130 interrupted "
+               "(finished runs cached: rerun to resume); 1 internal error. "
                "Multi-machine: run `dask scheduler` on one machine and `dask worker tcp://HOST:8786` on each, "
                "then pass --scheduler tcp://HOST:8786.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
