@@ -57,7 +57,8 @@ Command line
 (``seeds`` and ``plot`` are reserved names, not grid parameters) and writes
 ``DIR/results.nc``, ``DIR/summary.json``, ``DIR/sweep.png`` (drawn by
 :func:`plot_sweep`, or by the experiment's own ``sweep_figure(ds)`` attribute
-when it has one, returning a Figure or a dict of name to Figure) and the cache
+when it has one, returning a Figure or a dict of name to Figure; an experiment's
+``sweep_summary(ds)`` attribute adds its own keys to summary.json) and the cache
 ``DIR/cache/``. Rerun with the same ``--out`` to resume.
 
 Exit status: 0 when every run finished; 2 for a user error (bad spec or grid,
@@ -1285,6 +1286,9 @@ def _cmd_sweep(args) -> int:
         "scheduler": where,
         "files": [p.name for p in written] + ["summary.json", "cache/"],
     }
+    summary_hook = getattr(func, "sweep_summary", None)  # the experiment's own across-run numbers
+    if summary_hook is not None:
+        summary.update(summary_hook(ds))
     written.append(atomic_write_text(out / "summary.json", json.dumps(summary, indent=2, default=str)))
     print(f"  {summary['runs']} runs: {summary['computed']} computed, {summary['cached']} cached, "
           f"{len(failed)} failed, {summary['elapsed_s']:.1f} s")
