@@ -43,8 +43,6 @@ nats (natural logarithms), temperatures are dimensionless.
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import math
 from typing import NamedTuple
 
@@ -64,6 +62,7 @@ from neurocomp._validation import (
     check_in_range,
 )
 from neurocomp._sklearn import validate_X, validate_X_y
+from neurocomp._threads import few_threads, one_blas_thread
 from neurocomp.random import as_generator
 
 __all__ = [
@@ -140,31 +139,9 @@ def logsumexp(a, axis=None, keepdims=False):
     return out if keepdims else (np.squeeze(out, axis=axis) if axis is not None else out.reshape(()).item())
 
 
-def _few_threads(func):
-    """Run ``func`` under :func:`_small_matrix_threads`."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        with _small_matrix_threads():
-            return func(*args, **kwargs)
-
-    return wrapper
-
-
-@contextlib.contextmanager
-def _small_matrix_threads():
-    """Limit BLAS to one thread while many small matrix products run (restored afterwards).
-
-    Sampling multiplies matrices of a few dozen rows thousands of times; a multi-threaded
-    BLAS spends longer waking its threads than computing, and on a shared machine far longer.
-    """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl ships with scikit-learn
-        yield
-        return
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
+# one BLAS thread while many small matrix products run: the package's one helper (neurocomp._threads)
+_few_threads = few_threads
+_small_matrix_threads = one_blas_thread
 
 
 def check_schedule(name: str, schedule) -> tuple[tuple[int, float], ...]:

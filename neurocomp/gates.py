@@ -821,20 +821,11 @@ _WINDOW = {"AND": (-5e-3, 15e-3), "OR": (-5e-3, 15e-3), "XOR": (-5e-3, 15e-3),
 
 
 def _si(name: str, value, unit_name: str) -> float:
-    """A brian2 quantity of the right dimension, or a plain float in SI, as float."""
-    try:
-        import brian2
+    """A brian2 quantity of the right dimension, or a plain float in SI, as float
+    (the package's one converter, :func:`neurocomp.spiking._units.to_si`)."""
+    from neurocomp.spiking._units import to_si
 
-        if isinstance(value, brian2.Quantity):
-            unit = {"second": brian2.second, "volt": brian2.volt}[unit_name]
-            if not brian2.have_same_dimensions(value, unit):
-                raise ValidationError(f"{name} must be in {unit_name}s; got {value}")
-            value = float(value / unit)
-    except ImportError:  # pragma: no cover
-        pass
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number (in {unit_name}s) or a brian2 quantity; got {type(value).__name__}")
-    return float(value)
+    return to_si(name, value, {"second": "s", "volt": "V"}[unit_name])
 
 
 @renamed_kwargs(noise="noise_sd")

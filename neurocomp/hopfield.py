@@ -32,7 +32,6 @@ W. Gerstner, W. Kistler, R. Naud, L. Paninski (2014), *Neuronal Dynamics*, ch. 1
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 import xarray as xr
@@ -1151,23 +1150,11 @@ SPIKING_DEFAULTS = {
 
 
 def _si(name: str, value, unit_name: str) -> float:
-    """A brian2 quantity of the right dimension, or a plain float in SI; return a float."""
-    try:
-        from brian2 import Quantity
-    except ImportError:  # pragma: no cover - brian2 is a core dependency
-        Quantity = ()
-    if isinstance(value, Quantity):
-        from brian2 import have_same_dimensions, second, volt
+    """A brian2 quantity of the right dimension, or a plain float in SI; return a float
+    (the package's one converter, :func:`neurocomp.spiking._units.to_si`)."""
+    from neurocomp.spiking._units import to_si
 
-        from brian2 import Hz
-
-        ref = {"s": second, "V": volt, "Hz": Hz}[unit_name]
-        if not have_same_dimensions(value, ref):
-            raise ValidationError(f"{name} must be in {unit_name} (a brian2 quantity of that dimension or a float); got {value!r}")
-        return float(value / ref)
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number in {unit_name} or a brian2 quantity; got {type(value).__name__} {value!r}")
-    return float(value)
+    return to_si(name, value, unit_name)
 
 
 def spiking_recall(

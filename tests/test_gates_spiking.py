@@ -74,7 +74,7 @@ def test_spiking_bad_input():
         spiking_truth_table("AND", trials=0)
     import brian2
 
-    with pytest.raises(ValueError, match="jitter must be in seconds"):
+    with pytest.raises(ValueError, match=r"jitter must be a quantity in second \(s\)"):
         spiking_truth_table("AND", jitter=1 * brian2.mV)
 
 

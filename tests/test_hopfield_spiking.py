@@ -54,7 +54,7 @@ def test_spiking_bad_input():
     xi = hf.random_patterns(2, 20, rng=1)
     with pytest.raises(ValueError, match=r"cues must have shape \(n_cues, 20\) or \(20,\) to match the patterns; got \(19,\)"):
         hf.spiking_recall(xi, np.ones(19))
-    with pytest.raises(ValueError, match="duration must be in s"):
+    with pytest.raises(ValueError, match=r"duration must be a quantity in second \(s\)"):
         hf.spiking_recall(xi, xi[0], duration=3 * b2.mV)
     with pytest.raises(ValueError, match="unknown spiking parameter"):
         hf.spiking_recall(xi, xi[0], tau=0.01)

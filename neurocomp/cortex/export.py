@@ -93,16 +93,10 @@ def principal_components(activations: xr.DataArray, *, rtol: float = 1e-6) -> xr
     (``"conv1.pc0000"``) and ``component`` on neuroid and the presentation coords of
     ``activations``; attrs ``n_units`` per layer (JSON).
     """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover
-        import contextlib
-
-        def threadpool_limits(**_):
-            return contextlib.nullcontext()
+    from neurocomp._threads import one_blas_thread
 
     layers = list(dict.fromkeys(activations["layer"].values.tolist()))
-    with threadpool_limits(limits=1, user_api="blas"):  # small products: one thread is faster
+    with one_blas_thread():  # small products: one thread is faster
         return _principal_components(activations, layers, rtol)
 
 

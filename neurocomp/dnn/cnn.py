@@ -99,13 +99,9 @@ def _pool_backward(dout, mask):
 def _blas_single_thread():
     """Limit BLAS to one thread: the small matrix products here run faster unthreaded,
     much faster on a shared machine (restored on exit)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover
-        import contextlib
+    from neurocomp._threads import one_blas_thread
 
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
+    return one_blas_thread()
 
 
 def _softmax(z):

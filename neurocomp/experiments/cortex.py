@@ -29,13 +29,9 @@ __all__ = ["ventral_stream", "gratings_v1"]
 
 def _blas_single_thread():
     """Small matrix products run faster on one BLAS thread, much faster on a shared machine."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover
-        import contextlib
+    from neurocomp._threads import one_blas_thread
 
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
+    return one_blas_thread()
 
 
 def _ventral_stream_memory(*, image_size, n_per_category, n_train_per_category, variations, n_v1, n_v4, n_it,
