@@ -159,3 +159,14 @@ def test_rbm_with_a_diverging_learning_rate_warns_once_naming_learning_rate():
     with warnings.catch_warnings():
         warnings.simplefilter("error", NeurocompWarning)
         RBM(n_hidden=16, learning_rate=0.05, n_epochs=3, rng=0).fit(X)
+
+
+def test_a_recording_whose_end_was_not_given_does_not_end_at_its_last_spike():
+    """spike_dataset without t_stop used the last spike as the end: 3 spikes by 0.15 s of a 1 s
+    recording gave 20 Hz instead of 3 Hz. The end is unknown, so a window must be given."""
+    ds = spike_dataset([0.05, 0.1, 0.15], [0, 0, 0], n_neurons=1)
+    with pytest.raises(ValueError, match="no recorded span"):
+        sa.firing_rate(ds)
+    assert sa.firing_rate(ds, t_start=0.0, t_stop=1.0).item() == pytest.approx(3.0)
+    known = spike_dataset([0.05, 0.1, 0.15], [0, 0, 0], n_neurons=1, t_stop=1.0)
+    assert sa.firing_rate(known).item() == pytest.approx(3.0)

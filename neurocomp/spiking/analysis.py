@@ -47,8 +47,8 @@ def _recorded_span(spikes):
     ``spike_dataset``, ``spike_monitor_to_dataset`` and ``simulate_*`` record it; a
     dataset built by hand may not, and then a window must be given explicitly.
     """
-    if "t_start" not in spikes.attrs or "t_stop" not in spikes.attrs:
-        return None
+    if "t_start" not in spikes.attrs or "t_stop" not in spikes.attrs or not int(spikes.attrs.get("t_stop_known", 1)):
+        return None  # e.g. spike_dataset without t_stop: the recording's end was not given
     try:
         t0, t1 = float(spikes.attrs["t_start"]), float(spikes.attrs["t_stop"])
     except (TypeError, ValueError):
@@ -70,9 +70,9 @@ def _window(t_start, t_stop, span):
     if span is None:
         if t_start is None or t_stop is None:
             raise ValidationError(
-                "spikes has no recorded span (attrs 't_start' and 't_stop' in s, as set by spike_dataset and "
-                "simulate_*): pass both t_start and t_stop explicitly, or set spikes.attrs['t_start'] and "
-                "spikes.attrs['t_stop'] to the observation window"
+                "spikes has no recorded span (attrs 't_start' and 't_stop' in s, as set by simulate_* and by "
+                "spike_dataset when given t_stop): pass both t_start and t_stop explicitly, or build the dataset "
+                "with spike_dataset(..., t_stop=END_OF_RECORDING)"
             )
         t0 = t1 = None
     else:

@@ -44,7 +44,10 @@ def spike_dataset(spike_time, spike_neuron, *, n_neurons: int | None = None, neu
     neuron : array-like of int, optional
         Explicit neuron labels instead of ``n_neurons``.
     t_start, t_stop : float or Quantity
-        Observation window in s (``t_stop`` defaults to the last spike).
+        Observation window in s. Without ``t_stop`` the recording's end is not
+        known: ``attrs["t_stop"]`` is then the last spike and
+        ``attrs["t_stop_known"] = 0``, and the spike statistics ask for an explicit
+        window (a rate over [t_start, last spike] would be too high).
 
     Returns
     -------
@@ -72,6 +75,7 @@ def spike_dataset(spike_time, spike_neuron, *, n_neurons: int | None = None, neu
         bad = idx[~np.isin(idx, neuron)][:3].tolist()
         raise ValidationError(f"spike_neuron must name neurons of the population; got unknown indices {bad}")
     t_start = to_si("t_start", t_start, "s")
+    t_stop_given = t_stop is not None
     t_stop = (float(times.max()) if times.size else t_start) if t_stop is None else to_si("t_stop", t_stop, "s")
     if t_stop < t_start:
         raise ValidationError(f"t_stop must be >= t_start; got t_start = {t_start!r} s, t_stop = {t_stop!r} s")
@@ -82,7 +86,7 @@ def spike_dataset(spike_time, spike_neuron, *, n_neurons: int | None = None, neu
             "spike_neuron": ("spike", idx[order], {"long_name": "neuron that spiked"}),
         },
         coords={"neuron": ("neuron", neuron, {"long_name": "neuron index"})},
-        attrs={"t_start": t_start, "t_stop": t_stop},
+        attrs={"t_start": t_start, "t_stop": t_stop, **({} if t_stop_given else {"t_stop_known": 0})},
     )
 
 
