@@ -25,7 +25,6 @@ import xarray as xr
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 
 from neurocomp._validation import (
-    NeurocompWarning,
     ValidationError,
     check_in_range,
     check_int,
@@ -42,7 +41,7 @@ from neurocomp._assembly import (
 )
 from neurocomp._deprecation import renamed_kwargs
 from neurocomp.analysis.ceiling import _split_seed, nanmedian
-from neurocomp.analysis.regression import PLSMapping, RidgeMapping, max_rank, pearson_r
+from neurocomp.analysis.regression import PLSMapping, RidgeMapping, max_rank, pearson_r, warn_too_many_components
 
 __all__ = ["neural_predictivity", "METHODS"]
 
@@ -94,12 +93,7 @@ def make_splits(n_presentations: int, labels, *, n_splits: int, train_size: floa
 def _clamp_components(n_components, X, n_train_min):
     bound = min(max_rank(X), n_train_min - 1)
     if n_components > bound:
-        warnings.warn(
-            f"n_components={n_components} exceeds the rank of the training features ({bound}); "
-            f"PLS uses {bound} components. Pass n_components<={bound} to silence this warning.",
-            NeurocompWarning,
-            stacklevel=3,
-        )
+        warn_too_many_components(n_components, bound, of="the training features", stacklevel=3)
         return max(bound, 1)
     return n_components
 

@@ -202,6 +202,16 @@ class _LinearMapping(RegressorMixin, BaseEstimator):
         return Y[:, 0] if getattr(self, "_target_1d", False) else Y
 
 
+def warn_too_many_components(n_components: int, bound: int, *, of: str, stacklevel: int = 2) -> None:
+    """The one warning for a PLS asked for more components than its features' rank allows."""
+    warnings.warn(
+        f"n_components={n_components} exceeds the rank of {of} ({bound}); PLS uses {bound} "
+        f"components. Pass n_components<={bound} to silence this warning.",
+        NeurocompWarning,
+        stacklevel=stacklevel + 1,
+    )
+
+
 class PLSMapping(_LinearMapping):
     """Partial-least-squares regression from model units to neuroids (scikit-learn shape).
 
@@ -242,12 +252,7 @@ class PLSMapping(_LinearMapping):
         bound = max_rank(X)
         n = self.n_components
         if n > bound:
-            warnings.warn(
-                f"n_components={n} exceeds the rank of the centred features ({bound}); using {bound} "
-                "components. Pass n_components<={bound} to silence this warning.",
-                NeurocompWarning,
-                stacklevel=2,
-            )
+            warn_too_many_components(n, bound, of="the centred features", stacklevel=3)
             n = bound
         iterations = []
         self.coef_, self._x_mean, self.intercept_, self.n_components_ = pls_fit(

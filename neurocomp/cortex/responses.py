@@ -181,6 +181,8 @@ def split_half_reliability(recordings: xr.DataArray, *, n_splits: int = 10, rng=
     xarray.DataArray
         Shape (n_neuroids,), dim "neuroid".
     """
+    from neurocomp.analysis.ceiling import spearman_brown  # the package's one Spearman-Brown prophecy
+
     rec = _check_recordings(recordings, min_reps=2)
     n_splits = check_int("n_splits", n_splits, low=1)
     gen = as_generator(rng)
@@ -195,7 +197,7 @@ def split_half_reliability(recordings: xr.DataArray, *, n_splits: int = 10, rng=
         b = b - b.mean(0)
         with np.errstate(invalid="ignore", divide="ignore"):
             r = (a * b).sum(0) / np.sqrt((a * a).sum(0) * (b * b).sum(0))
-        rs.append(2 * r / (1 + r))
+        rs.append(spearman_brown(r))
     out = np.nanmean(np.array(rs), axis=0) if np.isfinite(rs).any() else np.full(x.shape[2], np.nan)
     return xr.DataArray(
         out, dims=("neuroid",), coords={k: v for k, v in rec.coords.items() if v.dims == ("neuroid",)},
