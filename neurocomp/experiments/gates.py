@@ -127,7 +127,10 @@ def mcculloch_pitts_gates(
     ds["cs_image"] = (("y", "x"), image, {"long_name": "test image luminance", "units": "1"})
     ds["cs_response"] = (("y", "x"), response, {"long_name": "ON-centre DoG response", "units": "1"})
     fig_cs = plt.figure(figsize=(10.5, 3.2), layout="constrained")
-    gplot.plot_center_surround(image, response, kernel=kernel, axes=fig_cs.subplots(1, 3))
+    ax_img, ax_resp, ax_kernel = fig_cs.subplots(1, 3)
+    gplot.plot_luminance(image, ax=ax_img)
+    gplot.plot_center_surround(response, ax=ax_resp)
+    gplot.plot_dog_profile(kernel, ax=ax_kernel)
 
     sep = n_solutions > 0
     summary = {

@@ -19,6 +19,8 @@ __all__ = [
     "plot_function_fit",
     "plot_separability",
     "plot_center_surround",
+    "plot_luminance",
+    "plot_dog_profile",
 ]
 
 
@@ -181,47 +183,107 @@ def plot_separability(X, y, *, lines=(), ax=None, title: str = "", **kwargs):
     return ax
 
 
-def plot_center_surround(image, response, *, kernel=None, axes=None):
-    """Image, the centre-surround response and (optionally) the kernel's profile.
+def plot_luminance(image, *, ax=None, title: str = "stimulus"):
+    """An image as grey levels with a luminance colour bar.
 
     Parameters
     ----------
-    image, response : arrays of shape (height, width)
-        Input luminance and :func:`neurocomp.gates.center_surround` output.
-    kernel : array of shape (size, size), optional
-        The DoG kernel; its central row is drawn as a profile.
-    axes : sequence of 2 or 3 Axes, optional
+    image : array of shape (height, width)
+    ax : matplotlib Axes, optional
+    title : str
 
     Returns
     -------
-    list of Axes
+    matplotlib Axes
     """
     image = np.asarray(image, dtype=float)
-    response = np.asarray(response, dtype=float)
-    if image.ndim != 2 or image.shape != response.shape:
-        raise ValidationError(f"image and response must be 2-D of the same shape; got {image.shape} and {response.shape}")
-    n = 3 if kernel is not None else 2
-    if axes is None:
-        import matplotlib.pyplot as plt
+    if image.ndim != 2:
+        raise ValidationError(f"image must be 2-D (height, width); got shape {image.shape}")
+    ax = get_ax(ax)
+    im = ax.imshow(image, cmap="gray")
+    ax.set_title(title, fontsize=9)
+    ax.figure.colorbar(im, ax=ax, label="luminance [a.u.]", shrink=0.8)
+    ax.set_xlabel("x [pixel]")
+    ax.set_ylabel("y [pixel]")
+    return ax
 
-        _, axes = plt.subplots(1, n, figsize=(3.4 * n, 3.2), layout="constrained")
-    axes = list(np.ravel(axes))
-    im0 = axes[0].imshow(image, cmap="gray")
-    axes[0].set_title("stimulus", fontsize=9)
-    axes[0].figure.colorbar(im0, ax=axes[0], label="luminance [a.u.]", shrink=0.8)
+
+def plot_dog_profile(kernel, *, ax=None):
+    """The central row of a centre-surround (difference-of-Gaussians) kernel.
+
+    Parameters
+    ----------
+    kernel : array of shape (size, size)
+        From :func:`neurocomp.gates.dog_kernel`.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    k = np.asarray(kernel, dtype=float)
+    if k.ndim != 2:
+        raise ValidationError(f"kernel must be 2-D; got shape {k.shape}")
+    ax = get_ax(ax)
+    r = np.arange(k.shape[1]) - k.shape[1] // 2
+    ax.plot(r, k[k.shape[0] // 2], "k.-")
+    ax.axhline(0, color="0.6", lw=0.8)
+    ax.set_xlabel("distance from centre [pixel]")
+    ax.set_ylabel("weight")
+    ax.set_title("receptive field profile: centre - surround", fontsize=9)
+    return ax
+
+
+def plot_center_surround(response, *args, ax=None, kernel=None, axes=None):
+    """The ON-centre (difference-of-Gaussians) response map, on a diverging scale.
+
+    Parameters
+    ----------
+    response : array of shape (height, width)
+        :func:`neurocomp.gates.center_surround` output.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Notes
+    -----
+    The form of versions before 0.2, ``plot_center_surround(image, response,
+    kernel=None, axes=None)`` returning a list of Axes (stimulus, response and
+    kernel profile), still works with a DeprecationWarning; draw those panels
+    with :func:`plot_luminance`, this function and :func:`plot_dog_profile`.
+    """
+    if args or axes is not None or kernel is not None:
+        import warnings
+
+        warnings.warn("plot_center_surround(image, response, kernel=, axes=) is deprecated and will be removed in "
+                      "neurocomp 0.3; call plot_luminance(image, ax=), plot_center_surround(response, ax=) and "
+                      "plot_dog_profile(kernel, ax=)", DeprecationWarning, stacklevel=2)
+        image, response = response, (args[0] if args else None)
+        image = np.asarray(image, dtype=float)
+        response = np.asarray(response, dtype=float)
+        if image.ndim != 2 or image.shape != response.shape:
+            raise ValidationError(f"image and response must be 2-D of the same shape; got {image.shape} and {response.shape}")
+        n = 3 if kernel is not None else 2
+        if axes is None:
+            import matplotlib.pyplot as plt
+
+            _, axes = plt.subplots(1, n, figsize=(3.4 * n, 3.2), layout="constrained")
+        axes = list(np.ravel(axes))
+        plot_luminance(image, ax=axes[0])
+        plot_center_surround(response, ax=axes[1])
+        if kernel is not None:
+            plot_dog_profile(kernel, ax=axes[2])
+        return axes
+    response = np.asarray(response, dtype=float)
+    if response.ndim != 2:
+        raise ValidationError(f"response must be 2-D (height, width); got shape {response.shape}")
+    ax = get_ax(ax)
     lim = float(np.max(np.abs(response))) or 1.0
-    im1 = axes[1].imshow(response, cmap="RdBu_r", vmin=-lim, vmax=lim)
-    axes[1].set_title("ON-centre response (DoG)", fontsize=9)
-    axes[1].figure.colorbar(im1, ax=axes[1], label="response [a.u.]", shrink=0.8)
-    for ax in axes[:2]:
-        ax.set_xlabel("x [pixel]")
-        ax.set_ylabel("y [pixel]")
-    if kernel is not None:
-        k = np.asarray(kernel, dtype=float)
-        r = np.arange(k.shape[1]) - k.shape[1] // 2
-        axes[2].plot(r, k[k.shape[0] // 2], "k.-")
-        axes[2].axhline(0, color="0.6", lw=0.8)
-        axes[2].set_xlabel("distance from centre [pixel]")
-        axes[2].set_ylabel("weight [1]")
-        axes[2].set_title("receptive field profile: centre - surround", fontsize=9)
-    return axes
+    im = ax.imshow(response, cmap="RdBu_r", vmin=-lim, vmax=lim)
+    ax.set_title("ON-centre response (DoG)", fontsize=9)
+    ax.figure.colorbar(im, ax=ax, label="response [a.u.]", shrink=0.8)
+    ax.set_xlabel("x [pixel]")
+    ax.set_ylabel("y [pixel]")
+    return ax
