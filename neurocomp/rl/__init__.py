@@ -9,8 +9,6 @@
   representation, each run for many independent learners at once.
 * :mod:`~neurocomp.rl.dopamine` — the TD error of a complete-serial-compound model of
   conditioning as the dopamine reward-prediction error.
-* :mod:`~neurocomp.rl.spiking` — dopamine-modulated STDP solving the distal-reward
-  problem on brian2 (Izhikevich 2007).
 
 References
 ----------
