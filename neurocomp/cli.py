@@ -9,6 +9,7 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as _dt
 import os
 import sys
@@ -218,20 +219,36 @@ def _open_results(path: Path):
             f"file must be a NetCDF results file written by neurocomp; {escape(str(path))!r} is not NetCDF-4/HDF5 "
             "(no HDF5 signature)"
         )
+    import gc
     import warnings
 
+    hook = sys.unraisablehook
+    ds, failure = None, None
     try:
-        with warnings.catch_warnings():  # a foreign file's oddities are reported below, in one line
-            warnings.simplefilter("ignore")
-            ds = xr.open_dataset(path, engine=NETCDF_ENGINE, decode_cf=False, cache=False, phony_dims="access")
-        # Touch the structure now so a corrupt file fails here, not halfway through the printout.
-        dict(ds.attrs), {k: (v.dims, v.dtype, dict(v.attrs)) for k, v in ds.variables.items()}, dict(ds.sizes)
-    except Exception as exc:  # h5py reports corruption as OSError, KeyError, RuntimeError, ...
-        first = escape(str(exc).splitlines()[0] if str(exc) else "", limit=160)
+        # A file object half-built from a corrupt file complains from its destructor ("Exception
+        # ignored in ...", a traceback on stderr): the failure is reported below, in one line.
+        sys.unraisablehook = lambda unraisable: None
+        try:
+            with warnings.catch_warnings():  # a foreign file's oddities likewise
+                warnings.simplefilter("ignore")
+                ds = xr.open_dataset(path, engine=NETCDF_ENGINE, decode_cf=False, cache=False, phony_dims="access")
+                # Touch the structure now so a corrupt file fails here, not halfway through the printout.
+                dict(ds.attrs), {k: (v.dims, v.dtype, dict(v.attrs)) for k, v in ds.variables.items()}, dict(ds.sizes)
+        except Exception as exc:  # h5py reports corruption as OSError, KeyError, RuntimeError, ...
+            failure = f"{type(exc).__name__}: " + escape(str(exc).splitlines()[0] if str(exc) else "", limit=160)
+        if failure is not None:
+            if ds is not None:
+                with contextlib.suppress(Exception):
+                    ds.close()
+            ds = None
+            gc.collect()  # the half-built objects go now, while their complaints are silenced
+    finally:
+        sys.unraisablehook = hook
+    if failure is not None:
         raise ValidationError(
             f"file must be a NetCDF results file written by neurocomp; could not read {escape(str(path))!r}: "
-            f"{type(exc).__name__}: {first} (the file is corrupt or not NetCDF)"
-        ) from None
+            f"{failure} (the file is corrupt or not NetCDF)"
+        )
     if "neurocomp_version" not in ds.attrs:
         ds.close()
         raise ValidationError(
@@ -282,6 +299,60 @@ def _describe_dataset(path: Path) -> list[str]:
     return lines
 
 
+#: Seconds a description of one file may take; a corrupt file can send the HDF5 library into an
+#: endless loop, so the file is read in a forked child that is stopped after this long.
+INFO_TIMEOUT_S = 30.0
+
+
+def _describe_child(path, conn):  # pragma: no cover - runs in the forked child
+    try:
+        conn.send(("ok", _describe_dataset(path)))
+    except ValidationError as exc:
+        conn.send(("error", str(exc)))
+    except BaseException as exc:
+        conn.send(("error", f"file {escape(str(path))!r} could not be described: {type(exc).__name__}: "
+                            f"{escape(str(exc), limit=160)}"))
+    finally:
+        conn.close()
+
+
+def _describe_guarded(path: Path) -> list[str]:
+    """:func:`_describe_dataset` in a forked child with a time limit (no hang, no crash reaches the user)."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return _describe_dataset(path)
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_describe_child, args=(path, send), daemon=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    child.start()
+    send.close()
+    try:
+        if not receive.poll(INFO_TIMEOUT_S):
+            raise ValidationError(
+                f"file {escape(str(path))!r} could not be read in {INFO_TIMEOUT_S:g} s: the HDF5 library did not "
+                "finish (the file is corrupt)"
+            )
+        try:
+            status, payload = receive.recv()
+        except EOFError:
+            child.join(5)
+            raise ValidationError(
+                f"file {escape(str(path))!r} could not be read: the reader crashed (exit status {child.exitcode}; "
+                "the file is corrupt)"
+            ) from None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join(5)
+        receive.close()
+    if status != "ok":
+        raise ValidationError(payload)
+    return payload
+
+
 def _cmd_info(args) -> int:
     from neurocomp.io import SUMMARY_NAME, run_folder_status
 
@@ -303,12 +374,12 @@ def _cmd_info(args) -> int:
             lines.append("  (empty)")
         results = path / "results.nc"
         if results.is_file():
-            lines.extend(_describe_dataset(results))
+            lines.extend(_describe_guarded(results))
         print("\n".join(lines))
         return 0
     if not path.is_file():
         raise ValidationError(f"path must be a regular file or a run folder; {shown!r} is {_kind_of(path)}")
-    lines = _describe_dataset(path)
+    lines = _describe_guarded(path)
     folder = path.parent
     if (folder / SUMMARY_NAME).exists() or (folder / "results.nc").exists():
         complete, why = run_folder_status(folder)

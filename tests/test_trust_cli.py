@@ -391,3 +391,21 @@ def test_info_never_loads_a_huge_variable(tmp_path, capsys):
     assert cli.main(["info", str(path)]) == 0
     out = capsys.readouterr().out
     assert "huge (a, b) float64, 74.5 GiB" in out
+
+
+def test_info_on_a_file_that_sends_hdf5_into_an_endless_loop_stops(monkeypatch, capsys):
+    """4 flipped bits (found by fuzzing) make h5py loop for ever reading an attribute: info stops it."""
+    monkeypatch.setattr(cli, "INFO_TIMEOUT_S", 2.0)
+    path = TESTS / "fixtures" / "trust" / "hdf5_reader_hangs.nc"
+    assert cli.main(["info", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "could not be read in 2 s" in err and "corrupt" in err
+
+
+def test_info_when_the_reader_crashes(tmp_path, monkeypatch, capsys):
+    def crash(path):
+        os._exit(139)
+
+    monkeypatch.setattr(cli, "_describe_dataset", crash)
+    assert cli.main(["info", _results(tmp_path)]) == 2
+    assert "the reader crashed (exit status 139" in capsys.readouterr().err
