@@ -5,6 +5,7 @@ import pytest
 import xarray as xr
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scipy import stats
 from scipy.linalg import hadamard
 from scipy.optimize import brentq
 from scipy.special import erfc
@@ -190,6 +191,30 @@ def test_glauber_overlap_matches_mean_field():
 # ----------------------------------------------------------------------------- capacity
 
 
+def _one_step_error_variance(n, load):
+    """Variance of one network's one-step error fraction f (Hebb, P random patterns, N neurons).
+
+    Bit i of pattern mu sees the crosstalk c = sum_nu a_nu m_nu / N (a_nu = +-1, m_nu the overlap
+    of pattern nu with mu over the other N - 1 neurons): given the overlaps it is Gaussian with
+    variance v_mu = sum_nu m_nu^2 / N^2, and all N bits of pattern mu share v_mu. So f is not a
+    binomial fraction: with p(v) = 1/2 erfc((N-1)/N / sqrt(2 v)),
+
+        Var f = p (1 - p) / (P N) + p'(v0)^2 Var(mean_mu v_mu),
+
+    and Var(mean_mu v_mu) = 2 (P - 1) V_m / P with V_m = Var(m^2) / N^4 = (2 (N-1)^2 - 2 (N-1)) / N^4:
+    P (P - 1) V_m from each v_mu's own P - 1 terms, and as much again because m_{mu nu} enters both
+    v_mu and v_nu. (The direct correlation 2/N of two bits' fields adds a relative 4 alpha^2 of
+    the shared term, neglected.) The binomial part alone is 1.0-3.1x too small for alpha 0.05-0.2.
+    """
+    p = int(round(load * n))
+    v0 = (p - 1) * (n - 1) / n**2
+    x = (n - 1) / n / np.sqrt(v0)
+    p_err = 0.5 * erfc(x / np.sqrt(2))
+    dp_dv = np.exp(-x * x / 2) / np.sqrt(2 * np.pi) * x / (2 * v0)
+    v_m = (2 * (n - 1) ** 2 - 2 * (n - 1)) / n**4
+    return p_err * (1 - p_err) / (p * n) + dp_dv**2 * 2 * (p - 1) * v_m / p
+
+
 @pytest.mark.parametrize("load", [0.05, 0.1, 0.15, 0.2])
 def test_one_step_error_matches_erfc(load):
     n = 1000
@@ -199,12 +224,29 @@ def test_one_step_error_matches_erfc(load):
     trials = int(np.ceil(60 / (p_inf * bits_per_network)))
     errors = hf.one_step_error(n, load, trials=trials, rng=11)
     p_finite = hf.one_step_error_theory(load, n)
-    # binomial standard error of the pooled fraction (bits treated as independent)
-    se = np.sqrt(p_finite * (1 - p_finite) / (trials * bits_per_network))
+    # standard error of the mean over independent networks, from the variance of one network's
+    # error fraction (bits of one pattern share their crosstalk variance: not binomial)
+    se = np.sqrt(_one_step_error_variance(n, load) / trials)
     # within 4 standard errors of the finite-N Gaussian prediction, and of 1/2 erfc(1/sqrt(2 alpha))
     # up to its (known) finite-size difference
     assert abs(errors.mean() - p_finite) < 4 * se
     assert abs(errors.mean() - p_inf) < 4 * se + abs(p_finite - p_inf)
+
+
+@pytest.mark.parametrize("load", [0.1, 0.2])
+def test_one_step_error_spread_over_networks_matches_its_variance(load):
+    """The sample variance over 80 independent networks against _one_step_error_variance: the ratio
+    is chi^2_79 / 79 (99.9 % interval 0.57-1.55); the binomial variance lies outside it (1.6x and
+    3.1x smaller)."""
+    n, trials = 1000, 80
+    errors = hf.one_step_error(n, load, trials=trials, rng=23)
+    var = _one_step_error_variance(n, load)
+    ratio = errors.var(ddof=1) / var
+    low, high = stats.chi2.ppf([0.0005, 0.9995], trials - 1) / (trials - 1)
+    assert low < ratio < high
+    p_finite = hf.one_step_error_theory(load, n)
+    binomial = p_finite * (1 - p_finite) / (round(load * n) * n)
+    assert var / binomial > 1.5
 
 
 def test_ags_retrieval_overlap():
