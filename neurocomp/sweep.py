@@ -695,7 +695,7 @@ def check_scheduler_address(scheduler, *, probe: bool = True) -> str:
     """
     import socket
 
-    shown = f"scheduler must be an address like 'tcp://host:8786'"
+    shown = "scheduler must be an address like 'tcp://host:8786'"
     if not isinstance(scheduler, str) or not scheduler.strip():
         raise ValidationError(f"{shown}; got {scheduler!r}")
     text = scheduler.strip()
@@ -1231,9 +1231,23 @@ def _cmd_sweep(args) -> int:
         where += f", up to {_bytes(memory)} per run by estimate"
     print(f"{spec.title}\n  experiment {spec.experiment}, {len(points)} runs, {where}, output {out}", flush=True)
 
+    import warnings
+
+    from neurocomp._validation import NeurocompWarning
+
+    def one_line(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, NeurocompWarning):  # e.g. a cache file that did not match its run
+            print(f"neurocomp sweep: warning: {' '.join(str(message).split())}", file=sys.stderr, flush=True)
+        else:
+            shown(message, category, filename, lineno, file, line)
+
+    shown = warnings.showwarning
     try:
-        ds = run_sweep(spec, grid, seeds=seeds, seed=seed, cache_dir=out / "cache", workers=args.workers,
-                       scheduler=args.scheduler, errors="keep")
+        with warnings.catch_warnings():  # restores the filters and showwarning afterwards
+            warnings.simplefilter("always", NeurocompWarning)
+            warnings.showwarning = one_line
+            ds = run_sweep(spec, grid, seeds=seeds, seed=seed, cache_dir=out / "cache", workers=args.workers,
+                           scheduler=args.scheduler, errors="keep")
     except KeyboardInterrupt:
         keys = {p.key for p in points}
         cached = sum((out / "cache" / f"{k}.nc").is_file() for k in keys)

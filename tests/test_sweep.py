@@ -572,3 +572,18 @@ def test_ctrl_c_prints_one_line_with_the_cached_count_and_resumes(tmp_path):
     assert rerun.returncode == 0, rerun.stderr
     summary = json.loads((out / "summary.json").read_text())
     assert (summary["computed"], summary["cached"]) == (12 - cached, cached)
+
+
+def test_cli_names_a_tampered_cache_file_in_one_warning_line_and_recomputes_it(tmp_path, capsys):
+    spec = write_spec(tmp_path, sweep="mu = [0.0, 1.0]\n")
+    out = tmp_path / "out"
+    assert cli.main(["sweep", str(spec), "--out", str(out)]) == 0
+    reference = load_dataset(out / "results.nc")
+    victim = sorted(finished_files(out / "cache"))[0]
+    victim.write_bytes(victim.read_bytes()[:2000])
+    capsys.readouterr()
+    assert cli.main(["sweep", str(spec), "--out", str(out)]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"neurocomp sweep: warning: sweep cache file {victim} is unreadable")
+    assert err[0].endswith("recomputing that run")
+    xr.testing.assert_identical(stable(load_dataset(out / "results.nc")), stable(reference))
