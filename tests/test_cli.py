@@ -56,7 +56,7 @@ def test_run_then_info(tmp_path):
         assert key in ds.attrs
     assert ds.attrs["seed"] == 5
     assert json.loads(ds.attrs["spec"])["params"]["n_darts"] == 2000
-    assert abs(float(ds.pi_estimate.mean()) - np.pi) < 0.15  # 4*sqrt(pi/4*(1-pi/4)/6000) ~ 0.02
+    assert abs(float(ds.pi_estimate.mean()) - np.pi) < 4 * 4 * np.sqrt(np.pi / 4 * (1 - np.pi / 4) / 6000)  # 4 SE = 0.085
     ds.close()
     summary = json.loads((out / "summary.json").read_text())
     assert summary["seed"] == 5 and summary["params"]["n_batches"] == 3
