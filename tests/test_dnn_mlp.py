@@ -42,7 +42,7 @@ def test_backprop_gradients_match_finite_differences(rng, activation, output, lo
         y = rng.integers(0, 2, size=(7, 2))
     else:
         y = rng.standard_normal((7, 2))
-    net = MLP((4, 5), activation=activation, output=output, loss=loss, l2=0.01, n_epochs=3,
+    net = MLP((4, 5), activation=activation, output=output, loss=loss, weight_decay=0.01, n_epochs=3,
               learning_rate=0.05, batch_size=3, rng=1).fit(X, y)
     _, aW, ab = net.gradients(X, y)
     nW, nb = _numeric_gradients(net, X, y)
@@ -90,7 +90,7 @@ def test_sine_wave_is_fitted():
     Xtr, ytr = make_sine(200, rng=1)
     Xte, yte = make_sine(200, rng=2)
     net = MLP((16,), output="linear", learning_rate=0.05, momentum=0.9, batch_size=16, n_epochs=300, rng=0)
-    net.fit(Xtr, ytr, X_val=Xte, y_val=yte)
+    net.fit(Xtr, ytr, X_valid=Xte, y_valid=yte)
     mse = np.mean((net.predict(Xte) - yte) ** 2)
     assert mse < 0.01  # noise floor is 0.05² = 0.0025
     assert net.loss_curve_[-1] < 0.1 * net.loss_curve_[0]

@@ -69,3 +69,22 @@ def test_bundled_specs_use_si_names(stem):
 
     spec = load_spec(Path(__file__).parents[1] / "models" / f"{stem}.toml")
     assert not any(k.endswith(("_na", "_mv", "_ms", "_mohm")) for k in spec.params)
+
+
+def test_mlp_speaks_the_training_vocabulary_and_old_names_warn():
+    from sklearn.base import clone
+
+    from neurocomp.dnn.mlp import MLP, make_xor
+
+    X, y = make_xor()
+    kw = dict(hidden_layer_sizes=(3,), n_epochs=5, learning_rate=0.5, rng=0)
+    new = MLP(weight_decay=0.01, **kw).fit(X, y, X_valid=X, y_valid=y)
+    with pytest.warns(DeprecationWarning, match="'l2' is deprecated"):
+        old = MLP(l2=0.01, **kw).fit(X, y)
+    np.testing.assert_array_equal(new.coefs_[0], old.coefs_[0])
+    with pytest.warns(DeprecationWarning, match="'X_val' is deprecated"):
+        MLP(**kw).fit(X, y, X_val=X, y_val=y)
+    curve = new.learning_curve_
+    assert curve.sizes["epoch"] == 6 and int(curve["epoch"][0]) == 0  # epoch 0 = before training
+    assert set(curve.data_vars) == {"train_loss", "validation_loss"}
+    assert clone(new).get_params()["weight_decay"] == 0.01

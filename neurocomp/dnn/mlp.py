@@ -31,6 +31,7 @@ import xarray as xr
 from sklearn.base import BaseEstimator
 from sklearn.utils.metaestimators import available_if
 
+from neurocomp._deprecation import renamed_kwargs
 from neurocomp._layers import batched_activations, check_layers
 from neurocomp._validation import (
     check_is_fitted,
@@ -83,12 +84,16 @@ class MLP(BaseEstimator):
         for full-batch gradient descent).
     n_epochs : int, default 200
         Passes through the training data. ``0`` only initialises the weights.
-    l2 : float, default 0.0
-        Weight decay: adds ``0.5 * l2 * sum(W**2)`` to the loss (biases exempt).
+    weight_decay : float, default 0.0
+        L2 penalty: adds ``0.5 * weight_decay * sum(W**2)`` to the loss (biases
+        exempt), the name every trained model in neurocomp uses.
     shuffle : bool, default True
         Reshuffle the samples before each epoch.
     rng : None, int, SeedSequence or Generator
         Randomness of the initial weights and the minibatch order.
+    l2 : float, optional
+        Deprecated name of ``weight_decay`` (used, with a DeprecationWarning at
+        ``fit``, when given; removed in 0.3).
 
     Attributes
     ----------
@@ -103,6 +108,9 @@ class MLP(BaseEstimator):
         entry 0 is the loss before training.
     validation_curve_ : list of float
         Same on the validation data given to :meth:`fit` (empty otherwise).
+    learning_curve_ : xarray.Dataset
+        ``train_loss`` (and ``validation_loss``) over dim ``epoch``, epoch 0 =
+        before training: the training record every neurocomp model keeps.
     n_iter_ : int
         Epochs run.
     n_features_in_ : int
@@ -137,9 +145,10 @@ class MLP(BaseEstimator):
         momentum: float = 0.0,
         batch_size: int = 32,
         n_epochs: int = 200,
-        l2: float = 0.0,
+        weight_decay: float = 0.0,
         shuffle: bool = True,
         rng=None,
+        l2="deprecated",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -149,9 +158,10 @@ class MLP(BaseEstimator):
         self.momentum = momentum
         self.batch_size = batch_size
         self.n_epochs = n_epochs
-        self.l2 = l2
+        self.weight_decay = weight_decay
         self.shuffle = shuffle
         self.rng = rng
+        self.l2 = l2
 
     # ------------------------------------------------------------------ checks
     def _check_params(self):
@@ -183,8 +193,17 @@ class MLP(BaseEstimator):
             raise ValidationError(f"momentum must lie in [0, 1); got {self.momentum!r}")
         check_int("batch_size", self.batch_size, low=1)
         check_int("n_epochs", self.n_epochs, low=0)
-        check_nonnegative("l2", self.l2)
+        if not (isinstance(self.l2, str) and self.l2 == "deprecated"):
+            from neurocomp._deprecation import warn_renamed
+
+            warn_renamed(type(self).__name__, "l2", "weight_decay", stacklevel=4)
+            check_nonnegative("l2", self.l2)
+        check_nonnegative("weight_decay", self.weight_decay)
         return sizes, loss
+
+    def _decay(self) -> float:
+        """The L2 penalty: ``weight_decay``, or the deprecated ``l2`` when that was given."""
+        return self.weight_decay if isinstance(self.l2, str) and self.l2 == "deprecated" else self.l2
 
     def _check_fitted(self):
         check_is_fitted(self, "coefs_")
@@ -305,8 +324,9 @@ class MLP(BaseEstimator):
 
     def _loss_from_output(self, y, T):
         value = loss_value(y, T, loss=self._loss, output=self.output)
-        if self.l2:
-            value += 0.5 * self.l2 * sum(float(np.sum(W * W)) for W in self.coefs_)
+        decay = self._decay()
+        if decay:
+            value += 0.5 * decay * sum(float(np.sum(W * W)) for W in self.coefs_)
         return value
 
     def _backward(self, hs, ys, T):
@@ -318,21 +338,24 @@ class MLP(BaseEstimator):
         for layer in range(len(self.coefs_) - 1, -1, -1):
             grads_W[layer] = ys[layer].T @ delta / n
             grads_b[layer] = delta.mean(axis=0)
-            if self.l2:
-                grads_W[layer] = grads_W[layer] + self.l2 * self.coefs_[layer]
+            if self._decay():
+                grads_W[layer] = grads_W[layer] + self._decay() * self.coefs_[layer]
             if layer > 0:
                 delta = (delta @ self.coefs_[layer].T) * hidden.derivative(hs[layer - 1], ys[layer])
         return grads_W, grads_b
 
     # -------------------------------------------------------------------- API
-    def fit(self, X, y, *, X_val=None, y_val=None):
+    @renamed_kwargs(X_val="X_valid", y_val="y_valid")  # names before 0.2
+    def fit(self, X, y, *, X_valid=None, y_valid=None):
         """Train on ``X`` (n_samples, n_features) and targets ``y``.
 
         ``y`` is 1-D class labels for softmax, 0/1 of shape (n_samples,) or
         (n_samples, n_outputs) for sigmoid, real values of either shape for
-        linear. Optional ``X_val``/``y_val`` are scored after every epoch into
-        ``validation_curve_``. Returns ``self``.
+        linear. Optional ``X_valid``/``y_valid`` are scored after every epoch into
+        ``validation_curve_`` and ``learning_curve_`` (``X_val``/``y_val``
+        before 0.2: still accepted, with a DeprecationWarning). Returns ``self``.
         """
+        X_val, y_val = X_valid, y_valid
         sizes, self._loss = self._check_params()
         if y is None:
             raise ValidationError(f"{type(self).__name__} requires y to be passed, but the target y is None")
@@ -340,10 +363,10 @@ class MLP(BaseEstimator):
         T = self._encode_targets(y, X.shape[0], fitting=True)
         val = None
         if (X_val is None) != (y_val is None):
-            raise ValidationError("X_val and y_val must be given together; got only one of them")
+            raise ValidationError("X_valid and y_valid must be given together; got only one of them")
         if X_val is not None:
-            Xv = self._check_X(X_val, "X_val")
-            val = (Xv, self._encode_targets(y_val, Xv.shape[0], name="y_val"))
+            Xv = self._check_X(X_val, "X_valid")
+            val = (Xv, self._encode_targets(y_val, Xv.shape[0], name="y_valid"))
 
         rng = as_generator(self.rng)
         init_rng, order_rng = rng.spawn(2)
@@ -390,6 +413,7 @@ class MLP(BaseEstimator):
                 NeurocompWarning, stacklevel=2,
             )
         self.n_iter_ = int(self.n_epochs)
+        self.learning_curve_ = self.learning_curve()
         return self
 
     def gradients(self, X, y):
@@ -508,7 +532,11 @@ class MLP(BaseEstimator):
                                    model="MLP", long_name="unit activity")
 
     def learning_curve(self) -> xr.Dataset:
-        """Training (and validation) loss per epoch as a Dataset with dim ``epoch`` (0 = before training)."""
+        """Training (and validation) loss per epoch as a Dataset with dim ``epoch`` (0 = before training).
+
+        The same Dataset as the attribute ``learning_curve_`` (prefer that: the
+        attribute is what every neurocomp model has).
+        """
         self._check_fitted()
         epochs = np.arange(len(self.loss_curve_))
         ds = xr.Dataset(coords={"epoch": ("epoch", epochs, {"long_name": "epoch", "units": "1"})})

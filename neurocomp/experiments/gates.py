@@ -302,12 +302,12 @@ def backprop_sine(
     Xtr, ytr = make_sine(n_train, noise=noise, rng=data_rng)
     Xte, yte = make_sine(n_test, noise=noise, rng=test_rng)
     net = MLP(tuple(hidden), activation=activation, output="linear", learning_rate=learning_rate, momentum=momentum,
-              batch_size=batch_size, n_epochs=n_epochs, rng=net_rng).fit(Xtr, ytr, X_val=Xte, y_val=yte)
+              batch_size=batch_size, n_epochs=n_epochs, rng=net_rng).fit(Xtr, ytr, X_valid=Xte, y_valid=yte)
     pred = net.predict(Xte)
     mse = float(np.mean((pred - yte) ** 2))
     mse_true = float(np.mean((pred - np.sin(Xte[:, 0])) ** 2))
     grid = np.linspace(-np.pi, np.pi, 201)
-    ds = net.learning_curve()
+    ds = net.learning_curve_
     ds = ds.assign(
         x=("presentation", grid, {"long_name": "input x", "units": "1"}),
         network_output=("presentation", net.predict(grid[:, None]), {"long_name": "network output", "units": "1"}),
@@ -344,11 +344,11 @@ def backprop_donut(
     Xtr, ytr = make_donut(n_train, rng=data_rng)
     Xte, yte = make_donut(n_test, rng=test_rng)
     net = MLP(tuple(hidden), activation=activation, output="sigmoid", learning_rate=learning_rate, momentum=momentum,
-              batch_size=batch_size, n_epochs=n_epochs, rng=net_rng).fit(Xtr, ytr, X_val=Xte, y_val=yte)
+              batch_size=batch_size, n_epochs=n_epochs, rng=net_rng).fit(Xtr, ytr, X_valid=Xte, y_valid=yte)
     linear = MLP((), output="sigmoid", learning_rate=learning_rate, momentum=momentum, batch_size=batch_size,
                  n_epochs=min(n_epochs, 50), rng=lin_rng).fit(Xtr, ytr)
     acc, acc_lin = net.score(Xte, yte), linear.score(Xte, yte)
-    ds = net.learning_curve()
+    ds = net.learning_curve_
     act = net.activations(Xte[:200])
     ds["test_activations"] = act
     ds = ds.assign(test_x=(("presentation", "space"), Xte[:200], {"long_name": "test point", "units": "1"}),
