@@ -95,3 +95,34 @@ def test_bad_input_names_the_argument(images):
         V1Like().activations(np.full((1, 8, 8), np.nan))
     with pytest.raises(ValueError, match="wavelengths must be"):
         V1Like(wavelengths=(1.0,)).activations(images)
+
+
+def test_bundled_specs_validate():
+    from pathlib import Path
+
+    from neurocomp.specs import load_spec
+
+    root = Path(__file__).resolve().parents[1]
+    for name in ("hmax", "neocognitron_digits"):
+        assert load_spec(root / "models" / f"{name}.toml").experiment == name
+
+
+def test_experiments_run_small_and_report_the_science():
+    import matplotlib
+
+    from neurocomp.experiments import get
+
+    res = get("hmax")(image_size=32, n_images=6, n_prototypes=4, shifts=[0, 4], rng=1)
+    sim = res.dataset["similarity"]
+    assert float(sim.sel(shift=0).min()) == pytest.approx(1.0)
+    # C2, a global MAX, keeps more of the response to a moved scene than S1
+    assert float(sim.sel(layer="c2", shift=4)) > float(sim.sel(layer="s1", shift=4))
+    res2 = get("neocognitron_digits")(n_train=200, n_epochs=1, n_patches=1000, n_planes=[4, 8, 8], max_shift=2, rng=1)
+    acc = res2.dataset["accuracy"]
+    assert float(acc.sel(model="Neocognitron", shift=0)) > 0.3  # chance 0.1
+    for r in (res, res2):
+        assert all(isinstance(f, matplotlib.figure.Figure) for f in r.figures.values())
+        for v in r.dataset.data_vars.values():
+            assert v.attrs.get("units") and v.attrs.get("long_name")
+    with pytest.raises(ValueError, match="image_size \\+ max\\(shifts\\) must be <= 64 px"):
+        get("hmax")(image_size=60, shifts=[0, 8], rng=1)

@@ -73,7 +73,7 @@ class VisionModel(TransformerMixin, BaseEstimator):
         last = self.LAYERS[-1]
         return np.asarray(self._forward(arr, [last])[last], dtype=float).reshape(arr.shape[0], -1)
 
-    def activations(self, images, layers=None, stimulus_id=None, batch_size=None) -> xr.DataArray:
+    def activations(self, images, layers=None, stimulus_id=None, batch_size=None, *, dtype=np.float32) -> xr.DataArray:
         """Unit activity of the requested layers as one (presentation × neuroid) DataArray.
 
         Parameters
@@ -87,11 +87,13 @@ class VisionModel(TransformerMixin, BaseEstimator):
             else ``"stim0000"``, …).
         batch_size : int, optional
             Images per forward pass (default 256): bounds the working memory.
+        dtype : numpy dtype, default float32
+            Of the values (the computation is in float64; float32 halves the memory).
 
         Returns
         -------
         xarray.DataArray
-            Named ``"activations"``, dims (presentation, neuroid), float32, with
+            Named ``"activations"``, dims (presentation, neuroid), ``dtype``, with
             ``stimulus_id``, ``layer``, ``unit`` and ``neuroid_id`` (the format of
             :func:`neurocomp._layers.layer_activations`).
         """
@@ -99,4 +101,4 @@ class VisionModel(TransformerMixin, BaseEstimator):
         names = check_layers(layers, self.LAYERS)
         arr = self._check_input(images)
         return batched_activations(self._forward, arr, names, batch_size=batch_size, stimulus_id=stimulus_id,
-                                   images=images, model=type(self).__name__, dtype=np.float32)
+                                   images=images, model=type(self).__name__, dtype=dtype)

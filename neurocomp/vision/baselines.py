@@ -149,14 +149,18 @@ class V1Like(VisionModel):
         wl = self._check_params()
         return np.repeat(wl, self.n_orientations)
 
-    def filters(self) -> np.ndarray:
-        """The Gabor bank, (n_channels, s, s), each filter centred, zero-mean and unit-norm."""
+    def filter_list(self) -> list[np.ndarray]:
+        """The Gabor bank, one (s, s) array per channel at its own size, zero-mean and unit-norm."""
         out = []
         for lam, th in zip(self.channel_wavelength, self.channel_orientation):
             sigma = float(gabor_sigma(lam, self.bandwidth))
             size = 2 * int(np.ceil(2.5 * sigma)) + 1
             out.append(gabor(size, wavelength=lam, sigma=sigma, theta=th))
-        return embed(out)
+        return out
+
+    def filters(self) -> np.ndarray:
+        """The Gabor bank, (n_channels, s, s): :meth:`filter_list` centred in the largest side."""
+        return embed(self.filter_list())
 
     def _check_input(self, images):
         self._check_params()
