@@ -162,9 +162,13 @@ def test_step_decay_and_weight_decay_shrink_the_update():
 
 @pytest.mark.slow
 def test_encoder_4_2_4_paper_scale():
-    """250 runs as in the paper."""
-    ds = learn_encoder(4, 2, n_runs=250, max_cycles=800, track_divergence=False, rng=250)
-    assert ds["learned"].mean() >= 0.95
+    """250 runs as in the paper (250 of 250). Measured with 800 cycles: 247, 246 and 248 of 250 for
+    seeds 250, 1, 2 (rate 0.988); k_min from the binomial at that rate, P(K < k_min) < 0.001."""
+    n_runs = 250
+    ds = learn_encoder(4, 2, n_runs=n_runs, max_cycles=800, track_divergence=False, rng=250)
+    k_min = _k_min(n_runs, 741 / 750, 0.001)
+    assert k_min >= 240
+    assert int(ds["learned"].sum()) >= k_min
 
 
 def test_complete_recovers_stored_pattern_with_hand_built_weights():
