@@ -363,6 +363,14 @@ def _cmd_info(args) -> int:
     if not path.exists():
         raise ValidationError(f"path must be an existing file or run folder; {shown!r} is a broken link")
     if path.is_dir():
+        from neurocomp.io import _TEMP_NAME
+
+        names = {e.name for e in path.iterdir()}
+        if not (SUMMARY_NAME in names or "results.nc" in names or any(_TEMP_NAME.fullmatch(n) for n in names)):
+            raise ValidationError(
+                f"path must be a run folder (holding {SUMMARY_NAME} or results.nc) or a results file; {shown!r} "
+                "holds neither"
+            )
         complete, why = run_folder_status(path)
         lines = [f"{shown}: run folder, " + ("complete" if complete else f"INCOMPLETE: {escape(why)}")]
         entries = sorted(path.iterdir())

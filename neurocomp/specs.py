@@ -90,6 +90,19 @@ class Spec:
         return {"title": self.title, "experiment": self.experiment, "params": self.params}
 
 
+def _check_text(name: str, value, limit: int | None, *, multiline: bool = False) -> str:
+    """A string to store in results' attrs: no control characters (NUL breaks HDF5), at most ``limit`` long."""
+    if not isinstance(value, str):
+        raise SpecError(f"{name} must be a string; got {type(value).__name__}")
+    if limit is not None and len(value) > limit:
+        raise SpecError(f"{name} must have at most {limit} characters; got {len(value)}")
+    allowed = "\t\n" if multiline else "\t"
+    bad = next((c for c in value if (ord(c) < 32 or 0x7F <= ord(c) < 0xA0) and c not in allowed), None)
+    if bad is not None:
+        raise SpecError(f"{name} must be text without control characters; got {ascii(bad)} at position {value.index(bad)}")
+    return value
+
+
 def check_seed(value, name: str = "seed") -> int:
     """Check a seed: an integer in [0, 2**63 - 1] (not a bool, not 1.5); return it."""
     if isinstance(value, bool) or not isinstance(value, int):
@@ -142,6 +155,9 @@ def spec_from_dict(raw: dict, *, path=None, overrides: list[str] | None = None) 
     for key in ("title", "experiment"):
         if not isinstance(raw.get(key), str) or not raw.get(key):
             raise SpecError(f"{where}: '{key}' must be a non-empty string; got {raw.get(key)!r}")
+    for key, limit in (("title", 500), ("description", 20_000)):
+        if key in raw:
+            _check_text(f"{where}: '{key}'", raw[key], limit, multiline=key == "description")
     requires = raw.get("requires", [])
     if not isinstance(requires, list) or not all(isinstance(r, str) for r in requires):
         raise SpecError(f"{where}: 'requires' must be a list of extra names (e.g. [\"recordings\"]); got {requires!r}")
@@ -285,6 +301,7 @@ def _coerce(name: str, value, annotation):
         length = length or Length(0, DEFAULT_MAX_LENGTH)
         if not length.contains(len(value)):
             raise SpecError(f"parameter {name!r} must have {length} characters; got {len(value)}")
+        _check_text(f"parameter {name!r}", value, None)
         out = value
     else:
         out = value

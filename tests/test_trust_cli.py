@@ -177,7 +177,34 @@ CASES = [
     ("info zeroed superblock", lambda t: ["info", _zeroed_superblock(t)], "could not read .* corrupt or not NetCDF"),
     ("info plain HDF5", lambda t: ["info", _plain_hdf5(t)], "no neurocomp_version attribute"),
     ("info no argument", lambda t: ["info"], "the following arguments are required: file"),
+    ("info on a folder that is no run", lambda t: ["info", str(t)], "must be a run folder .* holds neither"),
+    ("info on a broken link", lambda t: ["info", str(_link(t))], "is a broken link"),
+    # --- text that would break the results file or the terminal
+    ("NUL in a string parameter", lambda t: [R, _spec(t, _with_params('label = "a\\u0000b"\n'))],
+     r"'label' must be text without control characters; got '\\x00'"),
+    ("escape in the title", lambda t: [R, _spec(t, TOY.replace('"Darts"', '"Da\\u001b[2Jrts"'))],
+     "'title' must be text without control characters"),
+    ("title too long", lambda t: [R, _spec(t, TOY.replace('"Darts"', '"' + "D" * 600 + '"'))],
+     "'title' must have at most 500 characters"),
+    ("--set empty seed", lambda t: [R, _spec(t), "--set", "seed="], "--set seed must be a non-negative integer"),
+    ("--set list for int", lambda t: [R, _spec(t), "--set", "n_darts=[1, 2]"], "'n_darts' must be an integer"),
+    ("--set table for str", lambda t: [R, _spec(t), "--set", "label={a = 1}"], "'label' must be a string"),
+    ("--set 1e400", lambda t: [R, _spec(t), "--set", "pause=1e400"], "'pause' must be a finite number"),
+    ("spec is /dev/zero", lambda t: [R, "/dev/zero"], "not a regular file"),
+    ("nested too deep", lambda t: [R, _spec(t, "a = " + "[" * 5000 + "]" * 5000 + "\n")], "not valid TOML"),
+    ("plugin clashes with a built-in", lambda t: [R, _spec(t), "--plugin", _clash(t)], "registered twice"),
 ]
+
+
+def _link(t):
+    (t / "dangling").symlink_to(t / "nowhere")
+    return t / "dangling"
+
+
+def _clash(t):
+    (t / "clash.py").write_text("import neurocomp\n@neurocomp.experiment('hopfield1982')\n"
+                                "def mine(*, rng=None):\n    pass\n")
+    return str(t / "clash.py")
 
 
 @pytest.mark.parametrize("case", [c[0] for c in CASES])

@@ -241,6 +241,7 @@ def load_plugin(plugin: str) -> list[str]:
     import sys
     from pathlib import Path
 
+    _load_all()  # the built-ins first: a plugin cannot take one of their names
     before = dict(_REGISTRY)
     if not isinstance(plugin, str) or not plugin.strip():
         raise ValidationError(f"--plugin must be a .py file or a module name; got {plugin!r}")
