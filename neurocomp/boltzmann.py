@@ -335,6 +335,9 @@ class BoltzmannMachine:
         did not change the fraction of runs that learn beyond the noise of 20 runs.
     rng : None, int, SeedSequence or Generator
         Randomness of the initial weights and of the sampling.
+    n_epochs : int, default 100
+        Learning cycles :meth:`fit` runs (``fit(X, n_cycles)`` before 0.2: still
+        accepted, with a DeprecationWarning).
 
     Attributes
     ----------
@@ -360,7 +363,7 @@ class BoltzmannMachine:
     --------
     >>> bm = BoltzmannMachine(8, 2, encoder_connectivity(4, 2), n_machines=3,
     ...                       estimator="exact", rng=0)
-    >>> bm.fit(encoder_patterns(4), n_cycles=5).weights_.shape
+    >>> bm.set_params(n_epochs=5).fit(encoder_patterns(4)).weights_.shape
     (3, 10, 10)
     """
 
@@ -385,7 +388,9 @@ class BoltzmannMachine:
         noise_per_sweep: bool = True,
         weight_decay: float = 0.0,
         rng=None,
+        n_epochs: int = 100,
     ):
+        self.n_epochs = n_epochs
         self.noise_per_sweep = noise_per_sweep
         self.weight_decay = weight_decay
         self.tolerance = tolerance
@@ -736,9 +741,31 @@ class BoltzmannMachine:
         return self
 
     @_few_threads
-    def fit(self, X, n_cycles: int = 100) -> "BoltzmannMachine":
-        """Initialise and run ``n_cycles`` learning cycles on ``X``; return ``self``."""
-        n_cycles = check_int("n_cycles", n_cycles, 0)
+    def set_params(self, **params) -> "BoltzmannMachine":
+        """Set constructor parameters (scikit-learn's spelling); return ``self``."""
+        for name, value in params.items():
+            if name not in type(self).__init__.__code__.co_varnames:
+                raise ValidationError(f"unknown parameter {name!r} for BoltzmannMachine")
+            setattr(self, name, value)
+        return self
+
+    def fit(self, X, y=None, *, n_cycles=None) -> "BoltzmannMachine":
+        """Initialise and run ``n_epochs`` learning cycles on ``X``; return ``self``.
+
+        ``y`` is ignored (scikit-learn's convention). ``n_cycles`` (also the
+        second positional argument before 0.2) overrides ``n_epochs``, with a
+        DeprecationWarning.
+        """
+        if y is not None and np.ndim(y) == 0 and n_cycles is None:  # fit(X, 5): the old positional n_cycles
+            n_cycles, y = y, None
+        if n_cycles is not None:
+            from neurocomp._deprecation import warn_renamed
+
+            warn_renamed("BoltzmannMachine.fit", "n_cycles", "n_epochs",
+                         note="set it on the machine: BoltzmannMachine(..., n_epochs=N)")
+        else:
+            n_cycles = self.n_epochs
+        n_cycles = check_int("n_epochs" if n_cycles is self.n_epochs else "n_cycles", n_cycles, 0)
         self._initialise()
         X = self._check_patterns(X)
         for _ in range(n_cycles):

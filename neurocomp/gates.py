@@ -554,8 +554,10 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     learning_rate : float, default 1.0
         η. With zero initial weights it only rescales ``w`` and ``b``; the
         sequence of decisions does not depend on it.
-    max_iter : int, default 100
-        Maximum number of epochs (passes through the data).
+    n_epochs : int, default 100
+        Most epochs (passes through the data); training stops earlier at the
+        first epoch without a mistake (``max_iter`` before 0.2: still accepted,
+        with a DeprecationWarning at ``fit``).
     shuffle : bool, default False
         Present the samples in a new random order each epoch.
     rng : None, int, SeedSequence or Generator
@@ -574,7 +576,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     updates_per_epoch_ : list of int
         Mistakes per epoch (summed over the one-vs-rest units).
     converged_ : bool
-        True when an epoch made no mistake (for every unit); False after ``max_iter``
+        True when an epoch made no mistake (for every unit); False after ``n_epochs``
         epochs otherwise (then a :class:`NeurocompWarning` is issued).
 
     Notes
@@ -583,7 +585,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     separates the data with margin ``γ = min_i t_i' u·[x_i, 1]`` (``t' = ±1``)
     and ``R = max_i ||[x_i, 1]||``, the rule makes at most ``(R/γ)²`` updates.
     On data that are not linearly separable (XOR) it never converges; it stops
-    after ``max_iter`` epochs.
+    after ``n_epochs`` epochs.
 
     References
     ----------
@@ -597,18 +599,26 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     [0, 0, 0, 1]
     """
 
-    def __init__(self, *, learning_rate: float = 1.0, max_iter: int = 100, shuffle: bool = False, rng=None):
+    def __init__(self, *, learning_rate: float = 1.0, n_epochs: int = 100, shuffle: bool = False, rng=None,
+                 max_iter="deprecated"):
         self.learning_rate = learning_rate
-        self.max_iter = max_iter
+        self.n_epochs = n_epochs
         self.shuffle = shuffle
         self.rng = rng
+        self.max_iter = max_iter
 
     def fit(self, X, y):
         """Learn from ``X`` (n_samples, n_features) and class labels ``y`` (n_samples,). Returns self."""
         from sklearn.utils.multiclass import check_classification_targets
 
         eta = check_positive("learning_rate", self.learning_rate)
-        max_iter = check_int("max_iter", self.max_iter, low=1)
+        if isinstance(self.max_iter, str) and self.max_iter == "deprecated":
+            max_iter = check_int("n_epochs", self.n_epochs, low=1)
+        else:
+            from neurocomp._deprecation import warn_renamed
+
+            warn_renamed("Perceptron", "max_iter", "n_epochs")
+            max_iter = check_int("max_iter", self.max_iter, low=1)
         X, y = validate_X_y(self, X, y)
         check_classification_targets(y)
         self.classes_, index = np.unique(y, return_inverse=True)
@@ -633,9 +643,9 @@ class Perceptron(ClassifierMixin, BaseEstimator):
             self.coef_, self.intercept_ = W[:, :-1].copy(), W[:, -1].copy()
         if not self.converged_:
             warnings.warn(
-                f"Perceptron did not converge in max_iter={max_iter} epochs "
+                f"Perceptron did not converge in n_epochs={max_iter} epochs "
                 f"({self.updates_per_epoch_[-1]} mistakes in the last); the classes may not be linearly "
-                "separable (as for XOR). Increase max_iter only if they are.",
+                "separable (as for XOR). Increase n_epochs only if they are.",
                 NeurocompWarning,
                 stacklevel=2,
             )

@@ -24,7 +24,7 @@ from neurocomp.gates import DeltaRule, Perceptron
 # Small settings so the ~45 checks per estimator stay fast; the defaults are exercised
 # by each module's own tests. DeltaRule's step is small enough for unscaled check data.
 ESTIMATORS = [
-    Perceptron(max_iter=20),
+    Perceptron(n_epochs=20),
     DeltaRule(learning_rate=1e-5, n_epochs=50, mode="batch"),
     DeltaRule(learning_rate=1e-5, n_epochs=5, rng=0),
     RBM(n_hidden=4, n_epochs=2, visible="gaussian", learning_rate=0.01, rng=0),
@@ -98,7 +98,7 @@ def _regression(rng):
 
 # (estimator, data, a grid to search, the chance-level score a fit must beat)
 TOOLS = {
-    "Perceptron": (Perceptron(max_iter=50), _classification, {"perceptron__learning_rate": [0.5, 1.0]}, 1 / 3),
+    "Perceptron": (Perceptron(n_epochs=50), _classification, {"perceptron__learning_rate": [0.5, 1.0]}, 1 / 3),
     "MLP-softmax": (MLP((8,), output="softmax", learning_rate=0.2, n_epochs=60, rng=0), _classification,
                     {"mlp__hidden_layer_sizes": [(4,), (8,)]}, 1 / 3),
     "DeltaRule": (DeltaRule(learning_rate=0.05, n_epochs=200, mode="batch"), _regression,

@@ -149,7 +149,7 @@ def test_perceptron_converges_within_novikoff_bound(seed):
     gamma = np.min(signs * (Xa @ u)) / np.linalg.norm(u)
     assert gamma > 0, "reference hyperplane must separate the data"
     R = np.max(np.linalg.norm(Xa, axis=1))
-    per = Perceptron(max_iter=1000, shuffle=True, rng=seed).fit(X, y)
+    per = Perceptron(n_epochs=1000, shuffle=True, rng=seed).fit(X, y)
     assert per.converged_
     assert per.score(X, y) == 1.0
     assert per.n_updates_ <= (R / gamma) ** 2
@@ -172,7 +172,7 @@ def test_novikoff_bound_holds_for_any_separable_data(seed, d, gap):
     y = (s > 0).astype(int)
     gamma = np.min(np.abs(s)) / np.sqrt(1 + 0.1**2)
     R = np.max(np.linalg.norm(np.hstack([X, np.ones((len(X), 1))]), axis=1))
-    per = Perceptron(max_iter=100_000, shuffle=True, rng=seed).fit(X, y)
+    per = Perceptron(n_epochs=100_000, shuffle=True, rng=seed).fit(X, y)
     assert per.converged_ and per.n_updates_ <= (R / gamma) ** 2
 
 
@@ -186,7 +186,7 @@ def test_perceptron_learns_and_gate():
 def test_perceptron_reports_nonconvergence_on_xor():
     X = input_patterns(2)
     with pytest.warns(NeurocompWarning, match="did not converge"):
-        per = Perceptron(max_iter=50).fit(X, [0, 1, 1, 0])
+        per = Perceptron(n_epochs=50).fit(X, [0, 1, 1, 0])
     assert not per.converged_
     assert per.n_iter_ == 50
     assert per.score(X, [0, 1, 1, 0]) < 1.0

@@ -88,3 +88,23 @@ def test_mlp_speaks_the_training_vocabulary_and_old_names_warn():
     assert curve.sizes["epoch"] == 6 and int(curve["epoch"][0]) == 0  # epoch 0 = before training
     assert set(curve.data_vars) == {"train_loss", "validation_loss"}
     assert clone(new).get_params()["weight_decay"] == 0.01
+
+
+def test_perceptron_and_boltzmann_machine_count_epochs_in_n_epochs():
+    from neurocomp.boltzmann import BoltzmannMachine, encoder_patterns
+    from neurocomp.gates import Perceptron
+
+    X, y = np.array([[0, 0], [0, 1], [1, 0], [1, 1]]), [0, 0, 0, 1]
+    new = Perceptron(n_epochs=7, shuffle=True, rng=1).fit(X, y)
+    with pytest.warns(DeprecationWarning, match="'max_iter' is deprecated"):
+        old = Perceptron(max_iter=7, shuffle=True, rng=1).fit(X, y)
+    np.testing.assert_array_equal(new.coef_, old.coef_)
+
+    P = encoder_patterns(2)
+    kw = dict(schedule=[(2, 10.0)], n_stat_sweeps=2, rng=0)
+    new = BoltzmannMachine(4, 1, n_epochs=3, **kw).fit(P)
+    for call in (lambda bm: bm.fit(P, n_cycles=3), lambda bm: bm.fit(P, 3)):
+        with pytest.warns(DeprecationWarning, match="'n_cycles' is deprecated"):
+            old = call(BoltzmannMachine(4, 1, **kw))
+        np.testing.assert_array_equal(new.weights_, old.weights_)
+    assert new.n_cycles_ == 3

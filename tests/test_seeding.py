@@ -58,7 +58,7 @@ def test_boltzmann_machine_sample_with_rng_none_repeats():
     X = bz.encoder_patterns(4)
 
     def run():
-        bm = bz.BoltzmannMachine(8, 2, schedule=[(2, 20.0), (2, 10.0)], n_stat_sweeps=2, rng=3).fit(X, n_cycles=2)
+        bm = bz.BoltzmannMachine(8, 2, schedule=[(2, 20.0), (2, 10.0)], n_stat_sweeps=2, n_epochs=2, rng=3).fit(X)
         return bm.sample(2)
 
     np.testing.assert_array_equal(run(), run())

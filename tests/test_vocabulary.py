@@ -32,7 +32,7 @@ SMALL = {
     "hopfield1982": ["cues_per_letter=1", "max_sweeps=3"],
     "levy_walk": ["n_walkers=50", "n_steps=200"],
     "lif_fi_curve": ["n_currents=3", "n_trials=2", "duration=0.2", "transient=0.05"],
-    "mcculloch_pitts_gates": ["weight_step=0.5", "perceptron_max_iter=5"],
+    "mcculloch_pitts_gates": ["weight_step=0.5", "perceptron_n_epochs=5"],
     "rbm_digits": ["n_hidden=8", "n_epochs=1", "ais_chains=5", "ais_betas=50"],
     "run_and_tumble": ["n_walkers=50", "duration=2.0"],
     "spiking_gates": ["trials=2"],

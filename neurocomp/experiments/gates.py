@@ -33,11 +33,12 @@ _TWO_INPUT = ("AND", "OR", "NAND", "NOR", "XOR")
 
 
 @experiment("mcculloch_pitts_gates")
+@renamed_kwargs(perceptron_max_iter="perceptron_n_epochs")  # name before 0.2
 def mcculloch_pitts_gates(
     *,
     weight_step: Annotated[float, Range(0.05, 1.0)] = 0.1,
     weight_extent: Annotated[float, Range(0.5, 5.0)] = 2.0,
-    perceptron_max_iter: Annotated[int, Range(1, 10_000)] = 50,
+    perceptron_n_epochs: Annotated[int, Range(1, 10_000)] = 50,
     sigma_center: Annotated[float, Range(0.3, 10.0)] = 1.0,
     sigma_surround: Annotated[float, Range(0.5, 30.0)] = 3.0,
     rng=None,
@@ -80,7 +81,7 @@ def mcculloch_pitts_gates(
         y = table.sel(gate=g).values
         with warnings.catch_warnings():  # non-convergence on XOR is the point; it is reported below
             warnings.simplefilter("ignore", gt.NeurocompWarning)
-            per[g] = gt.Perceptron(max_iter=perceptron_max_iter, shuffle=True, rng=per_rng).fit(X, y)
+            per[g] = gt.Perceptron(n_epochs=perceptron_n_epochs, shuffle=True, rng=per_rng).fit(X, y)
 
     ds = xr.Dataset(
         {
