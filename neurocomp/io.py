@@ -29,6 +29,7 @@ __all__ = [
     "atomic_path",
     "atomic_write_text",
     "check_run_complete",
+    "finish_run_folder",
     "file_checksum",
     "IncompleteRunError",
     "OutOfSpaceError",
@@ -178,6 +179,10 @@ def run_folder_status(folder) -> tuple[bool, str]:
         return False, why + (f"; temporary files left: {', '.join(stale)}" if stale else "")
     try:
         record = json.loads(summary.read_text(encoding="utf-8"))
+        if not isinstance(record, dict):
+            raise TypeError("not a JSON table")
+        if "files" not in record:  # written last all the same, by a writer that lists no files
+            return True, f"complete ({SUMMARY_NAME} lists no files to check)"
         files = record["files"]
         checksums = record.get("checksums", {})
         if not isinstance(files, list) or not isinstance(checksums, dict):
@@ -195,6 +200,20 @@ def run_folder_status(folder) -> tuple[bool, str]:
         if file_checksum(target) != expected:
             return False, f"{name} changed since the run wrote it (checksum differs)"
     return True, "complete"
+
+
+def finish_run_folder(out_dir, summary: dict, written) -> Path:
+    """Write ``summary.json`` last, listing ``written`` with their SHA-256: the folder is then complete.
+
+    For any command that writes a run folder (``run``, ``sweep``, ``regress``): call it after every
+    other file is in place. Adds ``files`` and ``checksums`` to ``summary``; returns the summary's path.
+    """
+    out_dir = Path(out_dir)
+    written = [Path(p) for p in written]
+    record = dict(summary)
+    record["files"] = list(dict.fromkeys([*record.get("files", []), *(p.name for p in written), SUMMARY_NAME]))
+    record["checksums"] = {p.name: file_checksum(p) for p in written if p.is_file()}
+    return atomic_write_text(out_dir / SUMMARY_NAME, json.dumps(to_jsonable(record), indent=2))
 
 
 def check_run_complete(path) -> Path:
@@ -483,11 +502,16 @@ def _dataarray_from_arrays(arrays: dict, name: str, path, what: str, dims=None, 
 
 
 def _read_npz(path) -> dict:
+    import zipfile
+
+    if not zipfile.is_zipfile(path):
+        raise ValidationError(f"path must be a .npz file (a zip archive of arrays, np.savez); {str(path)!r} is not one")
     try:
         with np.load(path, allow_pickle=False) as f:
             return {k: f[k] for k in f.files}
-    except (OSError, ValueError) as exc:
-        raise ValidationError(f"path must be a readable .npz file; could not read {str(path)!r}: {exc}") from None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as exc:
+        why = "it holds pickled Python objects, which are not read (save plain arrays)" if "pickle" in str(exc) else exc
+        raise ValidationError(f"path must be a readable .npz file; could not read {str(path)!r}: {why}") from None
 
 
 def _read_mat(path) -> dict:
@@ -495,7 +519,7 @@ def _read_mat(path) -> dict:
 
     try:
         raw = scipy.io.loadmat(path, squeeze_me=True, chars_as_strings=True)
-    except (OSError, ValueError, NotImplementedError) as exc:
+    except (OSError, ValueError, NotImplementedError, EOFError, TypeError, scipy.io.matlab.MatReadError) as exc:
         hint = " (MATLAB v7.3 files are HDF5: save with -v7 or export to NetCDF)" if isinstance(
             exc, NotImplementedError) else ""
         raise ValidationError(f"path must be a readable .mat file; could not read {str(path)!r}: {exc}{hint}") from None
@@ -545,6 +569,29 @@ def _read_nwb(path, what: str) -> xr.DataArray:
                         attrs={"units": "Hz", "long_name": "firing rate in the trial window"})
 
 
+def _check_netcdf_size(path, variable, candidates, what) -> str:
+    """Pick the variable of a NetCDF file without loading it, and refuse one larger than the memory available."""
+    try:
+        with xr.open_dataset(path, engine=NETCDF_ENGINE) as lazy:
+            found = [k for k, v in lazy.data_vars.items() if v.ndim >= 2]
+            name = _pick_variable(found, variable, candidates, path, what)
+            need = int(lazy[name].size) * 8  # read as float64
+    except ValidationError:
+        raise
+    except Exception as exc:  # not NetCDF/HDF5, or damaged
+        raise ValidationError(f"path must be a NetCDF file; could not read {str(path)!r}: "
+                              f"{' '.join(str(exc).split())[:300]}") from None
+    from neurocomp.experiments._registry import _bytes, available_memory
+
+    free = available_memory()
+    if free is not None and need > free // 2:
+        raise ValidationError(
+            f"{str(path)!r}: {what} {name!r} would need {_bytes(need)} in memory; only {_bytes(free)} is available "
+            "(analyse a subset of the stimuli or neuroids)"
+        )
+    return name
+
+
 def load_assembly(path, *, what: str = "recordings", variable: str | None = None, dims=None,
                   flag: str | None = None) -> xr.DataArray:
     """Read recording-like data from NetCDF, .npz, .mat or NWB into a labelled DataArray.
@@ -582,6 +629,10 @@ def load_assembly(path, *, what: str = "recordings", variable: str | None = None
     """
     path = Path(path)
     if not path.is_file():
+        if path.is_dir():
+            raise ValidationError(f"path must be a file (e.g. RUN/{what}.nc); got the folder {str(path)!r}")
+        if path.exists():
+            raise ValidationError(f"path must be a regular file; {str(path)!r} is not one (a FIFO, socket or device)")
         raise ValidationError(f"path must be an existing file; got {str(path)!r}, which does not exist")
     candidates = RECORDING_NAMES if what == "recordings" else ACTIVATION_NAMES
     flag = "dims" if flag is None else flag
@@ -595,9 +646,8 @@ def load_assembly(path, *, what: str = "recordings", variable: str | None = None
         if dims is not None:
             raise ValidationError(f"{flag} is not used for NWB files (their trials and units tables name the axes)")
         return _read_nwb(path, what)
+    name = _check_netcdf_size(path, variable, candidates, what)
     ds = load_dataset(path)
-    found = [k for k, v in ds.data_vars.items() if v.ndim >= 2]
-    name = _pick_variable(found, variable, candidates, path, what)
     da = ds[name]
     if dims is not None:
         names = parse_dims(dims, da.ndim, name=flag)

@@ -455,15 +455,7 @@ def write_result(result, out_dir, spec: Spec, *, overwrite: bool = False) -> lis
     import matplotlib.pyplot as plt
     import xarray as xr
 
-    from neurocomp.io import (
-        SUMMARY_NAME,
-        atomic_path,
-        atomic_write_text,
-        file_checksum,
-        remove_stale_temp_files,
-        save_dataset,
-        to_jsonable,
-    )
+    from neurocomp.io import atomic_path, finish_run_folder, remove_stale_temp_files, save_dataset
 
     out_dir = Path(out_dir)
     created = not out_dir.exists()
@@ -494,10 +486,8 @@ def write_result(result, out_dir, spec: Spec, *, overwrite: bool = False) -> lis
             "elapsed_s": round(getattr(result, "elapsed", float("nan")), 3),
             "summary": result.summary,
             "table": None if table is None else json.loads(table.to_json(orient="records")),
-            "files": [p.name for p in written] + [SUMMARY_NAME],
-            "checksums": {p.name: file_checksum(p) for p in written},
         }
-        written.append(atomic_write_text(out_dir / SUMMARY_NAME, json.dumps(to_jsonable(summary), indent=2)))
+        written.append(finish_run_folder(out_dir, summary, written))
     except BaseException:
         for path in written:
             with contextlib.suppress(OSError):

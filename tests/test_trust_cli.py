@@ -492,3 +492,22 @@ def test_killed_while_writing(tmp_path, how):
         io.check_run_complete(out / "results.nc")
     info = subprocess.run([sys.executable, "-m", "neurocomp.cli", "info", str(out)], capture_output=True, text=True)
     assert info.returncode == 0 and "INCOMPLETE: no summary.json" in info.stdout and ".slow.png." in info.stdout
+
+
+def test_finish_run_folder_for_other_writers(tmp_path):
+    """sweep and regress can mark their folders complete the same way (summary.json last, with checksums)."""
+    out = tmp_path / "regress"
+    out.mkdir()
+    written = [io.atomic_write_text(out / "table.txt", "scores")]
+    assert not io.run_folder_status(out)[0]
+    io.finish_run_folder(out, {"command": "regress"}, written)
+    record = json.loads((out / "summary.json").read_text())
+    assert record["files"] == ["table.txt", "summary.json"] and set(record["checksums"]) == {"table.txt"}
+    assert io.run_folder_status(out) == (True, "complete")
+    (out / "table.txt").write_text("other scores")
+    assert "table.txt changed" in io.run_folder_status(out)[1]
+    # a summary.json that lists no files (an older writer) still marks the folder as finished
+    (out / "summary.json").write_text('{"command": "regress"}')
+    assert io.run_folder_status(out)[0]
+    (out / "summary.json").write_text("[1, 2")
+    assert "unreadable" in io.run_folder_status(out)[1]
