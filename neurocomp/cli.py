@@ -89,8 +89,8 @@ def _cmd_list(args) -> int:
                 raw = tomllib.loads(path.read_text(encoding="utf-8"))
                 title = raw.get("title", "(no title)")
                 requires = raw.get("requires", [])
-            except tomllib.TOMLDecodeError as exc:
-                title, requires = f"(invalid TOML: {exc})", []
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+                title, requires = f"(unreadable: {exc})", []
             for extra in requires if isinstance(requires, list) else [requires]:
                 missing = _missing_extra(str(extra))
                 state = f"not installed: {', '.join(missing)}" if missing else "installed"
