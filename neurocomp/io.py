@@ -509,7 +509,7 @@ def _read_npz(path) -> dict:
     try:
         with np.load(path, allow_pickle=False) as f:
             return {k: f[k] for k in f.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as exc:
+    except Exception as exc:  # a damaged archive raises many kinds
         why = "it holds pickled Python objects, which are not read (save plain arrays)" if "pickle" in str(exc) else exc
         raise ValidationError(f"path must be a readable .npz file; could not read {str(path)!r}: {why}") from None
 
@@ -519,7 +519,7 @@ def _read_mat(path) -> dict:
 
     try:
         raw = scipy.io.loadmat(path, squeeze_me=True, chars_as_strings=True)
-    except (OSError, ValueError, NotImplementedError, EOFError, TypeError, scipy.io.matlab.MatReadError) as exc:
+    except Exception as exc:  # scipy's reader raises many kinds (IndexError, MatReadError ...) on a damaged file
         hint = " (MATLAB v7.3 files are HDF5: save with -v7 or export to NetCDF)" if isinstance(
             exc, NotImplementedError) else ""
         raise ValidationError(f"path must be a readable .mat file; could not read {str(path)!r}: {exc}{hint}") from None

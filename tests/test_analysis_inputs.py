@@ -307,3 +307,38 @@ def test_method_typo_and_single_repetition_are_one_line(data, tmp_path, capsys):
     assert rc == 2 and err.count("\n") == 1, err
     assert "at least 2 repetitions per stimulus for a split-half noise ceiling; got 1" in err
     assert "a ceiling cannot be computed from trial-averaged data" in err
+
+
+def test_regress_hostile_files_and_values_are_one_line(data, tmp_path, capsys):
+    import os
+
+    import h5netcdf
+
+    rec, acts = data
+    save_dataset(acts.rename("activations").to_dataset(), tmp_path / "acts.nc")
+    save_dataset(rec.rename("recordings").to_dataset(), tmp_path / "rec.nc")
+    (tmp_path / "folder").mkdir()
+    os.mkfifo(tmp_path / "fifo.nc")
+    (tmp_path / "text.npz").write_text("not a zip")
+    (tmp_path / "cut.mat").write_bytes(b"MATLAB 5.0 MAT-file" + b"\0" * 20)
+    with h5netcdf.File(tmp_path / "huge.nc", "w") as f:  # declares 8 TB, holds nothing
+        f.dimensions = {"repetition": 100, "presentation": 100_000, "neuroid": 100_000}
+        f.create_variable("recordings", ("repetition", "presentation", "neuroid"), float, chunks=(1, 100, 100))
+    acts_nc, rec_nc = tmp_path / "acts.nc", tmp_path / "rec.nc"
+    cases = [
+        (["--recordings", rec_nc, "--n-bootstrap", "1000000000"], "--n-bootstrap must be <= 100,000"),
+        (["--recordings", rec_nc, "--n-splits", "5000"], "--n-splits must be <= 1,000"),
+        (["--recordings", rec_nc, "--seed", str(2**70)], "--seed must be an integer in 0..2**63-1"),
+        (["--recordings", tmp_path / "folder"], "--recordings must be a file (e.g. RUN/recordings.nc); got the folder"),
+        (["--recordings", tmp_path / "fifo.nc"], "is not one (a FIFO, socket or device)"),
+        (["--recordings", tmp_path / "text.npz"], "must be a .npz file (a zip archive of arrays"),
+        (["--recordings", tmp_path / "cut.mat"], "must be a readable .mat file"),
+        (["--recordings", tmp_path / "huge.nc"], "would need 7.3 TiB in memory"),
+    ]
+    from neurocomp.cli import main
+
+    for args, message in cases:
+        rc = main(["regress", "--model", str(acts_nc), *map(str, args), "--out", str(tmp_path / "o"), "--quiet"])
+        err = capsys.readouterr().err
+        assert rc == 2 and message in err and err.count("\n") == 1, (args, err)
+    assert not (tmp_path / "o").exists()

@@ -118,10 +118,18 @@ def run_regress(args) -> int:
     for flag, value in (("--n-splits", args.n_splits), ("--n-components", args.n_components)):
         if value < 1:
             raise ValidationError(f"{flag} must be >= 1; got {value}")
+    for flag, value, high in (("--n-splits", args.n_splits, 1000), ("--n-components", args.n_components, 10_000),
+                              ("--n-bootstrap", args.n_bootstrap, 100_000)):
+        if value > high:
+            raise ValidationError(f"{flag} must be <= {high:,}; got {value:,}")
     if args.n_bootstrap < 0:
         raise ValidationError(f"--n-bootstrap must be >= 0; got {args.n_bootstrap}")
-    if args.seed < 0:
-        raise ValidationError(f"--seed must be a non-negative integer; got {args.seed}")
+    if not 0 <= args.seed < 2**63:
+        raise ValidationError(f"--seed must be an integer in 0..2**63-1; got {args.seed}")
+    for flag, value in (("--model", args.model), ("--recordings", args.recordings)):
+        if Path(value).is_dir():
+            raise ValidationError(f"{flag} must be a file (e.g. RUN/{'activations' if flag == '--model' else 'recordings'}"
+                                  f".nc); got the folder {value!r}")
     from neurocomp.io import check_run_complete
 
     check_run_complete(args.model)  # a killed or tampered run's files are refused, not scored
