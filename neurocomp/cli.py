@@ -87,7 +87,7 @@ def _cmd_list(args) -> int:
         for path in sorted(folder.glob("*.toml")):
             try:
                 raw = tomllib.loads(path.read_text(encoding="utf-8"))
-                title = raw.get("title", "(no title)")
+                title = str(raw.get("title", "(no title)"))
                 requires = raw.get("requires", [])
             except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
                 title, requires = f"(unreadable: {exc})", []
