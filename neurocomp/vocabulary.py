@@ -104,6 +104,13 @@ DIMS: dict[str, str] = {
     "network": "a named network (e.g. trained vs untrained)",
     "feature": "an input feature (regressor) of an encoding or mapping model",
     "recording": "one recording (session or file) of a data set",
+    # models of the ventral stream (neurocomp.vision)
+    "scale": "one size of a multi-scale filter bank (coordinate: filter size in pixel)",
+    "band": "a scale band of pooled units (HMAX C1 pools two filter sizes per band)",
+    "shift": "a spatial shift of a stimulus (coordinate in pixel)",
+    "plane": "a cell-plane (feature map, channel) of a convolutional or Neocognitron layer",
+    "patch_y": "row within a filter or image patch (pixel)",
+    "patch_x": "column within a filter or image patch (pixel)",
 }
 
 #: Well-known coordinates and what each holds.

@@ -64,8 +64,8 @@ def hmax(
     Returns
     -------
     ExperimentResult
-        dataset: ``s1_filters`` (size, orientation, y, x), ``c1_maps`` (band,
-        orientation, y, x) of the first image, ``similarity`` (layer, shift: mean
+        dataset: ``s1_filters`` (scale, orientation, patch_y, patch_x), ``c1_maps``
+        (band, orientation, y, x: C1 grid positions) of the first image, ``similarity`` (layer, shift: mean
         correlation) with its standard error ``similarity_error``; figures
         ``s1_filters``, ``c1_maps``, ``tolerance``; summary: the similarity of
         each layer at the largest shift.
@@ -110,8 +110,8 @@ def hmax(
 
     bank = s1_filters()
     filt = xr.DataArray(
-        embed(list(bank.ravel())).reshape(16, 4, 37, 37), dims=("size", "orientation", "filter_y", "filter_x"),
-        coords={"size": ("size", S1_TABLE[:, 0].astype(int), {"long_name": "S1 filter size", "units": "pixel"}),
+        embed(list(bank.ravel())).reshape(16, 4, 37, 37), dims=("scale", "orientation", "patch_y", "patch_x"),
+        coords={"scale": ("scale", S1_TABLE[:, 0].astype(int), {"long_name": "S1 filter size", "units": "pixel"}),
                 "orientation": ("orientation", [0, 45, 90, 135], {"long_name": "carrier orientation", "units": "deg"})},
         attrs={"long_name": "S1 Gabor weight", "units": "1"},
     )
@@ -120,7 +120,7 @@ def hmax(
     maps = np.full((len(c1), 4, side, side), np.nan)
     for b, m in enumerate(c1):
         maps[b, :, :m.shape[-2], :m.shape[-1]] = m[0]
-    c1_maps = xr.DataArray(maps, dims=("band", "orientation", "c1_y", "c1_x"),
+    c1_maps = xr.DataArray(maps, dims=("band", "orientation", "y", "x"),
                            coords={"band": ("band", np.arange(1, len(c1) + 1), {"long_name": "C1 scale band", "units": "1"}),
                                    "orientation": ("orientation", [0, 45, 90, 135],
                                                    {"long_name": "orientation", "units": "deg"})},
@@ -134,7 +134,6 @@ def hmax(
         "similarity": similarity,
         "similarity_error": xr.DataArray(err, dims=("layer", "shift"), coords=similarity.coords,
                                          attrs={"long_name": "standard error of the mean correlation", "units": "1"}),
-        "example_image": xr.DataArray(crop(0)[0], dims=("y", "x"), attrs={"long_name": "luminance", "units": "1"}),
     })
 
     fig1, ax = _fig((6.5, 11))
@@ -193,7 +192,7 @@ def neocognitron_digits(
     Returns
     -------
     ExperimentResult
-        dataset: ``s1_features`` (feature, y, x), ``accuracy`` (model, shift) with
+        dataset: ``s1_features`` (plane, patch_y, patch_x), ``accuracy`` (model, shift) with
         ``accuracy_error`` (binomial s.e.); figures ``s1_features``,
         ``shift_tolerance``; summary: accuracies unshifted and at 3 px.
 
@@ -235,7 +234,7 @@ def neocognitron_digits(
     grid = np.full((n_row * n_col, k, k), np.nan)
     grid[:len(feats)] = feats
     ds = xr.Dataset({
-        "s1_features": xr.DataArray(feats, dims=("feature", "patch_y", "patch_x"),
+        "s1_features": xr.DataArray(feats, dims=("plane", "patch_y", "patch_x"),
                                     attrs={"long_name": "learned S1 weight", "units": "1"}),
         "accuracy": xr.DataArray(acc, dims=("model", "shift"), coords=coords,
                                  attrs={"long_name": "test accuracy", "units": "1"}),

@@ -42,6 +42,8 @@ def plot_filter_bank(filters: xr.DataArray, *, ax=None, row_label: str | None = 
     for i in range(nr):
         for j in range(nc):
             tile = np.asarray(filters[i, j], float)
+            if np.isnan(tile).all():
+                continue
             m = np.nanmax(np.abs(tile)) or 1.0
             canvas[i * (h + pad):i * (h + pad) + h, j * (w + pad):j * (w + pad) + w] = tile / m
     ax = get_ax(ax, figsize=(1.0 + 0.5 * nc * max(w / h, 0.5), 1.0 + 0.5 * nr))
