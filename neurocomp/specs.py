@@ -273,6 +273,9 @@ def _coerce(name: str, value, annotation):
         length = length or Length(1, DEFAULT_MAX_LENGTH)
         if not length.contains(len(value)):
             raise SpecError(f"parameter {name!r} must hold {length} elements; got {len(value)}")
+        if length.unique:
+            if len({repr(v) for v in value}) != len(value):
+                raise SpecError(f"parameter {name!r} must not name an element twice; got {shown}")
         (inner,) = typing.get_args(base)[:1] or (object,)
         out = [_coerce(f"{name}[{i}]", v, typing.Annotated[(inner, *meta)] if meta else inner) for i, v in enumerate(value)]
         return out

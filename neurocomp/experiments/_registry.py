@@ -71,10 +71,12 @@ class Length:
 
     ``Annotated[list[float], Range(0, 1), Length(1, 50)]``: from 1 to 50 numbers in [0, 1].
     A list parameter without a ``Length`` takes 1 to :data:`DEFAULT_MAX_LENGTH` elements.
+    ``unique=True``: no element twice (a list of choices such as gates or models).
     """
 
     low: int = 1
     high: int = 1000
+    unique: bool = False
 
     def contains(self, n: int) -> bool:
         return self.low <= n <= self.high

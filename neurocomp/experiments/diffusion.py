@@ -55,7 +55,7 @@ def brownian_einstein(
     n_steps: Annotated[int, Range(2, 100_000)] = 200,
     D: Annotated[float, Range(0, 1, low_open=True)] = 1e-12,
     dt: Annotated[float, Range(0, 1e6, low_open=True)] = 0.01,
-    dims: Annotated[list[Annotated[int, Range(1, 3)]], Length(1, 3)] = [1, 2, 3],  # noqa: B006 - TOML-settable default
+    dims: Annotated[list[Annotated[int, Range(1, 3)]], Length(1, 3, unique=True)] = [1, 2, 3],  # noqa: B006 - TOML-settable default
     rng=None,
 ) -> ExperimentResult:
     """Ensemble MSD of Brownian walkers in 1–3 D against Einstein's 2 d D t.
@@ -334,7 +334,7 @@ def diffusion_equation(
 @experiment("anomalous_exponent", memory=lambda *, n_walkers, n_steps, d, **_: 8 * 8 * n_walkers * (n_steps + 1) * d)
 def anomalous_exponent(
     *,
-    models: list[str] = ["attm", "ctrw", "fbm", "lw", "sbm"],  # noqa: B006
+    models: Annotated[list[str], Length(1, 5, unique=True)] = ["attm", "ctrw", "fbm", "lw", "sbm"],  # noqa: B006
     alphas: Annotated[list[float], Range(0, 2, low_open=True)] = [0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.4, 1.6, 1.8],  # noqa: B006
     n_walkers: Annotated[int, Range(2, 100_000)] = 100,
     n_steps: Annotated[int, Range(20, 100_000)] = 400,

@@ -152,7 +152,7 @@ def mcculloch_pitts_gates(
 @renamed_kwargs(jitter_ms=("jitter", lambda v: v * 1e-3), noise_mv=("noise_sd", lambda v: v * 1e-3))  # names before 0.2
 def spiking_gates(
     *,
-    gates: list[Literal["AND", "OR", "NOT", "NOR", "NAND", "XOR"]] = ["AND", "OR", "NOT", "XOR"],  # noqa: B006
+    gates: Annotated[list[Literal["AND", "OR", "NOT", "NOR", "NAND", "XOR"]], Length(1, 6, unique=True)] = ["AND", "OR", "NOT", "XOR"],  # noqa: B006
     trials: Annotated[int, Range(1, 1000)] = 20,
     jitter: Annotated[float, Range(0.0, 4e-3)] = 1e-3,
     noise_sd: Annotated[float, Range(0.0, 5e-3)] = 0.5e-3,
