@@ -58,7 +58,7 @@ def test_big_array_experiments_have_estimates_that_grow_with_their_sizes():
         "levy_walk": {"n_walkers": 1_000_000, "n_steps": 1_000_000},
         "anomalous_exponent": {"n_walkers": 100_000, "n_steps": 100_000},
         "hopfield_capacity": {"n_neurons": 20_000, "n_cues": 10_000},
-        "rbm_digits": {"n_hidden": 4096, "ais_chains": 100_000},
+        "rbm_digits": {"n_hidden": 4096, "ais_chains": 100_000, "ais_betas": 10},
     }
     for name, big in cases.items():
         func = _registry.get(name)
@@ -77,6 +77,16 @@ def test_durations_that_would_run_for_ever_are_refused():
                                     ("diffusion_equation", {"n_cells": 100_001, "duration": 1e3})]:
         func = _registry.get(experiment_name)
         with pytest.raises(ValueError, match="time steps; at most 1e\\+07"):
+            check_memory(func, validate_params(func, params))
+
+
+def test_trainings_that_would_take_days_are_refused():
+    for experiment_name, params in [("backprop_donut", {"n_epochs": 100_000, "n_train": 100_000, "hidden": [256, 256]}),
+                                    ("backprop_xor", {"n_epochs": 100_000, "n_seeds": 1000, "hidden": [256] * 8}),
+                                    ("rbm_digits", {"ais_chains": 100_000, "ais_betas": 1_000_000}),
+                                    ("rbm_digits", {"n_hidden": 4096, "n_epochs": 10_000, "k": 1000})]:
+        func = _registry.get(experiment_name)
+        with pytest.raises(ValueError, match=r"needs about .* arithmetic operations by estimate"):
             check_memory(func, validate_params(func, params))
 
 

@@ -26,9 +26,11 @@ __all__ = [
     "ExperimentResult",
     "DEFAULT_MAX_LENGTH",
     "Length",
+    "MAX_OPERATIONS",
     "Range",
     "available_memory",
     "check_memory",
+    "check_work",
     "estimate_memory",
     "experiment",
     "get",
@@ -315,6 +317,25 @@ def get(name: str) -> Callable:
     if ep is not None:
         return _load_entry_point(name, ep)
     raise ValidationError(_refusal(name))
+
+
+#: Most arithmetic operations one run may need by its estimate: about an hour of one CPU core
+#: at best, a day at worst. Estimators call :func:`check_work` to refuse more.
+MAX_OPERATIONS = 1e13
+
+
+def check_work(operations: float, what: str) -> float:
+    """Refuse a run whose estimated number of operations exceeds :data:`MAX_OPERATIONS`; return it.
+
+    Called from an experiment's ``memory=`` estimator, so that a run that would
+    take days is refused before it starts, like one that cannot fit in memory.
+    """
+    if operations > MAX_OPERATIONS:
+        raise ValidationError(
+            f"{what} needs about {operations:.1e} arithmetic operations by estimate (many hours); at most "
+            f"{MAX_OPERATIONS:.0e} are allowed per run: reduce n_epochs, the sizes or the repeats"
+        )
+    return operations
 
 
 def estimate_memory(func: Callable, params: dict) -> float | None:

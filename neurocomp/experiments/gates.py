@@ -25,7 +25,7 @@ import xarray as xr
 from neurocomp import gates as gt
 from neurocomp._deprecation import renamed_kwargs
 from neurocomp.dnn.mlp import MLP, make_donut, make_sine, make_xor
-from neurocomp.experiments._registry import ExperimentResult, Length, Range, experiment
+from neurocomp.experiments._registry import ExperimentResult, Length, Range, check_work, experiment
 from neurocomp.plotting import gates as gplot
 from neurocomp.random import as_generator, spawn
 
@@ -224,7 +224,20 @@ def spiking_gates(
     return ExperimentResult(dataset=ds, figures={"raster": fig}, summary=summary, table=table)
 
 
-@experiment("backprop_xor")
+def _backprop_memory(n_in: int, n_samples_of):
+    """Memory estimator of a backprop experiment; refuses a training of more than MAX_OPERATIONS."""
+
+    def estimate(*, hidden, n_epochs, **params):
+        sizes = [n_in, *hidden, 1 if n_in == 1 else 2]
+        weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+        n_samples, repeats = n_samples_of(params)
+        check_work(6.0 * weights * n_samples * n_epochs * repeats, "this training")
+        return 8 * 4 * (weights + n_samples * sum(sizes)) * repeats
+
+    return estimate
+
+
+@experiment("backprop_xor", memory=_backprop_memory(2, lambda p: (4, p["n_seeds"])))
 def backprop_xor(
     *,
     hidden: Annotated[list[Annotated[int, Range(1, 256)]], Length(1, 8)] = [4],  # noqa: B006
@@ -284,7 +297,7 @@ def backprop_xor(
                             summary=summary, table=table)
 
 
-@experiment("backprop_sine")
+@experiment("backprop_sine", memory=_backprop_memory(1, lambda p: (p["n_train"] + p["n_test"], 1)))
 def backprop_sine(
     *,
     hidden: Annotated[list[Annotated[int, Range(1, 256)]], Length(1, 8)] = [16],  # noqa: B006
@@ -327,7 +340,7 @@ def backprop_sine(
     return ExperimentResult(dataset=ds, figures={"learning_curve": fig_lc, "fit": fig_fit}, summary=summary)
 
 
-@experiment("backprop_donut")
+@experiment("backprop_donut", memory=_backprop_memory(2, lambda p: (p["n_train"] + p["n_test"], 1)))
 def backprop_donut(
     *,
     hidden: Annotated[list[Annotated[int, Range(1, 256)]], Length(1, 8)] = [16, 16],  # noqa: B006
