@@ -1215,6 +1215,9 @@ def _cmd_sweep(args) -> int:
     if not 0 <= seed < 2**63:
         raise ValidationError(f"--seed must be an integer in 0..2**63-1; got {seed}")
     out = Path(args.out) if args.out else Path("runs") / f"{spec.stem}-sweep-{_dt.datetime.now():%Y%m%d-%H%M%S}"
+    from neurocomp.specs import prepare_out_dir
+
+    prepare_out_dir(out, overwrite=True)  # a file, under a file, unwritable: refused now (a sweep reuses its folder)
     from neurocomp.experiments import get
 
     func = get(spec.experiment)

@@ -342,3 +342,12 @@ def test_regress_hostile_files_and_values_are_one_line(data, tmp_path, capsys):
         err = capsys.readouterr().err
         assert rc == 2 and message in err and err.count("\n") == 1, (args, err)
     assert not (tmp_path / "o").exists()
+
+
+def test_regress_out_that_is_a_file_is_refused_before_the_work(data, tmp_path, capsys):
+    rec, acts = data
+    save_dataset(acts.rename("activations").to_dataset(), tmp_path / "acts.nc")
+    save_dataset(rec.rename("recordings").to_dataset(), tmp_path / "rec.nc")
+    rc, out, err = _main(capsys, "--model", tmp_path / "acts.nc", "--recordings", tmp_path / "rec.nc", "--out",
+                         tmp_path / "acts.nc")
+    assert rc == 2 and err.count("\n") == 1 and "is a file, not a folder" in err

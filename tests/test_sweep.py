@@ -587,3 +587,13 @@ def test_cli_names_a_tampered_cache_file_in_one_warning_line_and_recomputes_it(t
     assert len(err) == 1 and err[0].startswith(f"neurocomp sweep: warning: sweep cache file {victim} is unreadable")
     assert err[0].endswith("recomputing that run")
     xr.testing.assert_identical(stable(load_dataset(out / "results.nc")), stable(reference))
+
+
+def test_cli_out_that_is_a_file_or_under_one_is_refused_before_running(tmp_path, capsys):
+    spec = write_spec(tmp_path, sweep="mu = [0.0]\n")
+    (tmp_path / "afile").write_text("x")
+    for out, message in [(tmp_path / "afile", "is a file, not a folder"),
+                         (tmp_path / "afile" / "sub", "which is a file, not a folder")]:
+        assert cli.main(["sweep", str(spec), "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and message in err, err

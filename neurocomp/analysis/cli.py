@@ -139,6 +139,9 @@ def run_regress(args) -> int:
     recs = load_recordings(args.recordings, variable=args.recordings_variable, dims=getattr(args, "dims", None),
                            flag="--dims")
     out = Path(args.out) if args.out else Path("runs") / f"regress-{_dt.datetime.now():%Y%m%d-%H%M%S}"
+    from neurocomp.specs import prepare_out_dir
+
+    prepare_out_dir(out, overwrite=True)  # a file, under a file, unwritable: refused before the work
     print(f"neurocomp regress: {args.model} ({acts.sizes['presentation']} stimuli x {acts.sizes['neuroid']} units) "
           f"vs {args.recordings} ({recs.sizes['repetition']} repetitions x {recs.sizes['presentation']} stimuli x "
           f"{recs.sizes['neuroid']} neuroids)", flush=True)
