@@ -87,6 +87,7 @@ DIMS: dict[str, str] = {
     "gate": "a logic gate (AND, OR, ...)",
     "function": "a Boolean function of the inputs",
     "current": "an injected current level (coordinate in A)",
+    "current_fine": "a fine grid of current levels on which a theory curve is drawn (coordinate in A)",
     "noise_sd": "a level of membrane-noise standard deviation (coordinate in V)",
     "load": "a memory load P / N",
     "model": "a named model of a comparison (e.g. the AnDi walk models)",

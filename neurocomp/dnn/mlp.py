@@ -540,10 +540,11 @@ class MLP(BaseEstimator):
         self._check_fitted()
         epochs = np.arange(len(self.loss_curve_))
         ds = xr.Dataset(coords={"epoch": ("epoch", epochs, {"long_name": "epoch", "units": "1"})})
-        ds["train_loss"] = ("epoch", np.asarray(self.loss_curve_), {"long_name": f"training loss ({self._loss})", "units": "1"})
+        loss_name = {"squared_error": "½ mean squared error", "cross_entropy": "mean cross-entropy"}[self._loss]
+        ds["train_loss"] = ("epoch", np.asarray(self.loss_curve_), {"long_name": f"training loss: {loss_name}", "units": "1"})
         if self.validation_curve_:
             ds["validation_loss"] = (
-                "epoch", np.asarray(self.validation_curve_), {"long_name": f"validation loss ({self._loss})", "units": "1"}
+                "epoch", np.asarray(self.validation_curve_), {"long_name": f"validation loss: {loss_name}", "units": "1"}
             )
         return ds
 

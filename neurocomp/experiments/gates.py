@@ -115,7 +115,8 @@ def mcculloch_pitts_gates(
     gplot.plot_separability(
         X, table.sel(gate="XOR").values, ax=axes[2],
         lines=[(hidden_w[:, 0], hidden_t[0], "hidden OR"), (hidden_w[:, 1], hidden_t[1], "hidden NAND")],
-        title=f"XOR: no single unit ({int(n_solutions[6])} on grid);\nperceptron converged: {per['XOR'].converged_}",
+        title=f"XOR: no single unit ({int(n_solutions[6])} on grid);\n"
+              + ("the perceptron converged" if per["XOR"].converged_ else "the perceptron never converges"),
     )
 
     image = np.zeros((64, 64))
@@ -213,7 +214,8 @@ def spiking_gates(
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
     fig.suptitle(f"LIF logic gates: inputs (blue), hidden (grey), output (red); jitter {jitter * 1e3:g} ms, "
-                 f"first {min(trials, 5)} trials", fontsize=9)
+                 f"first {min(trials, 5)} trials\nshaded: readout window, where a spike of the output neuron "
+                 "reads as output bit 1", fontsize=9)
     table = pd.DataFrame(rows)
     summary = {
         "min_fraction_correct": float(table["fraction correct"].min()),
@@ -263,7 +265,8 @@ def backprop_xor(
     curves = np.array([n.loss_curve_ for n in nets])
     ds = xr.Dataset(
         {
-            "loss": (("trial", "epoch"), curves, {"long_name": f"training loss ({nets[0]._loss})", "units": "1"}),
+            "loss": (("trial", "epoch"), curves, {"long_name": "training loss (" + nets[0]._loss.replace("_", "-") + ")",
+                                                 "units": "1"}),
             "network_output": (("trial", "pattern"), np.array(finals), {"long_name": "output after training", "units": "1"}),
             "target": ("pattern", y, {"long_name": "XOR target", "units": "1"}),
             "solved": ("trial", success, {"long_name": "all four outputs on the right side of 0.5", "units": "1"}),
@@ -280,7 +283,7 @@ def backprop_xor(
     ax.plot(ds.epoch, curves[best], color="C3", lw=1.5, label=f"seed {best}")
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
-    ax.set_ylabel(f"training loss ({nets[0]._loss}) [1]")
+    ax.set_ylabel("training loss (" + nets[0]._loss.replace("_", "-") + ")")
     ax.set_title(f"XOR, {len(hidden)} hidden layer(s) {hidden}: solved by {np.mean(success):.0%} of {n_seeds} seeds", fontsize=9)
     ax.legend(frameon=False)
     fig_ds, ax2 = plt.subplots(figsize=(4.6, 4.0), layout="constrained")
@@ -329,7 +332,7 @@ def backprop_sine(
     )
     fig_lc, ax = plt.subplots(figsize=(5, 3.6), layout="constrained")
     gplot.plot_learning_curve(ds, ax=ax)
-    ax.axhline(0.5 * noise**2, color="k", ls=":", lw=1, label="noise floor")
+    ax.axhline(0.5 * noise**2, color="k", ls=":", lw=1, label="noise floor (½ noise variance)")
     ax.legend(frameon=False)
     ax.set_title(f"sine: held-out MSE {mse:.4f} (noise variance {noise**2:.4f})", fontsize=9)
     fig_fit, ax2 = plt.subplots(figsize=(5, 3.6), layout="constrained")

@@ -155,8 +155,14 @@ def fi_curve(
         theory[:, k] = (lif_rate(currents, tau_m=tau_m, t_ref=t_ref, resistance=resistance) if s == 0
                         else siegert_rate(currents * resistance, s, tau_m=tau_m, t_ref=t_ref))
 
+    # the theory again on a fine grid, so the figure draws the curve and not a polygon through 13 points
+    fine = np.linspace(i_min, i_max, 400)
+    theory_fine = np.stack([lif_rate(fine, tau_m=tau_m, t_ref=t_ref, resistance=resistance) if s == 0
+                            else siegert_rate(fine * resistance, s, tau_m=tau_m, t_ref=t_ref) for s in sigmas], axis=1)
+
     coords = {
         "current": ("current", currents, {"units": "A", "long_name": "input current"}),
+        "current_fine": ("current_fine", fine, {"units": "A", "long_name": "input current (theory grid)"}),
         "noise_sd": ("noise_sd", noise_sds, {"units": "V", "long_name": "membrane noise (stationary SD)"}),
         "sigma": ("noise_sd", sigmas, {"units": "V", "long_name": "Brunel's noise amplitude sqrt(2) noise_sd"}),
     }
@@ -166,6 +172,8 @@ def fi_curve(
             "rate_simulated": (dims, sim, {"units": "Hz", "long_name": "simulated firing rate"}),
             "rate_sem": (dims, sem, {"units": "Hz", "long_name": "standard error of the simulated rate"}),
             "rate_theory": (dims, theory, {"units": "Hz", "long_name": "theoretical firing rate (lif_rate / siegert_rate)"}),
+            "rate_theory_curve": (("current_fine", "noise_sd"), theory_fine,
+                                  {"units": "Hz", "long_name": "theoretical firing rate on a fine current grid"}),
         },
         coords=coords,
         attrs={"dt": dt, "duration": duration, "transient": transient, "tau_m": tau_m, "t_ref": t_ref,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["get_ax", "axis_label"]
+__all__ = ["get_ax", "axis_label", "pretty_units", "with_units"]
 
 
 def get_ax(ax=None, *, figsize=(5.0, 3.8)):
@@ -15,9 +15,36 @@ def get_ax(ax=None, *, figsize=(5.0, 3.8)):
     return ax
 
 
+#: Unit strings of dimensionless quantities: such an axis carries no unit (a "[1]" reads as a citation).
+DIMENSIONLESS = ("", "1", "dimensionless")
+
+_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def pretty_units(units: str) -> str:
+    """Units as a scientist writes them on an axis: ``"m^2/s"`` -> ``"m²/s"``, ``"s^-1"`` -> ``"s⁻¹"``.
+
+    >>> pretty_units("m^2/s"), pretty_units("Hz"), pretty_units("s^-1")
+    ('m²/s', 'Hz', 's⁻¹')
+    """
+    import re
+
+    return re.sub(r"\^(-?\d+)", lambda m: m.group(1).translate(_SUPERSCRIPTS), str(units))
+
+
+def with_units(name: str, units) -> str:
+    """``"name [units]"``, or just ``name`` for a dimensionless quantity.
+
+    >>> with_units("overlap", "1"), with_units("MSD", "m^2")
+    ('overlap', 'MSD [m²]')
+    """
+    if units is None or str(units).strip() in DIMENSIONLESS:
+        return str(name)
+    return f"{name} [{pretty_units(units)}]"
+
+
 def axis_label(obj, default: str = "") -> str:
-    """``"long_name [units]"`` from an xarray object's attrs, or ``default``."""
+    """``"long_name [units]"`` from an xarray object's attrs (no unit when dimensionless), or ``default``."""
     attrs = getattr(obj, "attrs", {}) or {}
     name = attrs.get("long_name") or getattr(obj, "name", None) or default
-    units = attrs.get("units")
-    return f"{name} [{units}]" if units else str(name)
+    return with_units(name, attrs.get("units"))

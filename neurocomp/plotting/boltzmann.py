@@ -151,5 +151,6 @@ def plot_learning_curve(curve, *, ax=None, variable: str = "reconstruction_error
     da = curve[variable]
     ax.plot(da["epoch"], da, marker="o", ms=3, **kwargs)
     ax.set_xlabel(axis_label(da["epoch"], "epoch"))
+    ax.xaxis.get_major_locator().set_params(integer=True)  # epochs are whole numbers
     ax.set_ylabel(axis_label(da, variable))
     return ax

@@ -86,8 +86,8 @@ def plot_alpha_estimates(true_alpha, estimates, *, ax=None, spread=None, label=N
     ax.plot([0, 2], [0, 2], color="0.5", lw=0.8, ls=":")
     ax.set_xlim(0, 2.05)
     ax.set_ylim(0, 2.05)
-    ax.set_xlabel("true α [1]")
-    ax.set_ylabel("estimated α [1]")
+    ax.set_xlabel("true α")
+    ax.set_ylabel("estimated α")
     if label is not None:
         ax.legend(frameon=False, fontsize="small")
     return ax

@@ -92,6 +92,7 @@ def plot_spike_raster(ds, *, n_trials: int = 5, ax=None, **kwargs):
     ax.set_xlim(0, ds.attrs["duration"] * 1e3)
     ax.set_ylim(-0.3, n_pat * rows_per - 0.7)
     ax.set_xlabel("time [ms]")
+    ax.set_ylabel("input pattern, neuron")
     ax.set_title(f"{ds.attrs['gate']}: correct {float(ds.fraction_correct.mean()):.0%} of trials", fontsize=9)
     return ax
 
@@ -107,7 +108,8 @@ def plot_learning_curve(curve, *, ax=None, logy: bool = True, **kwargs):
     if logy:
         ax.set_yscale("log")
     ax.set_xlabel("epoch")
-    ax.set_ylabel(axis_label(curve.train_loss).replace("training ", ""))
+    ax.set_ylabel(axis_label(curve.train_loss).replace("training loss: ", "loss: "))
+    ax.xaxis.get_major_locator().set_params(integer=True)  # epochs are whole numbers
     ax.legend(frameon=False)
     return ax
 
@@ -131,9 +133,9 @@ def plot_decision_surface(model, X, y, *, ax=None, resolution: int = 200, margin
     size = kwargs.pop("s", 12)
     ax.scatter(X[y == 0, 0], X[y == 0, 1], s=size, c="C0", edgecolors="k", linewidths=0.5, label="class 0", **kwargs)
     ax.scatter(X[y == 1, 0], X[y == 1, 1], s=size, c="C3", edgecolors="k", linewidths=0.5, label="class 1", **kwargs)
-    ax.figure.colorbar(cs, ax=ax, label="P(class 1) [1]")
-    ax.set_xlabel("x1 [1]")
-    ax.set_ylabel("x2 [1]")
+    ax.figure.colorbar(cs, ax=ax, label="P(class 1)")
+    ax.set_xlabel("input $x_1$")
+    ax.set_ylabel("input $x_2$")
     ax.set_aspect("equal")
     return ax
 
@@ -149,8 +151,8 @@ def plot_function_fit(model, X, y, *, ax=None, target=None, **kwargs):
     if target is not None:
         ax.plot(grid[:, 0], target(grid[:, 0]), "k--", lw=1, label="true function")
     ax.plot(grid[:, 0], model.predict(grid), "C3", lw=2, label="network", **kwargs)
-    ax.set_xlabel("x [1]")
-    ax.set_ylabel("y [1]")
+    ax.set_xlabel("input $x$")
+    ax.set_ylabel("output $y$")
     ax.legend(frameon=False)
     return ax
 

@@ -92,7 +92,7 @@ def plot_recall(result, *, shape, ax=None, stored=None, **kwargs):
         m = result["overlap"].values.max(axis=1)
         w = shape[1]
         ax.set_xticks([c * (w + 1) + w / 2 - 0.5 for c in range(len(m))], [f"m={v:.2f}" for v in m], fontsize=8)
-        ax.set_xlabel("best final overlap with a stored pattern [1]")
+        ax.set_xlabel("best final overlap with a stored pattern")
     return ax
 
 
@@ -145,18 +145,37 @@ def plot_capacity(curve, *, ax=None, theory: bool = True, **kwargs):
     load = curve["load"].values
     err = curve["error_fraction"]
     per_trial = err.mean("cue").values  # (load, trial)
-    ax.plot(np.repeat(load, per_trial.shape[1]), per_trial.ravel(), ".", color="0.6", ms=4, label="one network")
-    ax.plot(load, curve["mean_error_fraction"].values, "o-", label="simulation (final state)", **kwargs)
+    mean = curve["mean_error_fraction"].values
+    # A log axis from the smallest error one flipped bit can make (no symlog: its linear
+    # region puts a kink in every line); runs with no error at all sit on the floor as ▽.
+    n_bits = err.sizes.get("cue", 1) * (curve.attrs.get("n_neurons") or err.attrs.get("n_neurons") or 1000)
+    floor = 0.5 / n_bits
+    positive = per_trial[per_trial > 0]
+    if positive.size:
+        floor = min(floor, 0.5 * positive.min())
+
+    def above(y):
+        y = np.asarray(y, dtype=float)
+        return np.where(y >= floor, y, np.nan)
+
+    x_trials = np.repeat(load, per_trial.shape[1])
+    ax.plot(x_trials, above(per_trial.ravel()), ".", color="0.6", ms=4, label="one network")
+    ax.plot(load, above(mean), "o-", label="simulation (final state)", **kwargs)
+    zero = mean == 0
+    if zero.any():
+        ax.plot(load[zero], np.full(zero.sum(), floor), "v", color="C0", mfc="none", clip_on=False,
+                label="no error in any network")
     if "one_step_error" in curve and np.isfinite(curve["one_step_error"].values).any():
-        ax.plot(load, curve["one_step_error"].values, "s", mfc="none", label="simulation (one step)")
+        ax.plot(load, above(curve["one_step_error"].values), "s", mfc="none", label="simulation (one step)")
     if theory:
         a = np.linspace(max(1e-3, load.min() * 0.8), load.max() * 1.05, 300)
-        ax.plot(a, one_step_error_theory(a), "--", color="k", lw=1, label=r"$\frac{1}{2}\mathrm{erfc}(1/\sqrt{2\alpha})$")
+        ax.plot(a, above(one_step_error_theory(a)), "--", color="k", lw=1,
+                label=r"$\frac{1}{2}\mathrm{erfc}(1/\sqrt{2\alpha})$")
         m = ags_retrieval_overlap(a)
-        ax.plot(a, (1 - m) / 2, "-", color="C3", lw=1, label="replica theory (AGS)")
+        ax.plot(a, above((1 - m) / 2), "-", color="C3", lw=1, label="replica theory (AGS)")
         ax.axvline(AGS_CRITICAL_LOAD, color="C3", ls=":", lw=1, label=r"$\alpha_c = 0.138$")
-    ax.set_yscale("symlog", linthresh=1e-6)
-    ax.set_ylim(0, 0.6)
+    ax.set_yscale("log")
+    ax.set_ylim(floor, 0.6)
     ax.set_xlabel(axis_label(curve["load"], "load"))
     ax.set_ylabel(axis_label(err, "fraction of bits in error"))
     ax.legend(fontsize=7, loc="upper left")

@@ -117,9 +117,12 @@ def plot_fi_curve(data: xr.Dataset, *, ax=None, **kwargs):
     noise_dim = "noise_sd" if "noise_sd" in data.dims else "sigma"  # "sigma": results written before 0.2
     for k, level in enumerate(data[noise_dim].values):
         color = colors[k % len(colors)]
-        label = "noise-free (lif_rate)" if level == 0 else f"noise SD {level * 1e3:.3g} mV (siegert_rate)"
+        label = "noise-free theory" if level == 0 else f"noise SD {level * 1e3:.3g} mV (Siegert formula)"
         sel = data.isel({noise_dim: k})
-        ax.plot(current_na, sel["rate_theory"].values, color=color, label=label, **kwargs)
+        if "rate_theory_curve" in sel:  # the theory on a fine grid (older results: only at the simulated currents)
+            ax.plot(data["current_fine"].values * 1e9, sel["rate_theory_curve"].values, color=color, label=label, **kwargs)
+        else:
+            ax.plot(current_na, sel["rate_theory"].values, color=color, label=label, **kwargs)
         ax.errorbar(current_na, sel["rate_simulated"].values, yerr=sel["rate_sem"].values, fmt="o", ms=3.5,
                     color=color, mfc="white", capsize=2, lw=0.8)
     ax.plot([], [], "o", color="gray", mfc="white", ms=3.5, label="brian2 simulation (mean ± s.e.m.)")
