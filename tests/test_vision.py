@@ -126,3 +126,22 @@ def test_experiments_run_small_and_report_the_science():
             assert v.attrs.get("units") and v.attrs.get("long_name")
     with pytest.raises(ValueError, match="image_size \\+ max\\(shifts\\) must be <= 64 px"):
         get("hmax")(image_size=60, shifts=[0, 8], rng=1)
+
+
+def test_every_model_is_scored_against_the_simulated_stream_unchanged():
+    from neurocomp.analysis import compare_rdms, layer_region_scores, rdm
+    from neurocomp.cortex import ventral_recordings
+
+    images = object_images(n_per_category=3, variations=("low", "medium"), size=32, rng=3)
+    train = object_images(n_per_category=3, variations=("low",), size=32, rng=4)
+    rec = ventral_recordings(images, n_v1=8, n_v4=8, n_it=8, n_repetitions=2, rng=5)
+    it = rdm(rec.mean("repetition").sel(neuroid=rec.region == "IT"), metric="euclidean")
+    for name in model_names():
+        model = get_model(name, **_small(name)).fit(train, train.object_name.values)
+        layers = list(model.layer_names_)[-2:]
+        acts = model.activations(images, layers=layers)
+        scores = layer_region_scores(acts, rec, n_splits=2, train_size=0.5, n_bootstrap=0, rng=0)
+        assert list(scores.layer.values) == layers and list(scores.region.values) == ["V1", "V4", "IT"]
+        assert np.isfinite(scores["raw_score"].values).all(), name
+        r = float(compare_rdms(rdm(acts.sel(neuroid=acts.layer == layers[-1]), metric="euclidean"), it))
+        assert -1 <= r <= 1

@@ -55,6 +55,15 @@ class VisionModel(TransformerMixin, BaseEstimator):
     LAYERS: tuple[str, ...] = ()
     _fitted_attr: str | None = None
 
+    def __sklearn_tags__(self):
+        # a true limit: these models take images (n, height, width), not a 2-D feature table,
+        # so scikit-learn's generic checks (built on 2-D data) do not apply to them
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.three_d_array = True
+        tags.requires_fit = self._fitted_attr is not None
+        return tags
+
     @property
     def layer_names_(self) -> tuple[str, ...]:
         """Layer names in forward order."""

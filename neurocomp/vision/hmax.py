@@ -48,8 +48,9 @@ S1_TABLE = np.array([
 C1_TABLE = np.array([(8, 4), (10, 5), (12, 6), (14, 7), (16, 8), (18, 9), (20, 10), (22, 11)])
 #: Aspect ratio γ of the S1 Gabors.
 GAMMA = 0.3
-#: Image patches with a norm below this (grey levels) count as blank: S1 is 0 there.
-NORM_FLOOR = 1e-3
+#: Image patches with a norm below this (grey levels) count as blank: S1 is 0 there (a 7 x 7 patch
+#: of uniform grey 0.0015 is at the floor; below it the normalised dot product is rounding noise).
+NORM_FLOOR = 1e-2
 
 
 def s1_filters(n_bands: int = 8, n_orientations: int = 4, gamma: float = GAMMA) -> np.ndarray:

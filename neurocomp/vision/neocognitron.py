@@ -158,6 +158,11 @@ class Neocognitron(ClassifierMixin, VisionModel):
     LAYERS = ("s1", "c1", "s2", "c2", "s3", "c3")
     _fitted_attr = "readout_"
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = True  # flattened images are accepted (see fit)
+        return tags
+
     def __init__(self, *, n_planes=(8, 24, 64), kernel_sizes=(5, 3, 3), pool_sizes=(4, 3, 0),
                  thresholds=(0.6, 0.5, 0.4), saturation: float = 4.0, n_epochs: int = 2,
                  learning_rate: float = 0.1, batch_size: int = 256, n_patches: int = 10000, C: float = 0.05,
