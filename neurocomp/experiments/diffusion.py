@@ -63,6 +63,34 @@ def brownian_einstein(
     D in m²/s (default 1 µm²/s, a small protein in cytoplasm), dt in s. The
     slope is the least-squares line through the origin; its relative standard
     error is √(1.5/(d N)).
+
+    Parameters
+    ----------
+    n_walkers : int
+        Independent walkers per dimension.
+    n_steps : int
+        Steps of ``dt`` per walker.
+    D : float
+        Diffusion coefficient in m²/s.
+    dt : float
+        Time step in s.
+    dims : list of int
+        Spatial dimensions to simulate (each of 1, 2, 3).
+    rng : None, int, SeedSequence or Generator
+        Seeds every random draw (a spec passes its ``seed``).
+
+    Returns
+    -------
+    ExperimentResult
+        Dataset with ``msd`` and ``msd_theory`` (dimension x time, m²) and
+        ``D_estimate`` (dimension, m²/s); figure ``msd``; a table of the fitted
+        slopes beside 2 d D with their standard errors.
+
+    References
+    ----------
+    Einstein A (1905) Über die von der molekularkinetischen Theorie der Wärme
+    geforderte Bewegung von in ruhenden Flüssigkeiten suspendierten Teilchen.
+    Ann Phys 17:549-560.
     """
     for d in dims:
         if d not in (1, 2, 3):
@@ -116,6 +144,32 @@ def ctrw_subdiffusion(
     Times in units of the waiting-time scale t0 = 1 s, jumps of 1 m per dimension
     (dimensionless units). The ergodicity-breaking parameter is compared with its
     long-time limit 2Γ(1+α)²/Γ(1+2α) − 1 (He et al. 2008).
+
+    Parameters
+    ----------
+    alpha : float
+        Anomalous exponent in (0, 1].
+    waiting : {"mittag-leffler", "pareto", "exponential"}
+        Waiting-time law ("exponential" gives normal, ergodic diffusion).
+    n_walkers, n_steps : int
+        Walkers, and observation steps of 1 s each.
+    max_lag : int
+        Longest lag (in steps) of the time-averaged MSDs.
+    rng : None, int, SeedSequence or Generator
+        Seeds every random draw (a spec passes its ``seed``).
+
+    Returns
+    -------
+    ExperimentResult
+        Dataset with the ensemble MSD against theory and each walker's
+        time-averaged MSD (walker x lag); the ergodicity-breaking parameter in
+        the summary.
+
+    References
+    ----------
+    Metzler R, Klafter J (2000) The random walk's guide to anomalous diffusion.
+    Phys Rep 339:1-77. He Y, Burov S, Metzler R, Barkai E (2008) Random
+    time-scale invariant diffusion and transport coefficients. Phys Rev Lett 101:058101.
     """
     tr = nd.ctrw(n_walkers, n_steps, alpha=alpha, waiting=waiting, rng=rng)
     ens = nd.ensemble_msd(tr)
@@ -157,6 +211,26 @@ def levy_walk_experiment(
 
     Speed 1 m/s, minimal flight time 1 s, recorded at log-spaced times; the
     exponent is fitted over the last decade of times (it converges slowly).
+
+    Parameters
+    ----------
+    alpha : float
+        MSD exponent in (1, 2]; flight times have tail exponent 3 - alpha.
+    n_walkers, n_steps : int
+        Walkers, and observation steps of 1 s each.
+    rng : None, int, SeedSequence or Generator
+        Seeds every random draw (a spec passes its ``seed``).
+
+    Returns
+    -------
+    ExperimentResult
+        Dataset with the ensemble MSD over time (m²) and the fitted exponent;
+        figures of the MSD and of example paths.
+
+    References
+    ----------
+    Zumofen G, Klafter J (1993) Scale-invariant motion in intermittent chaotic
+    systems. Phys Rev E 47:851-863.
     """
     r1, r2, r3, r4 = spawn(rng, 4)
     steps = nd.log_steps(n_steps, 40)
@@ -221,6 +295,42 @@ def run_and_tumble_experiment(
     tumble rate when swimming up an attractant gradient along x. The summary also
     gives Purcell's (1977) Reynolds number and the Péclet number for an
     attractant of diffusion coefficient ``attractant_D`` [m²/s] over one body length.
+
+    Parameters
+    ----------
+    speed : float
+        Swimming speed in m/s.
+    tumble_rate : float
+        Tumbles per second (1/s).
+    turn_angle : float
+        Mean turning angle of a tumble in degrees.
+    bias : float in [0, 1)
+        Fractional drop of the tumble rate when swimming up the gradient.
+    d : {2, 3}
+        Spatial dimensions.
+    n_walkers : int
+        Swimmers.
+    duration, dt : float
+        Run length and time step in s.
+    body_length : float
+        Cell length in m (Reynolds and Péclet numbers).
+    attractant_D : float
+        Diffusion coefficient of the attractant in m²/s.
+    rng : None, int, SeedSequence or Generator
+        Seeds every random draw (a spec passes its ``seed``).
+
+    Returns
+    -------
+    ExperimentResult
+        Dataset with the MSD (m²) against the Lovely-Dahlquist theory and the
+        chemotactic drift (m); Reynolds and Péclet numbers in the summary.
+
+    References
+    ----------
+    Berg HC, Brown DA (1972) Chemotaxis in Escherichia coli analysed by
+    three-dimensional tracking. Nature 239:500-504. Lovely PS, Dahlquist FW
+    (1975) Statistical measures of bacterial motility and chemotaxis. J Theor
+    Biol 50:477-496. Purcell EM (1977) Life at low Reynolds number. Am J Phys 45:3-11.
     """
     r1, r2 = spawn(rng, 2)
     n_steps = max(1, round(duration / dt))
@@ -286,6 +396,38 @@ def diffusion_equation(
     D [m²/s] (default: a small molecule in water), domain ``length`` [m] on
     ``n_cells`` cells, initial Gaussian of width ``sigma0`` [m] and unit mass,
     ``duration`` [s]. The explicit scheme runs at 90 % of its stability limit.
+
+    Parameters
+    ----------
+    D : float
+        Diffusion coefficient in m²/s.
+    length : float
+        Domain length in m.
+    n_cells : int
+        Grid cells (spacing ``length / (n_cells - 1)``).
+    duration : float
+        Simulated time in s.
+    sigma0 : float
+        Width (SD) of the initial Gaussian in m.
+    dt_cn : float
+        Crank-Nicolson time step in s.
+    n_walkers : int
+        Brownian walkers whose histogram is compared.
+    rng : None, int, SeedSequence or Generator
+        Seeds every random draw (a spec passes its ``seed``).
+
+    Returns
+    -------
+    ExperimentResult
+        Dataset with ``crank_nicolson`` (time x x), ``analytic`` and
+        ``explicit_final`` (x) concentrations in 1/m; the maximum errors in the
+        summary.
+
+    References
+    ----------
+    Crank J, Nicolson P (1947) A practical method for numerical evaluation of
+    solutions of partial differential equations of the heat-conduction type.
+    Proc Camb Phil Soc 43:50-67.
     """
     dx = length / n_cells
     x = (np.arange(n_cells) - (n_cells - 1) / 2) * dx
@@ -320,7 +462,7 @@ def diffusion_equation(
     a2.plot(x * UM, (cn.values[-1] - exact) / peak, label=f"Crank–Nicolson, dt = {duration / n_cn:g} s")
     a2.plot(x * UM, (ex.values[-1] - exact) / peak, label=f"explicit, dt = {duration / n_ex:.3g} s")
     a2.set_xlabel("x [µm]")
-    a2.set_ylabel("(numerical − analytic) / peak")
+    a2.set_ylabel("(numerical − analytic) / peak [1]")
     a2.set_title(f"error at t = {duration:g} s")
     a2.legend(frameon=False, fontsize="small")
     ds = xr.Dataset({"crank_nicolson": cn, "analytic": ("x", exact, {"units": "1/m", "long_name": "Gaussian solution"}),
@@ -349,6 +491,32 @@ def anomalous_exponent(
     challenge) and blurred by Gaussian localisation noise of standard deviation
     ``noise``; α is estimated per trajectory by ``estimate_alpha`` (features) and
     by the naive log-log TAMSD fit, and from the ensemble MSD of the clean ones.
+
+    Parameters
+    ----------
+    models : list of str
+        AnDi models among "attm", "ctrw", "fbm", "lw", "sbm".
+    alphas : list of float
+        True exponents (each used where the model admits it).
+    n_walkers, n_steps : int
+        Trajectories per (model, alpha) and their steps.
+    noise : float
+        SD of the localisation noise, in units of the step SD.
+    d : {1, 2}
+        Spatial dimensions.
+    rng : None, int, SeedSequence or Generator
+        Seeds every random draw (a spec passes its ``seed``).
+
+    Returns
+    -------
+    ExperimentResult
+        Dataset over (model, alpha) with the mean and SD of both estimators and
+        the ensemble exponent; figure of estimated vs true alpha.
+
+    References
+    ----------
+    Muñoz-Gil G et al. (2021) Objective comparison of methods to decode
+    anomalous diffusion. Nat Commun 12:6253.
     """
     for m in models:
         check_option("models", m, list(nd.ANDI_MODELS))
@@ -392,7 +560,7 @@ def anomalous_exponent(
     fig, axes = plt.subplots(1, len(models), figsize=(2.9 * len(models) + 0.5, 3.3), layout="constrained",
                              sharey=True, squeeze=False)
     for i, (m, ax) in enumerate(zip(models, axes[0])):
-        dplot.plot_alpha_estimates(alphas, mean_f[i], spread=sd_f[i], ax=ax, label="feature-based estimate", color="C0")
+        dplot.plot_alpha_estimates(alphas, mean_f[i], spread=sd_f[i], ax=ax, label="estimate_alpha", color="C0")
         dplot.plot_alpha_estimates(alphas, mean_n[i], spread=sd_n[i], ax=ax, label="naive TAMSD fit", color="C3",
                                    mfc="none")
         ax.plot(alphas, ens[i], "k+", label="ensemble MSD")

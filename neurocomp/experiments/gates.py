@@ -25,7 +25,7 @@ import xarray as xr
 from neurocomp import gates as gt
 from neurocomp._deprecation import renamed_kwargs
 from neurocomp.dnn.mlp import MLP, make_donut, make_sine, make_xor
-from neurocomp.experiments._registry import ExperimentResult, Length, Range, check_work, experiment
+from neurocomp.experiments._registry import ExperimentResult, Length, Range, experiment
 from neurocomp.plotting import gates as gplot
 from neurocomp.random import as_generator, spawn
 
@@ -50,6 +50,30 @@ def mcculloch_pitts_gates(
     by half a step); the perceptron is trained on AND and on XOR. A sheet of
     centre-surround (difference-of-Gaussians) units, as in the LGN, filters a
     test image: uniform regions vanish, edges and small spots stand out.
+
+    Parameters
+    ----------
+    weight_step, weight_extent : float
+        Grid of weights ``-weight_extent .. weight_extent`` in steps of ``weight_step``.
+    perceptron_n_epochs : int
+        Most epochs of the perceptron (``perceptron_max_iter`` before 0.2).
+    sigma_center, sigma_surround : float
+        SDs of the DoG's centre and surround Gaussians, in pixels.
+    rng : None, int, SeedSequence or Generator
+        Seeds every random draw (a spec passes its ``seed``).
+
+    Returns
+    -------
+    ExperimentResult
+        Dataset with ``truth_table`` (pattern x gate), ``half_adder``,
+        ``single_unit_solutions`` (function), the perceptron's convergence (gate)
+        and the centre-surround image and response (y x x).
+
+    References
+    ----------
+    McCulloch WS, Pitts W (1943) A logical calculus of the ideas immanent in
+    nervous activity. Bull Math Biophys 5:115-133. Rosenblatt F (1958) The
+    perceptron. Psychol Rev 65:386-408. Minsky M, Papert S (1969) Perceptrons. MIT Press.
     """
     if not sigma_center < sigma_surround:  # check before any work is done
         raise gt.ValidationError(
@@ -115,8 +139,7 @@ def mcculloch_pitts_gates(
     gplot.plot_separability(
         X, table.sel(gate="XOR").values, ax=axes[2],
         lines=[(hidden_w[:, 0], hidden_t[0], "hidden OR"), (hidden_w[:, 1], hidden_t[1], "hidden NAND")],
-        title=f"XOR: no single unit ({int(n_solutions[6])} on grid);\n"
-              + ("the perceptron converged" if per["XOR"].converged_ else "the perceptron never converges"),
+        title=f"XOR: no single unit ({int(n_solutions[6])} on grid);\nperceptron converged: {per['XOR'].converged_}",
     )
 
     image = np.zeros((64, 64))
@@ -167,6 +190,32 @@ def spiking_gates(
     minutes of compiling, so "numpy" is the default ("auto" = neurocomp's choice).
     ``jitter`` (s) is the SD of the input spike times, ``noise_sd`` (V) the
     stationary SD of the membrane potential (:func:`neurocomp.gates.spiking_truth_table`).
+
+    Parameters
+    ----------
+    gates : list of {"AND", "OR", "NOT", "NOR", "NAND", "XOR"}
+        The gates to build.
+    trials : int
+        Repetitions of each input combination.
+    jitter : float
+        SD of the input spike times in s (``jitter_ms`` before 0.2).
+    noise_sd : float
+        Stationary SD of the membrane potential in V (``noise_mv`` before 0.2).
+    codegen : {"auto", "numpy", "cython"}
+        brian2 code-generation target.
+    rng : None, int, SeedSequence or Generator
+        Seeds every random draw (a spec passes its ``seed``).
+
+    Returns
+    -------
+    ExperimentResult
+        Dataset over (gate, pattern, trial) with ``output``, ``spike_count``,
+        ``expected`` and ``fraction_correct``, and every spike; a raster figure.
+
+    References
+    ----------
+    Gerstner W, Kistler WM, Naud R, Paninski L (2014) Neuronal Dynamics.
+    Cambridge University Press, ch. 1.3 (the LIF neuron).
     """
     if not gates:
         raise gt.ValidationError("gates must name at least one gate; got an empty list")
@@ -214,8 +263,7 @@ def spiking_gates(
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
     fig.suptitle(f"LIF logic gates: inputs (blue), hidden (grey), output (red); jitter {jitter * 1e3:g} ms, "
-                 f"first {min(trials, 5)} trials\nshaded: readout window, where a spike of the output neuron "
-                 "reads as output bit 1", fontsize=9)
+                 f"first {min(trials, 5)} trials", fontsize=9)
     table = pd.DataFrame(rows)
     summary = {
         "min_fraction_correct": float(table["fraction correct"].min()),
@@ -226,20 +274,7 @@ def spiking_gates(
     return ExperimentResult(dataset=ds, figures={"raster": fig}, summary=summary, table=table)
 
 
-def _backprop_memory(n_in: int, n_samples_of):
-    """Memory estimator of a backprop experiment; refuses a training of more than MAX_OPERATIONS."""
-
-    def estimate(*, hidden, n_epochs, **params):
-        sizes = [n_in, *hidden, 1 if n_in == 1 else 2]
-        weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
-        n_samples, repeats = n_samples_of(params)
-        check_work(6.0 * weights * n_samples * n_epochs * repeats, "this training")
-        return 8 * 4 * (weights + n_samples * sum(sizes)) * repeats
-
-    return estimate
-
-
-@experiment("backprop_xor", memory=_backprop_memory(2, lambda p: (4, p["n_seeds"])))
+@experiment("backprop_xor")
 def backprop_xor(
     *,
     hidden: Annotated[list[Annotated[int, Range(1, 256)]], Length(1, 8)] = [4],  # noqa: B006
@@ -251,7 +286,36 @@ def backprop_xor(
     n_seeds: Annotated[int, Range(1, 1000)] = 20,
     rng=None,
 ) -> ExperimentResult:
-    """XOR by backpropagation: success over ``n_seeds`` initialisations, learning curve and decision surface."""
+    """XOR by backpropagation: success over ``n_seeds`` initialisations, learning curve and decision surface.
+
+    Parameters
+    ----------
+    hidden : list of int
+        Units per hidden layer.
+    activation : {"sigmoid", "tanh", "relu"}
+        Hidden-unit nonlinearity.
+    loss : {"cross_entropy", "squared_error"}
+        Training loss of the sigmoid output.
+    learning_rate, momentum : float
+        Step size and momentum of gradient descent.
+    n_epochs : int
+        Full-batch epochs.
+    n_seeds : int
+        Independent initialisations.
+    rng : None, int, SeedSequence or Generator
+        Seeds every random draw (a spec passes its ``seed``).
+
+    Returns
+    -------
+    ExperimentResult
+        Dataset with ``loss`` (trial x epoch), ``network_output`` (trial x
+        pattern) and ``solved`` (trial); learning-curve and decision-surface figures.
+
+    References
+    ----------
+    Rumelhart DE, Hinton GE, Williams RJ (1986) Learning representations by
+    back-propagating errors. Nature 323:533-536.
+    """
     X, y = make_xor()
     seeds = spawn(rng, n_seeds)
     nets, finals, success = [], [], []
@@ -265,8 +329,7 @@ def backprop_xor(
     curves = np.array([n.loss_curve_ for n in nets])
     ds = xr.Dataset(
         {
-            "loss": (("trial", "epoch"), curves, {"long_name": "training loss (" + nets[0]._loss.replace("_", "-") + ")",
-                                                 "units": "1"}),
+            "loss": (("trial", "epoch"), curves, {"long_name": f"training loss ({nets[0]._loss})", "units": "1"}),
             "network_output": (("trial", "pattern"), np.array(finals), {"long_name": "output after training", "units": "1"}),
             "target": ("pattern", y, {"long_name": "XOR target", "units": "1"}),
             "solved": ("trial", success, {"long_name": "all four outputs on the right side of 0.5", "units": "1"}),
@@ -283,7 +346,7 @@ def backprop_xor(
     ax.plot(ds.epoch, curves[best], color="C3", lw=1.5, label=f"seed {best}")
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
-    ax.set_ylabel("training loss (" + nets[0]._loss.replace("_", "-") + ")")
+    ax.set_ylabel(f"training loss ({nets[0]._loss}) [1]")
     ax.set_title(f"XOR, {len(hidden)} hidden layer(s) {hidden}: solved by {np.mean(success):.0%} of {n_seeds} seeds", fontsize=9)
     ax.legend(frameon=False)
     fig_ds, ax2 = plt.subplots(figsize=(4.6, 4.0), layout="constrained")
@@ -300,7 +363,7 @@ def backprop_xor(
                             summary=summary, table=table)
 
 
-@experiment("backprop_sine", memory=_backprop_memory(1, lambda p: (p["n_train"] + p["n_test"], 1)))
+@experiment("backprop_sine")
 def backprop_sine(
     *,
     hidden: Annotated[list[Annotated[int, Range(1, 256)]], Length(1, 8)] = [16],  # noqa: B006
@@ -314,7 +377,36 @@ def backprop_sine(
     n_epochs: Annotated[int, Range(1, 100_000)] = 2000,
     rng=None,
 ) -> ExperimentResult:
-    """Regression of y = sin(x) + noise on [-π, π] by a network with a linear output (squared error)."""
+    """Regression of y = sin(x) + noise on [-π, π] by a network with a linear output (squared error).
+
+    Parameters
+    ----------
+    hidden : list of int
+        Units per hidden layer.
+    activation : {"sigmoid", "tanh", "relu"}
+        Hidden-unit nonlinearity.
+    n_train, n_test : int
+        Training and held-out samples.
+    noise : float
+        SD of the Gaussian noise added to sin(x).
+    learning_rate, momentum : float
+        Step size and momentum of gradient descent.
+    batch_size, n_epochs : int
+        Minibatch size and epochs.
+    rng : None, int, SeedSequence or Generator
+        Seeds every random draw (a spec passes its ``seed``).
+
+    Returns
+    -------
+    ExperimentResult
+        Dataset with the learning curve (epoch) and the fit on a grid; figures
+        of the fit and the training and held-out losses.
+
+    References
+    ----------
+    Hornik K, Stinchcombe M, White H (1989) Multilayer feedforward networks are
+    universal approximators. Neural Netw 2:359-366.
+    """
     data_rng, test_rng, net_rng = spawn(rng, 3)
     Xtr, ytr = make_sine(n_train, noise=noise, rng=data_rng)
     Xte, yte = make_sine(n_test, noise=noise, rng=test_rng)
@@ -332,7 +424,7 @@ def backprop_sine(
     )
     fig_lc, ax = plt.subplots(figsize=(5, 3.6), layout="constrained")
     gplot.plot_learning_curve(ds, ax=ax)
-    ax.axhline(0.5 * noise**2, color="k", ls=":", lw=1, label="noise floor (½ noise variance)")
+    ax.axhline(0.5 * noise**2, color="k", ls=":", lw=1, label="noise floor")
     ax.legend(frameon=False)
     ax.set_title(f"sine: held-out MSE {mse:.4f} (noise variance {noise**2:.4f})", fontsize=9)
     fig_fit, ax2 = plt.subplots(figsize=(5, 3.6), layout="constrained")
@@ -343,7 +435,7 @@ def backprop_sine(
     return ExperimentResult(dataset=ds, figures={"learning_curve": fig_lc, "fit": fig_fit}, summary=summary)
 
 
-@experiment("backprop_donut", memory=_backprop_memory(2, lambda p: (p["n_train"] + p["n_test"], 1)))
+@experiment("backprop_donut")
 def backprop_donut(
     *,
     hidden: Annotated[list[Annotated[int, Range(1, 256)]], Length(1, 8)] = [16, 16],  # noqa: B006
@@ -356,7 +448,34 @@ def backprop_donut(
     n_epochs: Annotated[int, Range(1, 100_000)] = 150,
     rng=None,
 ) -> ExperimentResult:
-    """Classify points inside the ring 1 <= r < 2 (of the disk r < 3): no line does, a hidden layer does."""
+    """Classify points inside the ring 1 <= r < 2 (of the disk r < 3): no line does, a hidden layer does.
+
+    Parameters
+    ----------
+    hidden : list of int
+        Units per hidden layer.
+    activation : {"sigmoid", "tanh", "relu"}
+        Hidden-unit nonlinearity.
+    n_train, n_test : int
+        Training and held-out points.
+    learning_rate, momentum : float
+        Step size and momentum of gradient descent.
+    batch_size, n_epochs : int
+        Minibatch size and epochs.
+    rng : None, int, SeedSequence or Generator
+        Seeds every random draw (a spec passes its ``seed``).
+
+    Returns
+    -------
+    ExperimentResult
+        Dataset with the learning curve (epoch), held-out accuracy and the
+        hidden activations (presentation x neuroid); decision-surface figure.
+
+    References
+    ----------
+    Rumelhart DE, Hinton GE, Williams RJ (1986) Learning representations by
+    back-propagating errors. Nature 323:533-536.
+    """
     data_rng, test_rng, net_rng, lin_rng = spawn(rng, 4)
     Xtr, ytr = make_donut(n_train, rng=data_rng)
     Xte, yte = make_donut(n_test, rng=test_rng)

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from neurocomp import hopfield as hf
+from neurocomp._deprecation import renamed_kwargs
 from neurocomp.experiments._registry import ExperimentResult, Range, experiment
 from neurocomp.plotting import hopfield as hplot
 from neurocomp.random import spawn
@@ -40,6 +41,36 @@ def hopfield1982(
     Letters are correlated patterns: with Hebb's rule dissimilar letters (the
     default "TZOH") are recalled, similar ones ("HOPF") merge into spurious
     states — try ``rule = "storkey"`` or ``"pseudoinverse"``.
+
+    Parameters
+    ----------
+    letters : str
+        Letters to store (7 x 5 glyphs).
+    scale : int
+        Upscaling of each glyph pixel (neurons = 35 * scale**2).
+    rule : {"hebb", "storkey", "pseudoinverse"}
+        Learning rule.
+    dynamics : {"async", "sync"}
+        Update order.
+    flip_fraction : float
+        Fraction of a letter's pixels flipped in each cue.
+    cues_per_letter : int
+        Cues per stored letter.
+    max_sweeps : int
+        Most sweeps of updates before stopping.
+    rng : None, int, SeedSequence or Generator
+        Seeds every random draw (a spec passes its ``seed``).
+
+    Returns
+    -------
+    ExperimentResult
+        Dataset with cues, final states and energies per sweep (cue x sweep),
+        overlaps (cue x pattern); recall and energy figures.
+
+    References
+    ----------
+    Hopfield JJ (1982) Neural networks and physical systems with emergent
+    collective computational abilities. PNAS 79:2554-2558.
     """
     cue_rng, run_rng = spawn(rng, 2)
     xi, shape = hf.letter_patterns(letters, scale=scale)
@@ -105,6 +136,38 @@ def hopfield_capacity(
 
     The Dataset is labelled by ``load`` (and ``trial``, ``cue``), so sweeps over
     ``n_neurons`` or the seed merge along new dimensions.
+
+    Parameters
+    ----------
+    n_neurons : int
+        Network size N.
+    loads : list of float
+        Loads alpha = P / N.
+    trials : int
+        Fresh networks per load.
+    n_cues : int
+        Recalls per network, each from a stored pattern.
+    rule : {"hebb", "storkey", "pseudoinverse"}
+        Learning rule.
+    dynamics : {"async", "sync"}
+        Update order.
+    flip_fraction : float
+        Fraction of bits flipped in the cues (0: start at the pattern).
+    max_sweeps : int
+        Most sweeps of updates.
+    rng : None, int, SeedSequence or Generator
+        Seeds every random draw (a spec passes its ``seed``).
+
+    Returns
+    -------
+    ExperimentResult
+        Dataset over (load, trial, cue) with ``overlap``, ``error_fraction``
+        and ``converged``; capacity figure with the replica theory.
+
+    References
+    ----------
+    Amit DJ, Gutfreund H, Sompolinsky H (1985) Storing infinite numbers of
+    patterns in a spin-glass model of neural networks. Phys Rev Lett 55:1530-1533.
     """
     curve = hf.capacity_curve(
         n_neurons,
@@ -130,8 +193,8 @@ def hopfield_capacity(
     ax2.axvline(hf.AGS_CRITICAL_LOAD, color="C3", ls=":", lw=1, label=r"$\alpha_c = 0.138$")
     if np.isfinite(a_c):
         ax2.axvline(a_c, color="C0", ls="--", lw=1, label=f"estimate {a_c:.3f} (overlap 0.75)")
-    ax2.set_xlabel("load α = P/N")
-    ax2.set_ylabel("final overlap with the cued pattern")
+    ax2.set_xlabel("load alpha = P/N [1]")
+    ax2.set_ylabel("final overlap with the cued pattern [1]")
     ax2.set_ylim(0, 1.05)
     ax2.legend(fontsize=7, loc="lower left")
     table = pd.DataFrame(
@@ -156,6 +219,7 @@ def hopfield_capacity(
 
 
 @experiment("spiking_hopfield")
+@renamed_kwargs(noise="noise_sd")  # name before 0.2
 def spiking_hopfield(
     *,
     n_neurons: Annotated[int, Range(10, 2000)] = 200,
@@ -165,20 +229,48 @@ def spiking_hopfield(
     duration: Annotated[float, Range(0.0, 10.0, low_open=True)] = 0.3,
     cue_duration: Annotated[float, Range(0.0, 10.0, low_open=True)] = 0.05,
     coupling: Annotated[float, Range(0.0, 1.0)] = 0.05,
-    noise: Annotated[float, Range(0.0, 0.02)] = 0.002,
+    noise_sd: Annotated[float, Range(0.0, 0.02)] = 0.002,
     rng=None,
 ) -> ExperimentResult:
     """LIF neurons with Hebbian weights complete stored patterns from cues with flipped bits.
 
     The same cues are given to the binary network (asynchronous dynamics); the
-    summary compares the two. Units: seconds (durations), volts (coupling, noise).
+    summary compares the two. Units: seconds (durations), volts (coupling, noise_sd).
+
+    Parameters
+    ----------
+    n_neurons, n_patterns, n_cues : int
+        Network size, stored random patterns and cues (cycling over the patterns).
+    flip_fraction : float
+        Fraction of bits flipped in each cue.
+    duration, cue_duration : float
+        Run length and time the cue drive is on, in s.
+    coupling : float
+        Synaptic scale J in V (jump of the synaptic input per spike).
+    noise_sd : float
+        Stationary SD of the membrane potential in V (``noise`` before 0.2).
+    rng : None, int, SeedSequence or Generator
+        Seeds every random draw (a spec passes its ``seed``).
+
+    Returns
+    -------
+    ExperimentResult
+        The :func:`neurocomp.hopfield.spiking_recall` Dataset (rates, states and
+        overlaps over cue, neuron and pattern; spikes) with the binary network's
+        states and overlaps and their agreement beside it.
+
+    References
+    ----------
+    Hopfield JJ (1982) Neural networks and physical systems with emergent
+    collective computational abilities. PNAS 79:2554-2558. Gerstner W et al.
+    (2014) Neuronal Dynamics, ch. 17.2.
     """
     pat_rng, cue_rng, sim_rng, bin_rng = spawn(rng, 4)
     xi = hf.random_patterns(n_patterns, n_neurons, rng=pat_rng)
     which = np.arange(n_cues) % n_patterns
     cues = hf.flip_bits(xi[which], flip_fraction, rng=cue_rng)
     res = hf.spiking_recall(
-        xi, cues, duration=duration, cue_duration=cue_duration, readout=min(0.1, duration - cue_duration), coupling=coupling, noise_sd=noise, rng=sim_rng
+        xi, cues, duration=duration, cue_duration=cue_duration, readout=min(0.1, duration - cue_duration), coupling=coupling, noise_sd=noise_sd, rng=sim_rng
     )
     binary = hf.Hopfield(n_neurons).store(xi).recall(cues, rng=bin_rng)
     m_spk = res["overlap"].values[np.arange(n_cues), which]
