@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from neurocomp.experiments._registry import ExperimentResult, Range, experiment
+from neurocomp.experiments._registry import ExperimentResult, Range, check_work, experiment
 from neurocomp.random import spawn
 
 #: Ackley, Hinton & Sejnowski (1985): 4-2-4 encoder, 250 of 250 runs learned, median ~110 cycles.
@@ -195,10 +195,15 @@ def ackley1985_encoder(
     return ExperimentResult(dataset=ds, figures=figures, summary=summary, table=table)
 
 
-@experiment("rbm_digits",  # 64 visible units: AIS chains, Gibbs samples, weights and their gradients
-            memory=lambda *, n_hidden, ais_chains, n_samples, batch_size, **_: 8 * (4 * ais_chains * (64 + n_hidden)
-                                                                                 + 4 * (n_samples + batch_size) * (64 + n_hidden)
-                                                                                 + 4 * 64 * n_hidden + 1797 * (64 + n_hidden)))
+def _rbm_digits_memory(*, n_hidden, ais_chains, ais_betas, n_samples, n_gibbs, batch_size, n_epochs, k, **_):
+    """64 visible units: AIS chains, Gibbs samples, weights and their gradients; refuses days of sampling."""
+    per_sweep = 4.0 * 64 * n_hidden  # one Gibbs sweep of one chain: two matrix-vector products and samples
+    check_work(per_sweep * (n_epochs * 1797 * (k + 1) + ais_chains * ais_betas + n_samples * n_gibbs), "this RBM run")
+    return 8 * (4 * ais_chains * (64 + n_hidden) + 4 * (n_samples + batch_size) * (64 + n_hidden)
+                + 4 * 64 * n_hidden + 1797 * (64 + n_hidden))
+
+
+@experiment("rbm_digits", memory=_rbm_digits_memory)
 def rbm_digits(
     *,
     n_hidden: Annotated[int, Range(1, 4096)] = 64,

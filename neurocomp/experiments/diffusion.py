@@ -462,7 +462,7 @@ def diffusion_equation(
     a2.plot(x * UM, (cn.values[-1] - exact) / peak, label=f"Crank–Nicolson, dt = {duration / n_cn:g} s")
     a2.plot(x * UM, (ex.values[-1] - exact) / peak, label=f"explicit, dt = {duration / n_ex:.3g} s")
     a2.set_xlabel("x [µm]")
-    a2.set_ylabel("(numerical − analytic) / peak [1]")
+    a2.set_ylabel("(numerical − analytic) / peak")
     a2.set_title(f"error at t = {duration:g} s")
     a2.legend(frameon=False, fontsize="small")
     ds = xr.Dataset({"crank_nicolson": cn, "analytic": ("x", exact, {"units": "1/m", "long_name": "Gaussian solution"}),
@@ -560,7 +560,7 @@ def anomalous_exponent(
     fig, axes = plt.subplots(1, len(models), figsize=(2.9 * len(models) + 0.5, 3.3), layout="constrained",
                              sharey=True, squeeze=False)
     for i, (m, ax) in enumerate(zip(models, axes[0])):
-        dplot.plot_alpha_estimates(alphas, mean_f[i], spread=sd_f[i], ax=ax, label="estimate_alpha", color="C0")
+        dplot.plot_alpha_estimates(alphas, mean_f[i], spread=sd_f[i], ax=ax, label="feature-based estimate", color="C0")
         dplot.plot_alpha_estimates(alphas, mean_n[i], spread=sd_n[i], ax=ax, label="naive TAMSD fit", color="C3",
                                    mfc="none")
         ax.plot(alphas, ens[i], "k+", label="ensemble MSD")

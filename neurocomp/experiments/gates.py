@@ -25,7 +25,7 @@ import xarray as xr
 from neurocomp import gates as gt
 from neurocomp._deprecation import renamed_kwargs
 from neurocomp.dnn.mlp import MLP, make_donut, make_sine, make_xor
-from neurocomp.experiments._registry import ExperimentResult, Length, Range, experiment
+from neurocomp.experiments._registry import ExperimentResult, Length, Range, check_work, experiment
 from neurocomp.plotting import gates as gplot
 from neurocomp.random import as_generator, spawn
 
@@ -139,7 +139,8 @@ def mcculloch_pitts_gates(
     gplot.plot_separability(
         X, table.sel(gate="XOR").values, ax=axes[2],
         lines=[(hidden_w[:, 0], hidden_t[0], "hidden OR"), (hidden_w[:, 1], hidden_t[1], "hidden NAND")],
-        title=f"XOR: no single unit ({int(n_solutions[6])} on grid);\nperceptron converged: {per['XOR'].converged_}",
+        title=f"XOR: no single unit ({int(n_solutions[6])} on grid);\n"
+              + ("the perceptron converged" if per["XOR"].converged_ else "the perceptron never converges"),
     )
 
     image = np.zeros((64, 64))
@@ -263,7 +264,8 @@ def spiking_gates(
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
     fig.suptitle(f"LIF logic gates: inputs (blue), hidden (grey), output (red); jitter {jitter * 1e3:g} ms, "
-                 f"first {min(trials, 5)} trials", fontsize=9)
+                 f"first {min(trials, 5)} trials\nshaded: readout window, where a spike of the output neuron "
+                 "reads as output bit 1", fontsize=9)
     table = pd.DataFrame(rows)
     summary = {
         "min_fraction_correct": float(table["fraction correct"].min()),
@@ -274,7 +276,20 @@ def spiking_gates(
     return ExperimentResult(dataset=ds, figures={"raster": fig}, summary=summary, table=table)
 
 
-@experiment("backprop_xor")
+def _backprop_memory(n_in: int, n_samples_of):
+    """Memory estimator of a backprop experiment; refuses a training of more than MAX_OPERATIONS."""
+
+    def estimate(*, hidden, n_epochs, **params):
+        sizes = [n_in, *hidden, 1 if n_in == 1 else 2]
+        weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+        n_samples, repeats = n_samples_of(params)
+        check_work(6.0 * weights * n_samples * n_epochs * repeats, "this training")
+        return 8 * 4 * (weights + n_samples * sum(sizes)) * repeats
+
+    return estimate
+
+
+@experiment("backprop_xor", memory=_backprop_memory(2, lambda p: (4, p["n_seeds"])))
 def backprop_xor(
     *,
     hidden: Annotated[list[Annotated[int, Range(1, 256)]], Length(1, 8)] = [4],  # noqa: B006
@@ -329,7 +344,8 @@ def backprop_xor(
     curves = np.array([n.loss_curve_ for n in nets])
     ds = xr.Dataset(
         {
-            "loss": (("trial", "epoch"), curves, {"long_name": f"training loss ({nets[0]._loss})", "units": "1"}),
+            "loss": (("trial", "epoch"), curves, {"long_name": "training loss (" + nets[0]._loss.replace("_", "-") + ")",
+                                                 "units": "1"}),
             "network_output": (("trial", "pattern"), np.array(finals), {"long_name": "output after training", "units": "1"}),
             "target": ("pattern", y, {"long_name": "XOR target", "units": "1"}),
             "solved": ("trial", success, {"long_name": "all four outputs on the right side of 0.5", "units": "1"}),
@@ -346,7 +362,7 @@ def backprop_xor(
     ax.plot(ds.epoch, curves[best], color="C3", lw=1.5, label=f"seed {best}")
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
-    ax.set_ylabel(f"training loss ({nets[0]._loss}) [1]")
+    ax.set_ylabel("training loss (" + nets[0]._loss.replace("_", "-") + ")")
     ax.set_title(f"XOR, {len(hidden)} hidden layer(s) {hidden}: solved by {np.mean(success):.0%} of {n_seeds} seeds", fontsize=9)
     ax.legend(frameon=False)
     fig_ds, ax2 = plt.subplots(figsize=(4.6, 4.0), layout="constrained")
@@ -363,7 +379,7 @@ def backprop_xor(
                             summary=summary, table=table)
 
 
-@experiment("backprop_sine")
+@experiment("backprop_sine", memory=_backprop_memory(1, lambda p: (p["n_train"] + p["n_test"], 1)))
 def backprop_sine(
     *,
     hidden: Annotated[list[Annotated[int, Range(1, 256)]], Length(1, 8)] = [16],  # noqa: B006
@@ -424,7 +440,7 @@ def backprop_sine(
     )
     fig_lc, ax = plt.subplots(figsize=(5, 3.6), layout="constrained")
     gplot.plot_learning_curve(ds, ax=ax)
-    ax.axhline(0.5 * noise**2, color="k", ls=":", lw=1, label="noise floor")
+    ax.axhline(0.5 * noise**2, color="k", ls=":", lw=1, label="noise floor (½ noise variance)")
     ax.legend(frameon=False)
     ax.set_title(f"sine: held-out MSE {mse:.4f} (noise variance {noise**2:.4f})", fontsize=9)
     fig_fit, ax2 = plt.subplots(figsize=(5, 3.6), layout="constrained")
@@ -435,7 +451,7 @@ def backprop_sine(
     return ExperimentResult(dataset=ds, figures={"learning_curve": fig_lc, "fit": fig_fit}, summary=summary)
 
 
-@experiment("backprop_donut")
+@experiment("backprop_donut", memory=_backprop_memory(2, lambda p: (p["n_train"] + p["n_test"], 1)))
 def backprop_donut(
     *,
     hidden: Annotated[list[Annotated[int, Range(1, 256)]], Length(1, 8)] = [16, 16],  # noqa: B006

@@ -193,8 +193,8 @@ def hopfield_capacity(
     ax2.axvline(hf.AGS_CRITICAL_LOAD, color="C3", ls=":", lw=1, label=r"$\alpha_c = 0.138$")
     if np.isfinite(a_c):
         ax2.axvline(a_c, color="C0", ls="--", lw=1, label=f"estimate {a_c:.3f} (overlap 0.75)")
-    ax2.set_xlabel("load alpha = P/N [1]")
-    ax2.set_ylabel("final overlap with the cued pattern [1]")
+    ax2.set_xlabel("load α = P/N")
+    ax2.set_ylabel("final overlap with the cued pattern")
     ax2.set_ylim(0, 1.05)
     ax2.legend(fontsize=7, loc="lower left")
     table = pd.DataFrame(
