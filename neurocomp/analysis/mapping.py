@@ -113,12 +113,32 @@ def _cv_predictions(X, Y, splits, method, n_components, alphas):
     return out, n_used
 
 
+def _row_space(X, rtol: float = 1e-9):
+    """A wide layer (units > stimuli) rotated onto its principal components, all kept.
+
+    ``Z = (X - mean) V`` with ``V`` the right singular vectors of the centred
+    ``X``: every inner product between rows centred on any subset's mean is
+    unchanged, so ridge and PLS (no scaling) fitted on any training subset give
+    the same predictions from ``Z`` (at most n columns) as from ``X`` -- much
+    faster for PLS on layers of thousands of units.
+    """
+    n, p = X.shape
+    if p <= n:
+        return X
+    Xc = X - X.mean(axis=0)
+    lam, u = np.linalg.eigh(Xc @ Xc.T)
+    keep = lam > rtol * max(lam[-1], 0.0)
+    if not keep.any():
+        return Xc[:, :1] * 0.0
+    return u[:, keep] * np.sqrt(lam[keep])
+
+
 def _layer_predictions(acts, layer_names, Y, cols, splits, method, n_components, alphas, progress=None):
     """preds[l][s]: (n_test_s, n_neuroids) for every layer and split (PLS fitted per region)."""
     layer_of = acts["layer"].values
     preds, n_used = [], None
     for layer in layer_names:
-        X = acts.values[:, layer_of == layer].astype(np.float64)
+        X = _row_space(acts.values[:, layer_of == layer].astype(np.float64))
         k = min(n_components, X.shape[1])  # a narrow layer (e.g. 8 logits) cannot have more components
         if method == "ridge":
             p, _ = _cv_predictions(X, Y, splits, method, k, alphas)
