@@ -51,6 +51,9 @@ def gabor_sigma(wavelength, bandwidth: float = 1.0):
     .. math:: \\sigma = \\frac{\\lambda}{\\pi}\\sqrt{\\frac{\\ln 2}{2}}\\,\\frac{2^b + 1}{2^b - 1}
 
     (0.56 λ for one octave).
+
+    >>> round(float(gabor_sigma(10.0)), 2)
+    5.62
     """
     return np.asarray(wavelength, float) / np.pi * np.sqrt(np.log(2) / 2) * (2**bandwidth + 1) / (2**bandwidth - 1)
 

@@ -56,6 +56,12 @@ def load_digit_images(*, upsample: int = 2, pad: int = 6):
     -------
     images : ndarray (1797, 8 upsample + 2 pad, same)
     labels : ndarray (1797,) of int
+
+    Examples
+    --------
+    >>> images, labels = load_digit_images()
+    >>> images.shape, float(images.max()), labels[:3].tolist()
+    ((1797, 28, 28), 1.0, [0, 1, 2])
     """
     from sklearn.datasets import load_digits
 
