@@ -182,6 +182,13 @@ class ICA(TransformerMixin, BaseEstimator):
         FastICA only: symmetric or deflationary orthogonalisation.
     fun : {"logcosh", "exp", "cube"}
         FastICA only: the contrast function.
+    subsample_start : bool
+        With many samples (at least 16 × max(2000, 20 n_components)), run the
+        same iteration first on random subsets of 1/16 and 1/4 of the samples
+        and start the full-data iteration from their answer (parallel FastICA,
+        infomax and extended infomax). The final iterations, the stopping rule
+        and the fixed point are those of the full data; ``n_iter_`` counts
+        the full-data iterations only.
     rng : None, int, SeedSequence or Generator
         Stream for the random orthogonal starting matrix.
 
@@ -243,7 +250,7 @@ class ICA(TransformerMixin, BaseEstimator):
     """
 
     def __init__(self, n_components=None, *, method="infomax", whiten=True, max_iter=200, tol=None,
-                 algorithm="parallel", fun="logcosh", rng=None):
+                 algorithm="parallel", fun="logcosh", subsample_start=True, rng=None):
         self.n_components = n_components
         self.method = method
         self.whiten = whiten
@@ -251,6 +258,7 @@ class ICA(TransformerMixin, BaseEstimator):
         self.tol = tol
         self.algorithm = algorithm
         self.fun = fun
+        self.subsample_start = subsample_start
         self.rng = rng
 
     def _check_params(self, n_features):
@@ -299,6 +307,8 @@ class ICA(TransformerMixin, BaseEstimator):
         self.whitening_ = wh
         W0, _ = np.linalg.qr(gen.normal(size=(k, k)))
         signs = None
+        if self.subsample_start and not (self.method == "fastica" and self.algorithm == "deflation"):
+            W0 = self._subsample_start(Z, W0, max_iter, tol, gen)
         if self.method == "fastica":
             W, n_iter, crit = _solvers.fastica(Z, W0, algorithm=self.algorithm, fun=self.fun,
                                                max_iter=max_iter, tol=tol)
@@ -337,6 +347,24 @@ class ICA(TransformerMixin, BaseEstimator):
                 stacklevel=2,
             )
         return self
+
+    def _subsample_start(self, Z, W0, max_iter, tol, gen):
+        """Starting matrix from the same solver run on nested random subsets (1/16, then 1/4)."""
+        k, n = Z.shape
+        smallest = max(2000, 20 * k)
+        order = None
+        for frac in (16, 4):
+            m = n // frac
+            if m < smallest:
+                continue
+            if order is None:
+                order = gen.permutation(n)
+            sub = np.ascontiguousarray(Z[:, np.sort(order[:m])])
+            if self.method == "fastica":
+                W0, *_ = _solvers.fastica(sub, W0, algorithm="parallel", fun=self.fun, max_iter=max_iter, tol=tol)
+            else:
+                W0, *_ = _solvers.infomax(sub, W0, extended=self.method == "extended", max_iter=max_iter, tol=tol)
+        return W0
 
     def transform(self, X):
         """Estimated sources, shape (n_samples, n_components), unit variance on the training data."""

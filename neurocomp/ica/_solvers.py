@@ -17,6 +17,9 @@ returns the unmixing matrix with its convergence record. The estimator
 
 from __future__ import annotations
 
+import functools
+import os
+
 import numpy as np
 
 __all__ = ["infomax", "fastica", "sym_decorrelation", "CONTRASTS"]
@@ -39,31 +42,42 @@ def _logcosh(x):
 
 
 # --------------------------------------------------------------------- infomax
+def _tanh_block(U, out, half):
+    np.tanh(0.5 * U if half else U, out=out)
+    return np.zeros(0)
+
+
 def _score(U, signs):
-    """Score ψ(u) = −(log p)'(u), the mean of ψ', and ψ'·u² means, row by row.
+    """Score ψ(u) = −(log p)'(u), its derivative ψ'(u), and the tanh used, elementwise.
 
     ``signs`` is None for the logistic density of Bell & Sejnowski, else the
     ±1 of extended infomax per row.
     """
+    T = np.empty_like(U)
+    _by_row_blocks(lambda u, t: _tanh_block(u, t, signs is None), U, T)
     if signs is None:
-        T = np.tanh(0.5 * U)
         psi = T
         d = 0.5 * (1.0 - T * T)  # ψ'
     else:
-        T = np.tanh(U)
         psi = U + signs[:, None] * T
         d = 1.0 + signs[:, None] * (1.0 - T * T)
     return psi, d, T
+
+
+def _loss_block(U, signs):
+    if signs is None:
+        return (2.0 * _logcosh(0.5 * U)).sum(axis=1)
+    return (0.5 * U * U + signs[:, None] * _logcosh(U)).sum(axis=1)
 
 
 def _neg_loglik(U, W, signs):
     """−(1/n) log L = −log|det W| + mean_t Σ_i −log p(u_i(t)) (constants dropped)."""
     _, logdet = np.linalg.slogdet(W)
     if signs is None:
-        per = 2.0 * _logcosh(0.5 * U)
-        return -logdet + per.sum(axis=0).mean()
-    per = 0.5 * U * U + signs[:, None] * _logcosh(U)
-    return -logdet + per.sum(axis=0).mean()
+        per_row = _by_row_blocks(lambda u: _loss_block(u, None), U)
+    else:
+        per_row = _by_row_blocks(_loss_block, U, signs)
+    return -logdet + per_row.sum() / U.shape[1]
 
 
 def _extended_signs(U, T):
@@ -175,14 +189,60 @@ def infomax(Z, W0, *, extended=False, max_iter=200, tol=1e-7, lambda_min=0.01, m
     return W, n_iter, np.asarray(norms), signs
 
 
+# ------------------------------------------------------------ parallel elementwise work
+_POOL = None
+_MIN_BLOCK = 100_000  # elements per thread below which threads cost more than they save
+
+
+@functools.lru_cache(maxsize=1)
+def _n_threads():
+    try:
+        from threadpoolctl import threadpool_info
+
+        limits = [i.get("num_threads", 1) for i in threadpool_info() if i.get("user_api") == "blas"]
+        n = min(limits) if limits else (os.cpu_count() or 1)
+    except Exception:  # pragma: no cover - threadpoolctl missing or unreadable
+        n = os.cpu_count() or 1
+    return max(1, min(n, os.cpu_count() or 1, 16))
+
+
+def _by_row_blocks(func, U, *arrays):
+    """Apply ``func(U_block, *array_blocks) -> row vector`` over row blocks, in threads.
+
+    The transcendental functions (tanh, exp) dominate an ICA iteration once the
+    matrix products run on all cores; numpy releases the GIL inside them, so
+    row blocks run in parallel. The BLAS thread count found at first use
+    (threadpoolctl) caps the number of threads.
+    """
+    global _POOL
+    m = U.shape[0]
+    if U.size < 2 * _MIN_BLOCK or m < 2:
+        return func(U, *arrays)
+    n_threads = min(_n_threads(), m, U.size // _MIN_BLOCK)
+    if n_threads <= 1:
+        return func(U, *arrays)
+    if _POOL is None or _POOL._max_workers < n_threads:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _POOL = ThreadPoolExecutor(max_workers=max(n_threads, _n_threads()))
+    edges = np.linspace(0, m, n_threads + 1).astype(int)
+    futs = [_POOL.submit(func, U[a:b], *(x[a:b] for x in arrays)) for a, b in zip(edges[:-1], edges[1:]) if b > a]
+    return np.concatenate([f.result() for f in futs])
+
+
 # --------------------------------------------------------------------- FastICA
+def _logcosh_block(U, alpha=1.0):
+    if alpha != 1.0:
+        U *= alpha
+    np.tanh(U, out=U)
+    return alpha * (1.0 - np.einsum("ij,ij->i", U, U) / U.shape[1])
+
+
 def _contrast(U, fun, alpha=1.0):
     """g(u) (in place in U) and the row means of g'(u)."""
     n = U.shape[1]
     if fun == "logcosh":
-        U *= alpha
-        np.tanh(U, out=U)
-        gp = alpha * (1.0 - np.einsum("ij,ij->i", U, U) / n)
+        gp = _by_row_blocks(_logcosh_block, U)
         return U, gp
     if fun == "exp":
         E = np.exp(-0.5 * U * U)
