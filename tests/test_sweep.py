@@ -245,7 +245,7 @@ def test_cli_every_run_failing_exits_3_without_traceback(tmp_path, capsys):
 def test_plot_sweep_draws_mean_and_error_over_seeds():
     ds = run_sweep(TOY, {"mu": [0.0, 1.0, 2.0], "scale": [1.0, 2.0]}, seeds=3)
     ax = plot_sweep(ds)
-    assert ax.get_xlabel() == "mu" and ax.get_ylabel() == "sample mean [1]"
+    assert ax.get_xlabel() == "mu" and ax.get_ylabel() == "sample mean"  # dimensionless: no "[1]"
     assert len(ax.get_legend().get_texts()) == 2
     ymean = ds["sample_mean"].sel(scale=1.0).mean(["trial", "seed"]).values
     np.testing.assert_allclose(ax.lines[0].get_ydata(), ymean)
@@ -544,7 +544,7 @@ def test_sweep_memory_estimate_refuses_what_cannot_fit():
 
 def test_ctrl_c_prints_one_line_with_the_cached_count_and_resumes(tmp_path):
     """SIGINT to the process group (as a terminal's Ctrl-C): one line, exit 130; the rerun resumes."""
-    spec = write_spec(tmp_path, sweep="mu = {start = 0, stop = 1, num = 6}\nseeds = 2\n", params="pause = 0.2\n")
+    spec = write_spec(tmp_path, sweep="mu = {start = 0, stop = 1, num = 4}\nseeds = 2\n", params="pause = 0.2\n")
     out = tmp_path / "out"
     command = [sys.executable, "-m", "neurocomp.cli", "sweep", str(spec), "--out", str(out), "--plugin", "_sweep_toy"]
     proc = subprocess.Popen(command, env=env_with_tests_on_path(), stdout=subprocess.DEVNULL,
@@ -565,13 +565,13 @@ def test_ctrl_c_prints_one_line_with_the_cached_count_and_resumes(tmp_path):
     lines = err.strip().splitlines()
     cached = len(finished_files(out / "cache"))
     assert len(lines) == 1, err
-    assert lines[0] == (f"neurocomp sweep: interrupted; {cached} of 12 runs are cached in {out / 'cache'}; "
+    assert lines[0] == (f"neurocomp sweep: interrupted; {cached} of 8 runs are cached in {out / 'cache'}; "
                         f"rerun the same command (--out {out}) to resume from there")
     assert not (out / "results.nc").exists()
     rerun = subprocess.run(command, env=env_with_tests_on_path(), capture_output=True, text=True, timeout=120)
     assert rerun.returncode == 0, rerun.stderr
     summary = json.loads((out / "summary.json").read_text())
-    assert (summary["computed"], summary["cached"]) == (12 - cached, cached)
+    assert (summary["computed"], summary["cached"]) == (8 - cached, cached)
 
 
 def test_cli_names_a_tampered_cache_file_in_one_warning_line_and_recomputes_it(tmp_path, capsys):

@@ -176,6 +176,7 @@ def test_sweep_completes_when_a_worker_is_killed_mid_run(tmp_path):
     xr.testing.assert_identical(stable(ds), stable(reference))
 
 
+@pytest.mark.slow
 def test_ctrl_c_on_a_local_cluster_is_one_line_not_worker_tracebacks(tmp_path):
     """Ctrl-C reaches every process of the terminal's group, the dask workers included: the
     workers ignore it, the sweep closes them quietly and prints one line (was 75 lines)."""
