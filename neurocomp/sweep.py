@@ -432,7 +432,9 @@ def check_sweep_memory(func: Callable, points: list[SweepPoint], *, concurrency:
                        available: int | None = None, experiment: str | None = None) -> float | None:
     """Refuse a sweep whose concurrent runs would not fit in memory; return the largest per-run estimate.
 
-    Uses the experiment's own memory estimate (``@experiment(..., memory=...)``);
+    Uses the experiment's own memory estimate (``@experiment(..., memory=...)``),
+    which may also refuse a point whose work is too large (``check_work``): the
+    message then names the point.
     ``concurrency`` runs (the workers) are assumed to run at once, each as large as
     the largest point. Experiments without an estimate are not checked (None).
     """
@@ -446,7 +448,10 @@ def check_sweep_memory(func: Callable, points: list[SweepPoint], *, concurrency:
         if key in seen:
             continue
         seen.add(key)
-        est = estimate_memory(func, point.params)
+        try:  # the estimator may also refuse a run's work (check_work): name the point
+            est = estimate_memory(func, point.params)
+        except ValidationError as exc:
+            raise ValidationError(f"sweep point {point.values}: {exc}") from None
         if est is not None and est > worst:
             worst, worst_point = est, point
     limit = available_memory() if available is None else available
@@ -1101,6 +1106,13 @@ def run_sweep(spec_or_function, grid: Mapping, *, seeds: int = 1, base_params: M
 # ----------------------------------------------------------------------------- figure
 
 
+def _log_spaced(values) -> bool:
+    """Whether the swept values are positive and span a factor of 10 or more (learning rates,
+    penalties, sizes): drawn on a log axis, the small values are not crowded together."""
+    v = np.sort(np.asarray(values))
+    return bool(v.dtype.kind in "iuf" and v.size >= 2 and v[0] > 0 and v[-1] / v[0] >= 10)
+
+
 def plot_sweep(ds: xr.Dataset, *, variable: str | None = None, x: str | None = None, ax=None):
     """Line plot of a swept result: mean ± s.e.m. over seeds against one dimension.
 
@@ -1152,13 +1164,16 @@ def plot_sweep(ds: xr.Dataset, *, variable: str | None = None, x: str | None = N
     for value in ([None] if hue is None else list(ds[hue].values)):
         sel = {} if value is None else {hue: value}
         y = mean.sel(sel).transpose(x).values
-        label = None if value is None else f"{hue} = {value}"
+        hue_name = str(ds[hue].attrs.get("long_name") or hue).replace(" (swept parameter)", "").replace("_", " ") if hue else ""
+        label = None if value is None else f"{hue_name} = {value}"
         if sem is not None:
             ax.errorbar(xs, y, yerr=sem.sel(sel).transpose(x).values, marker="o", capsize=3, label=label)
         else:
             ax.plot(xs, y, marker="o", label=label)
-    ax.set_xlabel(axis_label(ds[x], x).replace(" (swept parameter)", ""))
-    ax.set_ylabel(axis_label(var, variable))
+    ax.set_xlabel(axis_label(ds[x], x).replace(" (swept parameter)", "").replace("_", " "))
+    ax.set_ylabel(axis_label(var, variable).replace("_", " "))
+    if _log_spaced(xs):  # e.g. learning rates 0.01, 0.05, 0.1: a linear axis crowds the small ones
+        ax.set_xscale("log")
     if hue is not None:
         ax.legend(fontsize="small")
     if has_seeds:

@@ -597,3 +597,13 @@ def test_cli_out_that_is_a_file_or_under_one_is_refused_before_running(tmp_path,
         assert cli.main(["sweep", str(spec), "--out", str(out)]) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and message in err, err
+
+
+def test_a_point_whose_work_is_refused_is_named(tmp_path, capsys):
+    spec = tmp_path / "rbm.toml"
+    spec.write_text('title = "rbm"\nexperiment = "rbm_digits"\n[sweep]\nn_epochs = [2, 10000]\nn_hidden = [64, 4096]\n',
+                    encoding="utf-8")
+    assert cli.main(["sweep", str(spec), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "sweep point {'n_epochs': 10000, 'n_hidden': 4096}: " in err, err
+    assert "arithmetic operations by estimate" in err and not (tmp_path / "o").exists()
