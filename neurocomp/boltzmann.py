@@ -1510,7 +1510,10 @@ def learn_encoder(
             break
     cycles = np.arange(1, len(frac) + 1)
     n_units = bm.n_units
-    labels = [f"V1_{i}" for i in range(n_group)] + [f"V2_{i}" for i in range(n_group)] + [f"H_{i}" for i in range(n_hidden)]
+    # Ackley et al. call the visible groups V1 and V2; on a figure beside visual areas those names
+    # mislead, so the units are labelled A1.., B1.. (the two visible groups) and H1.. (hidden)
+    labels = ([f"A{i + 1}" for i in range(n_group)] + [f"B{i + 1}" for i in range(n_group)]
+              + [f"H{i + 1}" for i in range(n_hidden)])
     ds = xr.Dataset(
         {
             "cycles_to_learn": ("trial", first, {"units": "1", "long_name": "learning cycles to first solve"}),

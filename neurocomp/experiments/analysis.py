@@ -225,17 +225,27 @@ def locust_auditory_encoding(
 def _figure_prediction(ds):
     import matplotlib.pyplot as plt
 
-    from neurocomp.plotting.analysis import plot_prediction
-
-    fig, axes = plt.subplots(2, 1, figsize=(7.5, 5.0), layout="constrained", sharex=True)
+    fig, axes = plt.subplots(2, 1, figsize=(7.5, 5.2), layout="constrained", sharex=True)
     window = ds["time"].values < 0.3  # 150 bins: individual spikes stay visible
     for ax, rec in zip(axes, ds["recording"].values):
         sel = ds.sel(recording=rec)
-        plot_prediction(sel["time"].values[window], sel["observed"].values[window], sel["predicted"].values[window],
-                        ax=ax, r=float(sel["r"].mean()), units="Hz")
+        t = sel["time"].values[window]
+        observed = sel["observed"].values[window]
+        predicted = sel["predicted"].values[window]
+        # A rate cannot be negative: the linear model's negative predictions are drawn at 0 (their
+        # share is in the legend); the observed spikes are events, drawn as ticks, not a 0/500 Hz line.
+        negative = float(np.mean(predicted < 0))
+        top = 1.1 * max(float(predicted.max()), 1.0)
+        ax.plot(t, np.maximum(predicted, 0.0), color="C3", lw=1.0,
+                label=f"predicted rate, held out (r = {float(sel['r'].mean()):.2f}; "
+                      f"{negative:.0%} of bins < 0, drawn at 0)")
+        ax.vlines(t[observed > 0], top, 1.12 * top, color="k", lw=0.9, label="observed spikes")
+        ax.set_ylim(0, 1.3 * top)
+        ax.set_ylabel("firing rate [Hz]")
+        ax.legend(loc="upper left", fontsize=7, frameon=False, ncol=2, bbox_to_anchor=(0.0, 1.0))
         ax.set_title(f"recording {rec}: envelope cut-off {float(sel['cutoff_hz']):.0f} Hz (first 0.3 s, held out)",
                      fontsize=9)
-    axes[0].set_xlabel("")
+    axes[-1].set_xlabel("time [s]")
     return fig
 
 

@@ -184,10 +184,13 @@ def ctrw_subdiffusion(
     fig, (a1, a2) = _fig(2)
     dplot.plot_msd(ens, ax=a1, theory=theory, label=f"ensemble MSD, slope {fit_e.alpha:.2f}", color="C0")
     dplot.plot_msd(tam, ax=a1, individual=30, label=f"mean TAMSD, slope {fit_t.alpha:.2f}", color="C3")
-    a1.set_xlabel("time or lag [s]")
-    a1.set_ylabel("MSD [m²]")
+    # the walk has jumps of 1 (per dimension) and waiting-time scale t0 = 1: dimensionless units
+    a1.set_xlabel("time or lag / $t_0$")
+    a1.set_ylabel("MSD / (jump length)²")
     a1.set_title(f"CTRW, α = {a_true:g}: ensemble ≠ time average")
     dplot.plot_trajectories(tr, ax=a2, n=4)
+    a2.set_xlabel("time / $t_0$")
+    a2.set_ylabel("position x / jump length")
     a2.set_title("trapped for long, power-law waits")
     ds = xr.Dataset({"ensemble_msd": ens, "tamsd": tam.isel(walker=slice(0, 200)), "eb": eb},
                     attrs={"alpha": a_true, "waiting": waiting})
@@ -454,8 +457,10 @@ def diffusion_equation(
     z_walkers = float(np.max(np.abs(hist - c_at_h) / np.maximum(se, 1e-300)))
     fig, (a1, a2) = _fig(2)
     dplot.plot_profiles(cn * 1e-6, ax=a1, scale=UM, unit="µm")
-    a1.plot(x * UM, exact * 1e-6, "k--", lw=1, label="analytic")
-    a1.plot(hx * UM, hist * 1e-6, "k.", ms=4, label=f"{n_walkers} walkers")
+    # walkers as open circles under the analytic curve, which is drawn last and on top
+    a1.plot(hx * UM, hist * 1e-6, "o", ms=4, mfc="none", mec="0.45", mew=0.8, zorder=3,
+            label=f"{n_walkers} walkers at t = {duration:g} s")
+    a1.plot(x * UM, exact * 1e-6, "k--", lw=1.2, zorder=4, label=f"analytic at t = {duration:g} s")
     a1.set_ylabel("concentration [1/µm]")
     a1.legend(frameon=False, fontsize="small")
     a1.set_title("Crank–Nicolson, Gaussian and walkers")
