@@ -71,6 +71,11 @@ DIMS: dict[str, str] = {
     "effector": "one of several effectors (fingers, joints) sharing a motor task",
     "signal_noise": "a level of signal-dependent motor noise (relative SD)",
     "reward_prob": "a reward probability of a conditioning or bandit schedule",
+    "branching_ratio": "a branching ratio m (sigma) of a branching process or excitable network",
+    "stimulus_rate": "a stimulus rate (coordinate in Hz)",
+    "n_observed": "a number of observed (recorded) units of a larger network",
+    "duration_bin": "an avalanche duration, in bins",
+    "position": "a position (bin) within an event such as an avalanche",
     "action": "an action of a Markov decision process",
     "avalanche": "one neuronal avalanche",
     "run": "an independent repeat of a whole experiment",
@@ -128,7 +133,7 @@ COORDS: dict[str, str] = {
 #: Symbols a unit string may combine (see the module docstring for the grammar).
 UNIT_SYMBOLS: frozenset[str] = frozenset({
     "1", "s", "Hz", "m", "g", "kg", "mol", "K", "A", "V", "S", "F", "Ohm", "W", "J", "N", "C", "M",
-    "nat", "bit", "deg", "rad", "pixel", "cycle",
+    "nat", "bit", "deg", "rad", "pixel", "cycle", "dB",
 })
 
 #: Suffix of the second axis of a square matrix over a vocabulary dim.

@@ -1,0 +1,114 @@
+"""Figures for criticality: avalanche distributions with fits, <S>(T), lag slopes, dynamic range.
+
+Each function draws the data it is given on ``ax`` (a new Axes if None) and returns it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import special
+
+from neurocomp.plotting._core import get_ax
+
+__all__ = ["plot_distribution", "plot_mean_size", "plot_lag_slopes", "plot_subsampling", "plot_response_curves",
+           "plot_dynamic_range"]
+
+
+def plot_distribution(values, *, fit=None, ax=None, label=None, color="C0"):
+    """Probability of integer events on log-log axes (logarithmic bins above 10), with the fitted power law."""
+    ax = get_ax(ax)
+    x = np.asarray(values)
+    top = int(x.max())
+    edges = np.unique(np.concatenate([np.arange(1, min(top, 10) + 2),
+                                      np.floor(np.logspace(1, np.log10(top + 1), 40)).astype(int) + 1]))
+    edges = edges[edges <= top + 1]
+    if edges[-1] <= top:
+        edges = np.append(edges, top + 1)
+    counts, _ = np.histogram(x, bins=edges)
+    width = np.diff(edges)
+    p = counts / width / len(x)
+    centre = np.sqrt(edges[:-1] * (edges[1:] - 1).clip(min=edges[:-1]))
+    ok = counts > 0
+    ax.loglog(centre[ok], p[ok], "o", ms=3, color=color, label=label)
+    if fit is not None:
+        a, xm = float(fit.alpha), int(fit.xmin)
+        xs = np.logspace(np.log10(xm), np.log10(top), 200)
+        frac = (x >= xm).mean()
+        ax.loglog(xs, frac * xs ** (-a) / special.zeta(a, xm), "k--", lw=1,
+                  label=f"fit α = {a:.3f} ± {float(fit.alpha_se):.3f} (x ≥ {xm})")
+    ax.set_ylabel("probability per unit of size")
+    ax.legend(frameon=False, fontsize="small")
+    return ax
+
+
+def plot_mean_size(av, *, gamma_fit=None, gamma_predicted=None, ax=None):
+    """Mean avalanche size against duration (the crackling-noise relation)."""
+    ax = get_ax(ax)
+    sizes, durs = av["size"].values, av["duration"].values
+    T = np.unique(durs)
+    means = np.array([sizes[durs == t].mean() for t in T])
+    ax.loglog(T, means, ".", ms=3, color="C0", label="simulated")
+    if gamma_fit is not None:
+        mid = (T >= 5) & (T <= 500)
+        mid = mid if mid.any() else np.ones_like(T, bool)
+        logref = np.mean(np.log(means[mid]) - gamma_fit * np.log(T[mid]))
+        ax.loglog(T, np.exp(logref) * T**gamma_fit, "k--", lw=1, label=f"fit γ = {gamma_fit:.2f}")
+    if gamma_predicted is not None:
+        ax.plot([], [], " ", label=f"(α_T − 1)/(α_S − 1) = {gamma_predicted:.2f}")
+    ax.set_xlabel("avalanche duration (steps)")
+    ax.set_ylabel("mean avalanche size")
+    ax.legend(frameon=False, fontsize="small")
+    return ax
+
+
+def plot_lag_slopes(slopes, *, ax=None):
+    """Regression slopes r_k against lag (log scale), one line per number of observed units."""
+    ax = get_ax(ax)
+    lag = slopes["lag"].values
+    for i, n in enumerate(slopes["n_observed"].values):
+        r = slopes.sel(n_observed=n).values
+        ok = r > 0
+        ax.semilogy(lag[ok] * 1e3, r[ok], color=f"C{i}", label=f"{n} units observed")
+    ax.set_xlabel("lag (ms)")
+    ax.set_ylabel("regression slope r_k")
+    ax.legend(frameon=False, fontsize="small")
+    return ax
+
+
+def plot_subsampling(table, *, m_true, ax=None):
+    """Estimated branching ratio against the number of observed units: conventional vs MR, with intervals."""
+    ax = get_ax(ax)
+    n = table["n_observed"].values
+    x = np.arange(len(n))
+    for key, lab, col, off in (("conventional", "conventional", "C3", -0.1), ("mr", "multistep regression", "C0", 0.1)):
+        m = table[f"m_{key}"].values
+        lo, hi = table[f"{key}_low"].values, table[f"{key}_high"].values
+        yerr = None if np.isnan(lo).all() else np.vstack([m - lo, hi - m])
+        ax.errorbar(x + off, m, yerr=yerr, fmt="o", color=col, label=lab)
+    ax.axhline(m_true, color="k", ls="--", lw=1, label=f"true m = {m_true:g}")
+    ax.set_xticks(x, [str(v) for v in n])
+    ax.set_xlabel("observed units")
+    ax.set_ylabel("estimated branching ratio")
+    ax.legend(frameon=False, fontsize="small", title="95 % intervals over trials", title_fontsize="small")
+    return ax
+
+
+def plot_response_curves(ds, *, ax=None):
+    """Mean firing rate against stimulus rate for each σ (log-x)."""
+    ax = get_ax(ax)
+    for i, s in enumerate(ds.branching_ratio.values):
+        ax.semilogx(ds.stimulus_rate.values, ds.response.sel(branching_ratio=s).values, color=f"C{i % 10}", label=f"σ = {s:g}")
+    ax.set_xlabel("stimulus rate (Hz)")
+    ax.set_ylabel("mean firing rate per unit (Hz)")
+    ax.legend(frameon=False, fontsize="x-small", ncol=2)
+    return ax
+
+
+def plot_dynamic_range(ds, *, ax=None):
+    """Dynamic range (dB) against the branching ratio σ."""
+    ax = get_ax(ax)
+    ax.plot(ds.branching_ratio.values, ds.dynamic_range.values, "o-", color="k")
+    ax.axvline(1.0, color="0.5", ls=":", lw=1)
+    ax.set_xlabel("branching ratio σ")
+    ax.set_ylabel("dynamic range (dB)")
+    return ax
