@@ -249,6 +249,27 @@ def test_one_step_error_spread_over_networks_matches_its_variance(load):
     assert var / binomial > 1.5
 
 
+def test_one_step_error_theory_uses_the_simulated_field_moments():
+    """The finite-N theory is 1/2 erfc(x / sqrt 2) with x = signal / crosstalk SD of the aligned field
+    xi_i h_i. Measure that field's mean and variance over 8000 random networks (N = 100, P = 11) and
+    compare x with the one the theory function implies; the SE of x comes from the spread of 8 blocks
+    of 1000 networks (about 0.07 %), so N - 2 or P - 2 in place of N - 1 or P - 1 (0.5 % and 5 %)
+    are caught."""
+    from scipy.special import erfcinv
+
+    n, p, blocks = 100, 11, 8
+    gen = np.random.default_rng(42)
+    xs = []
+    for _ in range(blocks):
+        xi = np.where(gen.random((1000, p, n)) < 0.5, -1.0, 1.0)
+        aligned = (np.einsum("bpq,bqn->bpn", xi @ xi.transpose(0, 2, 1), xi) - p * xi) * xi / n
+        xs.append(aligned.mean() / aligned.std())
+    x_sim, se = np.mean(xs), np.std(xs, ddof=1) / np.sqrt(blocks)
+    x_theory = np.sqrt(2) * erfcinv(2 * hf.one_step_error_theory(p / n, n))
+    assert abs(x_theory - x_sim) < 4 * se
+    assert 4 * se < 0.005 * x_sim
+
+
 def test_ags_retrieval_overlap():
     assert hf.ags_retrieval_overlap(0.0) == 1.0
     # at alpha_c = 0.138 the retrieval state has m ~ 0.967 (1.6 % wrong bits), then disappears

@@ -167,9 +167,16 @@ def _find_function(tree, dotted):
     return node
 
 
+def _is_guard(p):
+    """``if <bad input>: raise ...`` — input validation, not science (its mutants only change errors)."""
+    return isinstance(p, ast.If) and all(isinstance(b, ast.Raise) for b in p.body) and not p.orelse
+
+
 def _skip(node, parents):
-    """Docstrings, default arguments, error messages and dtype strings are not science."""
-    for p in parents:
+    """Docstrings, default arguments, error messages, input guards and dtype strings are not science."""
+    for i, p in enumerate(parents):
+        if _is_guard(p) and i + 1 < len(parents) and parents[i + 1] is p.test:
+            return True
         if isinstance(p, (ast.Raise, ast.Assert, ast.JoinedStr, ast.arguments, ast.keyword)):
             if isinstance(p, ast.keyword) and p.arg in ("axis", "ddof", "k", "n", "shift", "decimals"):
                 return False
