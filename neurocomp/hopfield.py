@@ -71,6 +71,7 @@ __all__ = [
     "one_step_error",
     "one_step_error_theory",
     "ags_retrieval_overlap",
+    "capacity_theory",
     "capacity_curve",
     "critical_load",
     "spurious_states",
@@ -889,6 +890,48 @@ def ags_retrieval_overlap(load) -> np.ndarray:
             j = down[-1]
             out[k] = erf(brentq(f, grid[j], grid[j + 1]))
     return out if np.ndim(load) else out[0]
+
+
+def capacity_theory(loads) -> xr.Dataset:
+    """The theory lines of the capacity curve, over ``load``, for plotting beside a simulation.
+
+    Parameters
+    ----------
+    loads : array_like of float
+        Loads alpha = P / N (> 0).
+
+    Returns
+    -------
+    xarray.Dataset
+        Over dim ``load``: ``one_step_error`` (1/2 erfc(1/sqrt(2 alpha))),
+        ``ags_overlap`` (:func:`ags_retrieval_overlap`, NaN above alpha_c) and
+        ``ags_error`` ((1 - m) / 2, the wrong-bit fraction of the retrieval
+        state), all dimensionless; attrs ``critical_load`` = 0.138.
+
+    References
+    ----------
+    Amit DJ, Gutfreund H, Sompolinsky H (1987) Statistical mechanics of neural
+    networks near saturation. Ann Phys 173:30-67.
+
+    Examples
+    --------
+    >>> th = capacity_theory([0.05, 0.1, 0.2])
+    >>> bool(np.isnan(th["ags_overlap"].sel(load=0.2)))
+    True
+    """
+    a = np.asarray(loads, dtype=float).ravel()
+    if a.size == 0 or not np.all(a > 0):
+        raise ValidationError(f"loads must be a non-empty list of numbers > 0; got {list(a)}")
+    m = ags_retrieval_overlap(a)
+    return xr.Dataset(
+        {
+            "one_step_error": ("load", one_step_error_theory(a), {"units": "1", "long_name": "one-step error 1/2 erfc(1/sqrt(2 alpha))"}),
+            "ags_overlap": ("load", m, {"units": "1", "long_name": "retrieval overlap (replica theory)"}),
+            "ags_error": ("load", (1 - m) / 2, {"units": "1", "long_name": "wrong-bit fraction of the retrieval state"}),
+        },
+        coords={"load": ("load", a, {"units": "1", "long_name": "load alpha = P/N"})},
+        attrs={"critical_load": AGS_CRITICAL_LOAD},
+    )
 
 
 def _run_capacity_point(n, p, n_cues, rule, dynamics, flip_fraction, max_sweeps, dtype, gen):

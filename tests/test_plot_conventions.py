@@ -25,3 +25,22 @@ def test_center_surround_plots_take_ax_and_return_it():
     assert isinstance(old, list) and len(old) == 3
     with pytest.raises(ValueError, match="response must be 2-D"):
         gplot.plot_center_surround(np.zeros(5))
+
+
+def test_capacity_theory_is_computed_by_the_caller_and_drawn_by_the_plot():
+    from neurocomp import hopfield as hf
+    from neurocomp.plotting import hopfield as hplot
+
+    th = hf.capacity_theory([0.05, 0.1, 0.13, 0.2])
+    # AGS: about 1.6 % wrong bits at alpha_c, none retrieved above it; 1/2 erfc(1/sqrt(0.1)) at 0.05
+    assert float(th["ags_error"].sel(load=0.13)) == pytest.approx(0.01, abs=0.01)
+    assert np.isnan(float(th["ags_overlap"].sel(load=0.2)))
+    from scipy.special import erfc
+
+    assert float(th["one_step_error"].sel(load=0.05)) == pytest.approx(0.5 * erfc(1 / np.sqrt(0.1)), rel=1e-9)
+    curve = hf.capacity_curve(60, [0.05, 0.2], trials=1, n_cues=2, rng=0)
+    ax = hplot.plot_capacity(curve, theory=th)
+    assert any("AGS" in t.get_text() for t in ax.get_legend().get_texts())
+    assert not any("AGS" in t.get_text() for t in hplot.plot_capacity(curve).get_legend().get_texts())
+    with pytest.warns(DeprecationWarning, match="capacity_theory"):
+        hplot.plot_capacity(curve, theory=True)

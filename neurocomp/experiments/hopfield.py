@@ -182,7 +182,9 @@ def hopfield_capacity(
     )
     a_c = hf.critical_load(curve)
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
-    hplot.plot_capacity(curve, ax=ax1)
+    load = curve["load"].values
+    theory = hf.capacity_theory(np.linspace(max(1e-3, load.min() * 0.8), load.max() * 1.05, 300))
+    hplot.plot_capacity(curve, ax=ax1, theory=theory)
     ax1.set_title(f"N = {n_neurons}, {rule} rule, {dynamics} dynamics")
     load = curve["load"].values
     ov = curve["overlap"].mean("cue")

@@ -130,16 +130,38 @@ def plot_energy_trajectory(result, *, ax=None, **kwargs):
     return ax
 
 
-def plot_capacity(curve, *, ax=None, theory: bool = True, **kwargs):
-    """Fraction of bits in error after recall against the load, with the theory lines.
+def plot_capacity(curve, *, ax=None, theory=None, **kwargs):
+    """Fraction of bits in error after recall against the load, with theory lines if given.
 
     Parameters
     ----------
-    curve : xarray.Dataset from :func:`neurocomp.hopfield.capacity_curve`
-    theory : draw the one-step error 1/2 erfc(1/sqrt(2 alpha)), the replica-theory
-        error of the retrieval state and alpha_c = 0.138.
+    curve : xarray.Dataset
+        From :func:`neurocomp.hopfield.capacity_curve`.
+    ax : matplotlib Axes, optional
+    theory : xarray.Dataset, optional
+        From :func:`neurocomp.hopfield.capacity_theory` (computed by the caller:
+        a plot draws, it does not compute): the one-step error, the
+        replica-theory error of the retrieval state and alpha_c. ``True`` (the
+        default before 0.2) still computes it here, with a DeprecationWarning.
+    **kwargs
+        Passed to the simulation line.
+
+    Returns
+    -------
+    matplotlib Axes
     """
-    from neurocomp.hopfield import AGS_CRITICAL_LOAD, ags_retrieval_overlap, one_step_error_theory
+    if theory is True or theory is False:
+        import warnings
+
+        warnings.warn("plot_capacity(theory=True/False) is deprecated and will be removed in neurocomp 0.3; pass "
+                      "theory=neurocomp.hopfield.capacity_theory(loads) (or nothing)", DeprecationWarning, stacklevel=2)
+        if theory:
+            from neurocomp.hopfield import capacity_theory
+
+            load = curve["load"].values
+            theory = capacity_theory(np.linspace(max(1e-3, load.min() * 0.8), load.max() * 1.05, 300))
+        else:
+            theory = None
 
     ax = get_ax(ax)
     load = curve["load"].values
@@ -167,13 +189,13 @@ def plot_capacity(curve, *, ax=None, theory: bool = True, **kwargs):
                 label="no error in any network")
     if "one_step_error" in curve and np.isfinite(curve["one_step_error"].values).any():
         ax.plot(load, above(curve["one_step_error"].values), "s", mfc="none", label="simulation (one step)")
-    if theory:
-        a = np.linspace(max(1e-3, load.min() * 0.8), load.max() * 1.05, 300)
-        ax.plot(a, above(one_step_error_theory(a)), "--", color="k", lw=1,
+    if theory is not None:
+        a = theory["load"].values
+        ax.plot(a, above(theory["one_step_error"].values), "--", color="k", lw=1,
                 label=r"$\frac{1}{2}\mathrm{erfc}(1/\sqrt{2\alpha})$")
-        m = ags_retrieval_overlap(a)
-        ax.plot(a, above((1 - m) / 2), "-", color="C3", lw=1, label="replica theory (AGS)")
-        ax.axvline(AGS_CRITICAL_LOAD, color="C3", ls=":", lw=1, label=r"$\alpha_c = 0.138$")
+        ax.plot(a, above(theory["ags_error"].values), "-", color="C3", lw=1, label="replica theory (AGS)")
+        a_c = theory.attrs["critical_load"]
+        ax.axvline(a_c, color="C3", ls=":", lw=1, label=rf"$\alpha_c = {a_c:g}$")
     ax.set_yscale("log")
     ax.set_ylim(floor, 0.6)
     ax.set_xlabel(axis_label(curve["load"], "load"))
