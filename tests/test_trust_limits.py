@@ -161,3 +161,25 @@ def test_info_on_bit_flipped_files_is_one_line_or_a_description_never_a_tracebac
         assert (rc == 0 and err == "") or (rc == 2 and len(err.strip().splitlines()) == 1), err
         assert "Traceback" not in err
     assert sum(rc == 2 for rc, _ in outcomes) >= 10  # most flips are caught, by the HDF5 checksums or structure
+
+
+def test_every_bundled_spec_passes_its_own_limits():
+    """The guards refuse what cannot run, never a spec we ship: each fits in 2 GiB and 1e13 operations."""
+    from pathlib import Path
+
+    from neurocomp.cli import bundled_spec_dirs
+    from neurocomp.specs import load_spec
+
+    specs = [p for folder in bundled_spec_dirs() for p in sorted(Path(folder).glob("*.toml"))]
+    assert specs
+    for path in specs:
+        spec = load_spec(path)
+        estimate = check_memory(_registry.get(spec.experiment), spec.params, available=2 * 2**30)
+        assert estimate is None or estimate > 0, path
+
+
+def test_ventral_stream_trainings_of_days_are_refused():
+    func = _registry.get("ventral_stream")
+    params = validate_params(func, {"n_train_per_category": 10_000, "n_epochs": 1000})
+    with pytest.raises(ValueError, match="this ventral_stream run needs about 2.9e\\+15 arithmetic operations"):
+        check_memory(func, params)

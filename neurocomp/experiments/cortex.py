@@ -21,7 +21,7 @@ import xarray as xr
 
 from neurocomp._validation import ValidationError
 from neurocomp.cortex.ventral import REGIONS
-from neurocomp.experiments._registry import ExperimentResult, Length, Range, experiment
+from neurocomp.experiments._registry import ExperimentResult, Length, Range, check_work, experiment
 from neurocomp.random import as_generator
 
 __all__ = ["ventral_stream", "gratings_v1"]
@@ -35,8 +35,12 @@ def _blas_single_thread():
 
 
 def _ventral_stream_memory(*, image_size, n_per_category, n_train_per_category, variations, n_v1, n_v4, n_it,
-                            n_repetitions, fc_units, **_):
-    """Rough peak bytes: images, spike counts and rates of every neuroid, CNN activations of every layer."""
+                            n_repetitions, fc_units, n_epochs, n_splits, n_bootstrap, **_):
+    """Rough peak bytes: images, spike counts and rates of every neuroid, CNN activations of every layer.
+
+    Refuses a run of days: CNN training (about 1.2e4 operations per pixel and image, forward and
+    backward) and the cross-validated regressions of every layer on every neuroid.
+    """
     n_levels, n_categories = len(variations), 8
     n_test = n_per_category * n_categories * n_levels
     n_train = n_train_per_category * n_categories * n_levels
@@ -46,6 +50,9 @@ def _ventral_stream_memory(*, image_size, n_per_category, n_train_per_category, 
     recordings = 8 * 3 * n_test * n_repetitions * neuroids
     model_v1 = 8 * 4 * n_v1 * pixels  # filter bank (quadrature pairs) at image size
     activations = 4 * 2 * (n_test + 256) * (48 * pixels + fc_units)  # trained and untrained; training is batched
+    training = 1.2e4 * pixels * n_train * n_epochs
+    scoring = 2 * 6 * n_splits * (n_test * min(n_test, 48 * pixels) * neuroids + n_bootstrap * n_test * neuroids)
+    check_work(training + scoring, "this ventral_stream run")
     return images + recordings + model_v1 + activations
 
 
