@@ -76,6 +76,11 @@ def figure_problems(fig) -> list[str]:
         where = f"axes {i} ({ax.get_title() or ax.get_label() or 'untitled'})"
         for kind, text in _texts(ax):
             problems += [f"{where} {kind} {text!r}: {p}" for p in label_problems(text)]
+        for axis in (ax.xaxis, ax.yaxis):
+            ticks = [t.get_text() for t in axis.get_ticklabels(minor=True) + axis.get_ticklabels()]
+            odd = [t for t in ticks if "times" in t]  # matplotlib's "3×10⁰" on a log axis spanning < 1 decade
+            if odd:
+                problems.append(f"{where}: tick labels like {odd[0]!r} (use plain numbers)")
         if ax.get_label() == "<colorbar>":
             continue
         if _shows_data(ax) and not _is_image_panel(ax):

@@ -27,6 +27,7 @@ from neurocomp._deprecation import renamed_kwargs
 from neurocomp.dnn.mlp import MLP, make_donut, make_sine, make_xor
 from neurocomp.experiments._registry import ExperimentResult, Length, Range, check_work, experiment
 from neurocomp.plotting import gates as gplot
+from neurocomp.plotting._core import plain_log_ticks
 from neurocomp.random import as_generator, spawn
 
 _TWO_INPUT = ("AND", "OR", "NAND", "NOR", "XOR")
@@ -361,7 +362,9 @@ def backprop_xor(
     ax.plot(ds.epoch, curves.T, color="0.6", lw=0.8)
     ax.plot(ds.epoch, curves[best], color="C3", lw=1.5, label=f"seed {best}")
     ax.set_yscale("log")
+    plain_log_ticks(ax)
     ax.set_xlabel("epoch")
+    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_ylabel("training loss (" + nets[0]._loss.replace("_", "-") + ")")
     ax.set_title(f"XOR, {len(hidden)} hidden layer(s) {hidden}: solved by {np.mean(success):.0%} of {n_seeds} seeds", fontsize=9)
     ax.legend(frameon=False)

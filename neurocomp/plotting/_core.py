@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["get_ax", "axis_label", "pretty_units", "with_units"]
+__all__ = ["get_ax", "axis_label", "plain_log_ticks", "pretty_units", "with_units"]
 
 
 def get_ax(ax=None, *, figsize=(5.0, 3.8)):
@@ -41,6 +41,31 @@ def with_units(name: str, units) -> str:
     if units is None or str(units).strip() in DIMENSIONLESS:
         return str(name)
     return f"{name} [{pretty_units(units)}]"
+
+
+def plain_log_ticks(ax, which: str = "y"):
+    """Label a log axis with plain numbers (0.2, 0.5, 3) instead of "2×10⁻¹, 3×10⁰".
+
+    Minor ticks are labelled only while the axis spans less than about a decade and a
+    half (then they are the only labels); decided when the figure is drawn, so later
+    changes of the limits are respected. Returns ``ax``.
+    """
+    from matplotlib.ticker import Formatter
+
+    class _Plain(Formatter):
+        def __init__(self, minor):
+            self.minor = minor
+
+        def __call__(self, x, pos=None):
+            lo, hi = sorted(abs(v) for v in self.axis.get_view_interval())
+            if self.minor and (lo <= 0 or hi / lo > 30):
+                return ""
+            return f"{x:g}"
+
+    axis = ax.yaxis if which == "y" else ax.xaxis
+    axis.set_major_formatter(_Plain(False))
+    axis.set_minor_formatter(_Plain(True))
+    return ax
 
 
 def axis_label(obj, default: str = "") -> str:

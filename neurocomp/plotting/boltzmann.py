@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from neurocomp._validation import ValidationError, check_array
-from neurocomp.plotting._core import axis_label, get_ax
+from neurocomp.plotting._core import axis_label, get_ax, plain_log_ticks
 
 __all__ = ["plot_encoder_learning", "plot_divergence", "plot_weights", "plot_image_grid", "plot_learning_curve"]
 
@@ -53,6 +53,7 @@ def plot_divergence(ds, *, ax=None, **kwargs):
     ax.set_xlabel(axis_label(g["epoch"], "learning cycle"))
     ax.set_ylabel(axis_label(g, "G"))
     ax.set_yscale("log")
+    plain_log_ticks(ax)
     ax.legend(fontsize="small")
     return ax
 

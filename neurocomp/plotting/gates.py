@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from neurocomp._validation import ValidationError
-from neurocomp.plotting._core import axis_label, get_ax
+from neurocomp.plotting._core import axis_label, get_ax, plain_log_ticks
 
 __all__ = [
     "plot_truth_table",
@@ -107,6 +107,7 @@ def plot_learning_curve(curve, *, ax=None, logy: bool = True, **kwargs):
         ax.plot(curve.epoch, curve.validation_loss, label="held out", **kwargs)
     if logy:
         ax.set_yscale("log")
+        plain_log_ticks(ax)
     ax.set_xlabel("epoch")
     ax.set_ylabel(axis_label(curve.train_loss).replace("training loss: ", "loss: "))
     ax.xaxis.get_major_locator().set_params(integer=True)  # epochs are whole numbers
