@@ -12,7 +12,8 @@ Each side gets the same data, the same algorithm, contrast and tolerance where t
 one: FastICA (parallel, logcosh, tol 1e-4, whitening by the eigen-decomposition of the
 covariance on both sides); extended infomax against MNE's ``infomax(extended=True)`` (its own
 stopping rule: weight change < 1e-12, at most 200 passes) and picard
-(``ortho=False, extended=True``, tol 1e-7, the same gradient criterion as ours). The time is the
+(``ortho=False, extended=True``, the same gradient criterion and tolerance as ours: 1e-7 on the
+cocktail party, 1e-5 on image patches, which are no exact ICA model and converge slowly). The time is the
 fastest of ``--repeats`` runs per side (1 for MNE, which is slow). Run::
 
     python benchmarks/ica_vs_peers.py [--repeats 3] [--threads N]
@@ -56,6 +57,7 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=None, help="BLAS threads for every side (default: library's)")
     ap.add_argument("--skip-mne", action="store_true")
     ap.add_argument("--small", action="store_true", help="a smoke test: 5,000 patches, 1 s of cocktail party")
+    ap.add_argument("--problem", choices=["all", "images", "party"], default="all")
     args = ap.parse_args(argv)
     from sklearn.decomposition import FastICA
 
@@ -83,6 +85,8 @@ def main(argv=None):
     with threadpool_limits(args.threads), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for name, (X, A) in (problems(5000, 1.0) if args.small else problems()).items():
+            if args.problem != "all" and (A is None) != (args.problem == "images"):
+                continue
             k = X.shape[1]
 
             def score(W):
@@ -96,13 +100,16 @@ def main(argv=None):
             rows.append((name, "FastICA: neurocomp", t_ours, score(ours.components_), ours.n_iter_, ""))
             rows.append((name, "FastICA: scikit-learn", t_sk, score(sk.components_), sk.n_iter_,
                          f"neurocomp {t_sk / t_ours:.2f}x faster; Amari(ours, sklearn) = {amari_distance(ours.components_, sk.mixing_):.3f}"))
-            t_ext, ext = best_of(lambda: ICA(method="extended", max_iter=1000, rng=0).fit(X), args.repeats)
+            # image patches are not an exact ICA model: the gradient levels off slowly, so both
+            # likelihood solvers (ours and picard, same criterion) stop at 1e-5 there, 1e-7 on the party
+            tol_ml = 1e-5 if A is None else 1e-7
+            t_ext, ext = best_of(lambda: ICA(method="extended", tol=tol_ml, max_iter=1000, rng=0).fit(X), args.repeats)
             rows.append((name, "extended infomax: neurocomp", t_ext, score(ext.components_), ext.n_iter_, ""))
             Xw = Whitening().fit(X)
             Z = Xw.transform(X)
             if picard is not None:
                 def run_picard():
-                    K, W, _ = picard.picard(X.T, n_components=k, ortho=False, extended=True, tol=1e-7, max_iter=1000,
+                    K, W, _ = picard.picard(X.T, n_components=k, ortho=False, extended=True, tol=tol_ml, max_iter=1000,
                                             random_state=0, whiten=True)
                     return W @ K
                 t_pc, Wp = best_of(run_picard, args.repeats)
