@@ -44,3 +44,17 @@ def test_capacity_theory_is_computed_by_the_caller_and_drawn_by_the_plot():
     assert not any("AGS" in t.get_text() for t in hplot.plot_capacity(curve).get_legend().get_texts())
     with pytest.warns(DeprecationWarning, match="capacity_theory"):
         hplot.plot_capacity(curve, theory=True)
+
+
+def test_plot_sweep_lives_in_plotting_and_the_old_path_delegates():
+    import numpy as np
+    import xarray as xr
+
+    from neurocomp import sweep
+    from neurocomp.plotting.sweep import plot_sweep
+
+    ds = xr.Dataset({"score": (("lr", "seed"), np.arange(6.0).reshape(3, 2), {"units": "1", "long_name": "score"})},
+                    coords={"lr": [0.01, 0.1, 1.0], "seed": [0, 1]})
+    a, b = plot_sweep(ds), sweep.plot_sweep(ds)
+    assert [ln.get_ydata().tolist() for ln in a.lines] == [ln.get_ydata().tolist() for ln in b.lines]
+    assert a.get_xscale() == "log"
