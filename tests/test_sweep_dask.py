@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import xarray as xr
 
+import _sweep_toy  # noqa: F401  (registers the toy experiments this file sweeps by name)
 from neurocomp import cli
 from neurocomp.io import load_dataset
 from neurocomp import sweep
