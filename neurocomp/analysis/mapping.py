@@ -404,7 +404,7 @@ def layer_region_scores(
     if not n_bootstrap:
         hierarchy = "not tested (n_bootstrap = 0)"
 
-    norm_text = "sign(r) r**2 / ceiling" if normalization == "r2_over_ceiling" else "sign(r) (r / ceiling)**2"
+    norm_text = "sign(r) r² / ceiling" if normalization == "r2_over_ceiling" else "sign(r) (r / ceiling)²"  # read on figures
 
     def var(values, dims, long_name):
         return xr.DataArray(values, dims=dims, attrs={"units": "1", "long_name": long_name})
