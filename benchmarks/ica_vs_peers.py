@@ -117,7 +117,7 @@ def main(argv=None):
                              f"neurocomp {t_pc / t_ext:.2f}x faster"))
             if mne_infomax is not None:
                 def run_mne():
-                    return mne_infomax(Z, extended=True, random_state=0, verbose=False) @ Xw.components_
+                    return mne_infomax(Z, extended=True, rng=0, verbose=False) @ Xw.components_
                 t_mne, Wm = best_of(run_mne, 1)
                 rows.append((name, "extended infomax: MNE", t_mne, score(Wm), np.nan,
                              f"neurocomp {t_mne / t_ext:.2f}x faster"))

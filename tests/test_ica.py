@@ -217,3 +217,13 @@ def test_cocktail_party_signals():
         cocktail_party(("speech", "violin"))
     with pytest.raises(ValidationError, match="n_channels must be >= the number of sources"):
         cocktail_party(("speech", "sine"), n_channels=1)
+
+
+def test_plain_natural_gradient_reaches_the_same_fixed_point():
+    """Amari et al.'s (1996) rule and the Hessian-preconditioned one share their fixed points."""
+    ds = cocktail_party(SUPER, duration=3.0, sampling_rate=4000.0, rng=0)
+    X = ds["mixtures"].values.T
+    newton = ICA(method="infomax", rng=0).fit(X)
+    plain = ICA(method="infomax", optimizer="natural_gradient", max_iter=2000, rng=0).fit(X)
+    assert plain.converged_ and plain.n_iter_ > 5 * newton.n_iter_
+    assert amari_distance(plain.components_, newton.mixing_) < 1e-4

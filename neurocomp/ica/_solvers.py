@@ -91,7 +91,7 @@ def _extended_signs(U, T):
     return k
 
 
-def infomax(Z, W0, *, extended=False, max_iter=200, tol=1e-7, lambda_min=0.01, max_backtracks=12):
+def infomax(Z, W0, *, extended=False, max_iter=200, tol=1e-7, precondition=True, lambda_min=0.01, max_backtracks=12):
     """Maximum-likelihood ICA (infomax) by preconditioned natural-gradient descent.
 
     Parameters
@@ -107,6 +107,10 @@ def infomax(Z, W0, *, extended=False, max_iter=200, tol=1e-7, lambda_min=0.01, m
         Maximum number of iterations (one full pass over the data each).
     tol : float
         Stop when the relative gradient's largest entry ``max|E[ψ(u)uᵀ] − I|`` is below ``tol``.
+    precondition : bool
+        Scale the natural gradient by the Hessian approximation (default); with
+        False, plain natural-gradient steps ``W ← W − μ G W`` (Amari et al.
+        1996), μ found by the same backtracking (slower: linear convergence).
     lambda_min : float
         Smallest eigenvalue kept in the Hessian approximation (regularisation).
     max_backtracks : int
@@ -162,18 +166,10 @@ def infomax(Z, W0, *, extended=False, max_iter=200, tol=1e-7, lambda_min=0.01, m
         norms.append(gnorm)
         if gnorm < tol or it == max_iter:
             break
-        # Hessian approximation (relative coordinates)
-        a = d @ (U * U).T / n  # a_ij = E[ψ'(u_i) u_j²]
-        hdiag = np.diag(a) + 1.0
-        at = a.T
-        # smallest eigenvalue of [[a_ij, 1], [1, a_ji]]; shift both if it is too small
-        lam = 0.5 * (a + at - np.sqrt((a - at) ** 2 + 4.0))
-        shift = np.where(lam < lambda_min, lambda_min - lam, 0.0)
-        a = a + shift
-        at = a.T
-        det = a * at - 1.0
-        D = (at * G - G.T) / det
-        np.fill_diagonal(D, np.diag(G) / np.maximum(hdiag, lambda_min))
+        if not precondition:
+            D = G
+        else:
+            D = _newton_direction(G, d, U, lambda_min)
         step = 1.0
         DW = D @ W
         DU = D @ U
@@ -187,6 +183,23 @@ def infomax(Z, W0, *, extended=False, max_iter=200, tol=1e-7, lambda_min=0.01, m
         W, U, loss = W_new, U_new, loss_new
         n_iter = it + 1
     return W, n_iter, np.asarray(norms), signs
+
+
+def _newton_direction(G, d, U, lambda_min):
+    """The relative gradient G scaled by the block-diagonal Hessian approximation (Ablin et al. 2018)."""
+    n = U.shape[1]
+    a = d @ (U * U).T / n  # a_ij = E[ψ'(u_i) u_j²]
+    hdiag = np.diag(a) + 1.0
+    at = a.T
+    # smallest eigenvalue of [[a_ij, 1], [1, a_ji]]; shift both if it is too small
+    lam = 0.5 * (a + at - np.sqrt((a - at) ** 2 + 4.0))
+    shift = np.where(lam < lambda_min, lambda_min - lam, 0.0)
+    a = a + shift
+    at = a.T
+    det = a * at - 1.0
+    D = (at * G - G.T) / det
+    np.fill_diagonal(D, np.diag(G) / np.maximum(hdiag, lambda_min))
+    return D
 
 
 # ------------------------------------------------------------ parallel elementwise work
