@@ -129,3 +129,16 @@ def test_tamsd_fft_equals_direct_for_any_trajectory(x):
     tam = nd.time_averaged_msd(x).values
     direct = _tamsd_direct(x, x.shape[1] - 1)
     assert np.allclose(tam, direct, rtol=1e-7, atol=1e-6 * max(1.0, float(np.abs(x).max()) ** 2))
+
+
+def test_ensemble_msd_is_measured_from_each_walkers_own_start(rng):
+    # walkers that do not start at the origin: the MSD is translation invariant per walker (the
+    # generators all start at 0, so a sign error in x(t) - x(0) went unnoticed), and with a single
+    # walker it is that walker's squared displacement
+    x = rng.normal(size=(50, 30, 2)).cumsum(axis=1)
+    shifted = x + rng.normal(scale=100.0, size=(50, 1, 2))
+    np.testing.assert_allclose(nd.ensemble_msd(shifted).values, nd.ensemble_msd(x).values, rtol=1e-9, atol=1e-9)
+    expected = ((x - x[:, :1]) ** 2).sum(axis=2).mean(axis=0)
+    np.testing.assert_allclose(nd.ensemble_msd(x).values, expected, rtol=1e-12)
+    one = nd.ensemble_msd(shifted[:1]).values
+    np.testing.assert_allclose(one, ((shifted[0] - shifted[0, 0]) ** 2).sum(axis=1), rtol=1e-9)
