@@ -836,7 +836,7 @@ class RBM(TransformerMixin, BaseEstimator):
     visible_marginals_ : ndarray, shape (n_visible,)
         Mean of the training data (the AIS base-rate model for binary units).
     learning_curve_ : xarray.Dataset
-        Per ``epoch``: ``reconstruction_error`` (mean squared error of the mean-field
+        Per ``epoch`` (0 = before training, then after each epoch): ``reconstruction_error`` (mean squared error of the mean-field
         reconstruction of the training data at the end of the epoch) and, when
         ``fit`` gets ``X_valid`` and the exact log-likelihood is cheap (smaller layer ≤ 16
         units), ``log_likelihood_valid`` in nats.
@@ -1049,6 +1049,9 @@ class RBM(TransformerMixin, BaseEstimator):
         W, c, b = self.components_, self.intercept_hidden_, self.intercept_visible_  # updated in place
         chain_ph = expit(chains @ W.T + c) if chains is not None else None
         recon_before = float(np.mean((X - self._visible_mean(self._hidden_prob(X))) ** 2))
+        recon.append(recon_before)  # epoch 0 = before training, as in every neurocomp learning_curve_
+        if monitor:
+            ll_valid.append(self.log_likelihood(X_valid, method="exact").mean)  # exact: draws nothing
         from neurocomp._progress import progress
 
         for _ in progress(range(int(self.n_epochs)), desc="RBM training", unit="epoch", detail=True):
@@ -1091,12 +1094,12 @@ class RBM(TransformerMixin, BaseEstimator):
             recon.append(float(np.mean((X - self._visible_mean(self._hidden_prob(X))) ** 2)))
             if not (np.isfinite(recon[-1]) and np.isfinite(W).all()):
                 raise ValidationError(
-                    f"RBM training diverged at epoch {len(recon)} (non-finite weights or reconstruction error); "
+                    f"RBM training diverged at epoch {len(recon) - 1} (non-finite weights or reconstruction error); "
                     f"lower learning_rate (got {self.learning_rate!r})"
                 )
             if monitor:
                 ll_valid.append(self.log_likelihood(X_valid, method="exact").mean)
-        epochs = np.arange(1, len(recon) + 1)
+        epochs = np.arange(len(recon))  # 0 = before training
         data = {
             "reconstruction_error": (
                 "epoch",
@@ -1119,7 +1122,7 @@ class RBM(TransformerMixin, BaseEstimator):
 
             warnings.warn(
                 f"RBM training made the reconstruction error worse than before training ({recon_before:.4g} -> "
-                f"{recon[-1]:.4g} after {len(recon)} epochs; largest |weight| {float(np.abs(W).max()):.3g}): "
+                f"{recon[-1]:.4g} after {len(recon) - 1} epochs; largest |weight| {float(np.abs(W).max()):.3g}): "
                 f"learning_rate = {self.learning_rate!r} is probably too large (the updates diverge); "
                 "lower learning_rate (e.g. 10x) or momentum",
                 NeurocompWarning, stacklevel=2,

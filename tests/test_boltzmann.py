@@ -255,7 +255,7 @@ def test_learning_curve_records_epochs_and_held_out_likelihood(digits):
     X, _ = digits
     rbm = RBM(n_hidden=8, n_epochs=3, rng=1).fit(X[:500], X_valid=X[500:700])
     curve = rbm.learning_curve_
-    assert curve.sizes["epoch"] == 3
+    assert curve.sizes["epoch"] == 4 and int(curve["epoch"][0]) == 0  # epoch 0 = before training
     assert curve["reconstruction_error"].attrs["units"] == "1"
     ll = curve["log_likelihood_valid"]
     assert ll.attrs["units"] == "nat"
