@@ -22,6 +22,12 @@ Square matrices
     ``d`` is ``d_post`` for connection weights (row = presynaptic ``d``, column =
     postsynaptic ``d_post``) and for every other pairwise matrix (RDMs). Any dim of
     the vocabulary with the suffix ``_post`` is accepted.
+A variable on its own grid
+    A Dataset has one index per dim, so a variable sampled on a different grid
+    of a known dim (``simulate_lif``'s voltage, recorded every step for some
+    neurons, beside rates in coarser bins for all) uses ``<variable>_<dim>``
+    (``voltage_time``, ``voltage_neuron``); :func:`check_dataset` accepts such a
+    dim only when the variable it names is in the Dataset and uses it.
 Grids and images
     A field on a spatial grid (a PDE solution) or an image has one dim per axis,
     ``x``, ``y`` (``z``), images as ``("y", "x")`` like matplotlib's ``imshow``.
@@ -227,6 +233,9 @@ def check_dataset(ds, *, extra_dims=()) -> list[str]:
     extra_dims = tuple(extra_dims)
     problems = []
     for dim in ds.dims:
+        prefix, _, base = str(dim).partition("_")
+        if base and is_known_dim(base, extra_dims) and prefix in ds.data_vars and dim in ds[prefix].dims:
+            continue  # a variable on its own grid of a known dim (see the module docstring)
         if not is_known_dim(str(dim), extra_dims):
             users = [str(n) for n, v in ds.variables.items() if dim in v.dims and n != dim]
             where = f" (on {', '.join(users[:3])}{', ...' if len(users) > 3 else ''})" if users else ""

@@ -129,3 +129,10 @@ def test_extra_dims_and_pair_axes():
     assert check_dataset(da, extra_dims=["learning_rate"]) == []
     with pytest.raises(TypeError, match="ds must be"):
         check_dataset(np.zeros(3))
+
+
+def test_a_variable_on_its_own_grid_may_prefix_a_known_dim():
+    ds = xr.Dataset({"voltage": (("voltage_neuron", "voltage_time"), np.zeros((2, 3)), {"units": "V", "long_name": "v"})})
+    assert check_dataset(ds) == []
+    other = xr.Dataset({"current": (("voltage_neuron",), np.zeros(2), {"units": "A", "long_name": "i"})})
+    assert any("voltage_neuron" in p for p in check_dataset(other))  # no 'voltage' variable: unknown
