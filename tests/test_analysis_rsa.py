@@ -32,7 +32,7 @@ def test_rdm_equals_rsatoolbox(rng, metric, peer):
     ours = rdm(x, metric)
     theirs = peer_rdm(x.values, peer).get_matrices()[0]
     np.testing.assert_allclose(ours.values, theirs, atol=1e-10)
-    assert ours.dims == ("presentation", "presentation_b") and ours.attrs["metric"] == metric
+    assert ours.dims == ("presentation", "presentation_post") and ours.attrs["metric"] == metric
 
 
 @pytest.mark.parametrize("metric", ["euclidean", "cosine"])

@@ -108,3 +108,19 @@ def test_perceptron_and_boltzmann_machine_count_epochs_in_n_epochs():
             old = call(BoltzmannMachine(4, 1, **kw))
         np.testing.assert_array_equal(new.weights_, old.weights_)
     assert new.n_cycles_ == 3
+
+
+def test_rdm_second_axis_is_presentation_post_and_old_rdms_still_compare():
+    import xarray as xr
+
+    from neurocomp.analysis import compare_rdms, rdm
+
+    rng = np.random.default_rng(0)
+    rec = xr.DataArray(rng.normal(size=(12, 5)), dims=("presentation", "neuroid"),
+                       coords={"stimulus_id": ("presentation", np.arange(12))})
+    a = rdm(rec)
+    assert a.dims[-2:] == ("presentation", "presentation_post") and "stimulus_id_post" in a.coords
+    old = a.rename({"presentation_post": "presentation_b"})
+    with pytest.warns(DeprecationWarning, match="presentation_b"):
+        r = compare_rdms(old, a)
+    assert float(np.asarray(r).ravel()[0]) == pytest.approx(1.0)

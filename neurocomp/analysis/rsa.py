@@ -52,7 +52,7 @@ __all__ = ["rdm", "compare_rdms", "rdm_ceiling", "linear_cka", "RDM_METRICS", "C
 
 RDM_METRICS = ("correlation", "euclidean", "sqeuclidean", "cosine")
 COMPARE_METHODS = ("spearman", "pearson", "kendall_tau_a", "cosine")
-OTHER = "presentation_b"
+OTHER = "presentation_post"  # the vocabulary's second axis of a square matrix ("presentation_b" before 0.2)
 
 
 def _patterns(values: np.ndarray, metric: str) -> np.ndarray:
@@ -100,9 +100,9 @@ def rdm(data, metric: str = "correlation") -> xr.DataArray:
     Returns
     -------
     xarray.DataArray
-        (presentation x presentation_b) -- with the leading dimension kept when
-        given -- carrying ``stimulus_id`` on presentation and ``stimulus_id_b``
-        on presentation_b; attrs ``metric``.
+        (presentation x presentation_post) -- with the leading dimension kept when
+        given -- carrying ``stimulus_id`` on presentation and ``stimulus_id_post``
+        on presentation_post; attrs ``metric``.
     """
     check_option("metric", metric, RDM_METRICS)
     if isinstance(data, np.ndarray):
@@ -127,7 +127,7 @@ def rdm(data, metric: str = "correlation") -> xr.DataArray:
             "drop those stimuli or use metric='euclidean'"
         )
     ids = da[STIMULUS].values
-    coords = {STIMULUS: (PRESENTATION, ids), f"{STIMULUS}_b": (OTHER, ids)}
+    coords = {STIMULUS: (PRESENTATION, ids), f"{STIMULUS}_post": (OTHER, ids)}
     for name, coord in da.coords.items():
         if lead and coord.dims == (lead[0],):
             coords[name] = coord
@@ -146,9 +146,15 @@ def _upper(rdms: np.ndarray) -> np.ndarray:
 def _as_vectors(a, name, ids=None):
     """An RDM (square DataArray/ndarray or condensed vector) -> (vectors (k, m), stimulus ids or None)."""
     if isinstance(a, xr.DataArray):
+        if "presentation_b" in a.dims and OTHER not in a.dims:  # an RDM made before 0.2 (e.g. read from a file)
+            import warnings
+
+            warnings.warn(f"{name}: the RDM dim 'presentation_b' is deprecated (neurocomp 0.3 will refuse it); "
+                          "it is now 'presentation_post'", DeprecationWarning, stacklevel=3)
+            a = a.rename({"presentation_b": OTHER})
         if PRESENTATION not in a.dims or OTHER not in a.dims:
             raise ValidationError(
-                f"{name} must be an RDM from neurocomp.analysis.rdm (dims presentation x presentation_b); "
+                f"{name} must be an RDM from neurocomp.analysis.rdm (dims presentation x presentation_post); "
                 f"got dims {tuple(a.dims)}"
             )
         lead = [d for d in a.dims if d not in (PRESENTATION, OTHER)]
@@ -270,7 +276,7 @@ def rdm_ceiling(rdms, method: str = "spearman") -> xr.Dataset:
     Parameters
     ----------
     rdms : xarray.DataArray or ndarray
-        (k x presentation x presentation_b), e.g. ``rdm(recordings)`` with one RDM
+        (k x presentation x presentation_post), e.g. ``rdm(recordings)`` with one RDM
         per repetition or subject; k >= 2.
     method : {"spearman", "pearson", "kendall_tau_a", "cosine"}
 
