@@ -7,7 +7,7 @@ import functools
 import numpy as np
 import xarray as xr
 
-from neurocomp._validation import ValidationError, check_array, check_in_range, check_int, check_positive
+from neurocomp._validation import ValidationError, check_array, check_int, check_positive
 from neurocomp.random import as_generator, spawn
 
 __all__ = ["SOURCE_KINDS", "cocktail_party", "sample_photos", "image_patches"]
