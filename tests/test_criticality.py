@@ -143,3 +143,11 @@ def test_bad_input_is_refused():
         cr.avalanches(np.ones(100), dt=0.004)
     with pytest.raises(ValueError, match="constant"):
         cr.branching_ratio(np.ones((2, 500)), n_bootstrap=0)
+
+
+def test_fast_hurwitz_zeta_matches_scipy():
+    from scipy import special
+
+    v = np.unique(np.logspace(0, 6, 2000).astype(int)).astype(float)
+    for a in (1.01, 1.5, 2.0, 3.0, 5.0):
+        np.testing.assert_allclose(cr._zeta(a, v), special.zeta(a, v), rtol=1e-11)
