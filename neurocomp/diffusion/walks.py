@@ -195,6 +195,31 @@ def lattice_walk(n_walkers: int = 1000, n_steps: int = 1000, *, a: float = 1.0, 
 
     Each step moves ±a along one axis chosen uniformly, so MSD = a² n and the
     diffusion coefficient is D = a² / (2 d dt) [m²/s]. Returns (walker, time, space).
+
+    Parameters
+    ----------
+    n_walkers : int
+        Independent walkers.
+    n_steps : int
+        Time steps of ``dt`` per walker.
+    a : float
+        Lattice spacing in m (> 0).
+    dt : float
+        Time step in s (> 0).
+    d : int
+        Spatial dimension, 1-3.
+    record_steps : array of int, optional
+        Step indices in ``[0, n_steps]`` to keep (default: all).
+    dtype : {"float64", "float32"}
+        Floating-point type of the positions.
+    rng : None, int, SeedSequence or Generator
+        Seeds the walk (same rng, same trajectories).
+
+    Returns
+    -------
+    xarray.DataArray
+        Positions in m, dims (walker, time, space), shape (n_walkers, n_recorded, d);
+        ``time`` in s, ``attrs`` with the model and its parameters.
     """
     n_walkers, n_steps, d, dt, dtype, idx = _common_args(n_walkers, n_steps, d, dt, dtype, record_steps)
     a = check_positive("a", a)
@@ -227,6 +252,18 @@ def langevin(n_walkers: int = 1000, n_steps: int = 1000, *, mass: float = 1.0, f
         Thermal energy [J], > 0; D = kT/γ [m²/s].
     dt : float
         Time step [s]. The update is exact for any dt (no discretisation error).
+    n_walkers : int
+        Independent walkers.
+    n_steps : int
+        Time steps of ``dt`` per walker.
+    d : int
+        Spatial dimension, 1-3.
+    record_steps : array of int, optional
+        Step indices in ``[0, n_steps]`` to keep (default: all).
+    dtype : {"float64", "float32"}
+        Floating-point type of the positions.
+    rng : None, int, SeedSequence or Generator
+        Seeds the walk (same rng, same trajectories).
 
     Returns
     -------
@@ -282,6 +319,39 @@ def ornstein_uhlenbeck(n_walkers: int = 1000, n_steps: int = 1000, *, stiffness:
     equilibrium). Relaxation time τ = γ/k; stationary variance kT/k = Dγ/k per
     dimension with D = kT/γ. The AR(1) update is exact for any dt.
     Returns (walker, time, space) positions [m].
+
+    Parameters
+    ----------
+    n_walkers : int
+        Independent walkers.
+    n_steps : int
+        Time steps of ``dt`` per walker.
+    stiffness : float
+        Trap stiffness k in N/m (> 0).
+    friction : float
+        Friction coefficient γ in kg/s (> 0; ``gamma`` before 0.2).
+    kT : float
+        Thermal energy in J (> 0).
+    dt : float
+        Time step in s (> 0).
+    x0 : float
+        Start position in m (ignored when ``stationary``).
+    stationary : bool
+        Start from the equilibrium distribution instead of ``x0``.
+    d : int
+        Spatial dimension, 1-3.
+    record_steps : array of int, optional
+        Step indices in ``[0, n_steps]`` to keep (default: all).
+    dtype : {"float64", "float32"}
+        Floating-point type of the positions.
+    rng : None, int, SeedSequence or Generator
+        Seeds the walk (same rng, same trajectories).
+
+    Returns
+    -------
+    xarray.DataArray
+        Positions in m, dims (walker, time, space), shape (n_walkers, n_recorded, d);
+        ``time`` in s, ``attrs`` with the model and its parameters.
     """
     n_walkers, n_steps, d, dt, dtype, idx = _common_args(n_walkers, n_steps, d, dt, dtype, record_steps)
     k = check_positive("stiffness", stiffness)
@@ -367,6 +437,26 @@ def ctrw(n_walkers: int = 1000, n_steps: int = 1000, *, alpha: float = 0.5, wait
         Waiting-time scale [s].
     jump : float
         Standard deviation of each jump per dimension [m].
+    n_walkers : int
+        Independent walkers.
+    n_steps : int
+        Time steps of ``dt`` per walker.
+    dt : float
+        Time step in s (> 0).
+    d : int
+        Spatial dimension, 1-3.
+    record_steps : array of int, optional
+        Step indices in ``[0, n_steps]`` to keep (default: all).
+    dtype : {"float64", "float32"}
+        Floating-point type of the positions.
+    rng : None, int, SeedSequence or Generator
+        Seeds the walk (same rng, same trajectories).
+
+    Returns
+    -------
+    xarray.DataArray
+        Positions in m, dims (walker, time, space), shape (n_walkers, n_recorded, d);
+        ``time`` in s, ``attrs`` with the model and its parameters.
 
     Notes
     -----
@@ -423,6 +513,33 @@ def levy_flight(n_walkers: int = 1000, n_steps: int = 1000, *, mu: float = 1.5, 
     ``mu`` in (0, 2): the jump variance is infinite, so the ensemble MSD diverges
     (it is dominated by the largest jump); typical displacements grow as t^{1/μ}.
     ``scale`` [m] is the minimal jump length. Returns (walker, time, space) [m].
+
+    Parameters
+    ----------
+    n_walkers : int
+        Independent walkers.
+    n_steps : int
+        Time steps of ``dt`` per walker.
+    mu : float
+        Tail exponent μ in (0, 2) of the jump lengths.
+    scale : float
+        Minimal jump length in m.
+    dt : float
+        Time step in s (> 0).
+    d : int
+        Spatial dimension, 1-3.
+    record_steps : array of int, optional
+        Step indices in ``[0, n_steps]`` to keep (default: all).
+    dtype : {"float64", "float32"}
+        Floating-point type of the positions.
+    rng : None, int, SeedSequence or Generator
+        Seeds the walk (same rng, same trajectories).
+
+    Returns
+    -------
+    xarray.DataArray
+        Positions in m, dims (walker, time, space), shape (n_walkers, n_recorded, d);
+        ``time`` in s, ``attrs`` with the model and its parameters.
     """
     n_walkers, n_steps, d, dt, dtype, idx = _common_args(n_walkers, n_steps, d, dt, dtype, record_steps)
     mu = check_in_range("mu", mu, 0, 2, low_open=True, high_open=True)
@@ -449,6 +566,37 @@ def levy_walk(n_walkers: int = 1000, n_steps: int = 1000, *, alpha: float = 1.5,
     (0, 1) is ballistic; called ``sigma`` before 0.2). ``t0`` [s] is the
     minimal flight time. Positions are exact at the observation times (the walker
     moves continuously along each flight). Returns (walker, time, space) [m].
+
+    Parameters
+    ----------
+    n_walkers : int
+        Independent walkers.
+    n_steps : int
+        Time steps of ``dt`` per walker.
+    alpha : float
+        MSD exponent in (1, 2].
+    speed : float
+        Flight speed in m/s.
+    t0 : float
+        Minimal flight time in s.
+    tail_exponent : float, optional
+        Flight-time tail exponent σ, only for ``alpha = 2`` (``sigma`` before 0.2).
+    dt : float
+        Time step in s (> 0).
+    d : int
+        Spatial dimension, 1-3.
+    record_steps : array of int, optional
+        Step indices in ``[0, n_steps]`` to keep (default: all).
+    dtype : {"float64", "float32"}
+        Floating-point type of the positions.
+    rng : None, int, SeedSequence or Generator
+        Seeds the walk (same rng, same trajectories).
+
+    Returns
+    -------
+    xarray.DataArray
+        Positions in m, dims (walker, time, space), shape (n_walkers, n_recorded, d);
+        ``time`` in s, ``attrs`` with the model and its parameters.
     """
     n_walkers, n_steps, d, dt, dtype, idx = _common_args(n_walkers, n_steps, d, dt, dtype, record_steps)
     alpha = _check_alpha("lw", alpha)
@@ -546,6 +694,36 @@ def fbm(n_walkers: int = 1000, n_steps: int = 1000, *, hurst: float | None = Non
     variance 2 K t^{2H}, so MSD = 2 d K t^α (ergodic: time-averaged MSD equals it).
     Returns (walker, time, space) [m].
 
+
+    Parameters
+    ----------
+    n_walkers : int
+        Independent walkers.
+    n_steps : int
+        Time steps of ``dt`` per walker.
+    hurst : float, optional
+        Hurst exponent H in (0, 1).
+    alpha : float, optional
+        MSD exponent 2H in (0, 2) (give hurst or alpha).
+    K : float
+        Generalised diffusion coefficient in m²/s^α.
+    dt : float
+        Time step in s (> 0).
+    d : int
+        Spatial dimension, 1-3.
+    record_steps : array of int, optional
+        Step indices in ``[0, n_steps]`` to keep (default: all).
+    dtype : {"float64", "float32"}
+        Floating-point type of the positions.
+    rng : None, int, SeedSequence or Generator
+        Seeds the walk (same rng, same trajectories).
+
+    Returns
+    -------
+    xarray.DataArray
+        Positions in m, dims (walker, time, space), shape (n_walkers, n_recorded, d);
+        ``time`` in s, ``attrs`` with the model and its parameters.
+
     Notes
     -----
     The circulant eigenvalues are cached per (length, H), so repeated calls pay only
@@ -577,6 +755,33 @@ def sbm(n_walkers: int = 1000, n_steps: int = 1000, *, alpha: float = 0.5, K: fl
     ``alpha`` in (0, 2), ``K`` [m²/s^α]. Increments are independent normal with
     variance 2K (t_{n+1}^α − t_n^α) per dimension, so MSD = 2 d K t^α exactly.
     Returns (walker, time, space) [m].
+
+    Parameters
+    ----------
+    n_walkers : int
+        Independent walkers.
+    n_steps : int
+        Time steps of ``dt`` per walker.
+    alpha : float
+        MSD exponent in (0, 2).
+    K : float
+        Generalised diffusion coefficient in m²/s^α.
+    dt : float
+        Time step in s (> 0).
+    d : int
+        Spatial dimension, 1-3.
+    record_steps : array of int, optional
+        Step indices in ``[0, n_steps]`` to keep (default: all).
+    dtype : {"float64", "float32"}
+        Floating-point type of the positions.
+    rng : None, int, SeedSequence or Generator
+        Seeds the walk (same rng, same trajectories).
+
+    Returns
+    -------
+    xarray.DataArray
+        Positions in m, dims (walker, time, space), shape (n_walkers, n_recorded, d);
+        ``time`` in s, ``attrs`` with the model and its parameters.
     """
     n_walkers, n_steps, d, dt, dtype, idx = _common_args(n_walkers, n_steps, d, dt, dtype, record_steps)
     alpha = _check_alpha("sbm", alpha)
@@ -603,6 +808,37 @@ def attm(n_walkers: int = 1000, n_steps: int = 1000, *, alpha: float = 0.5, gamm
     t0 (D/K)^{−γ}. With σ = α γ (``alpha`` in (0, 1), ``gamma`` > 0 and
     γ(1 − α) < 1) the ensemble MSD grows as t^α. Units: K [m²/s], t0, dt [s].
     Returns (walker, time, space) [m].
+
+    Parameters
+    ----------
+    n_walkers : int
+        Independent walkers.
+    n_steps : int
+        Time steps of ``dt`` per walker.
+    alpha : float
+        MSD exponent in (0, 1).
+    gamma : float
+        ATTM exponent γ > 0 of the holding times, with γ(1 - α) < 1.
+    K : float
+        Largest diffusion coefficient in m²/s.
+    t0 : float
+        Holding-time scale in s.
+    dt : float
+        Time step in s (> 0).
+    d : int
+        Spatial dimension, 1-3.
+    record_steps : array of int, optional
+        Step indices in ``[0, n_steps]`` to keep (default: all).
+    dtype : {"float64", "float32"}
+        Floating-point type of the positions.
+    rng : None, int, SeedSequence or Generator
+        Seeds the walk (same rng, same trajectories).
+
+    Returns
+    -------
+    xarray.DataArray
+        Positions in m, dims (walker, time, space), shape (n_walkers, n_recorded, d);
+        ``time`` in s, ``attrs`` with the model and its parameters.
     """
     n_walkers, n_steps, d, dt, dtype, idx = _common_args(n_walkers, n_steps, d, dt, dtype, record_steps)
     alpha = _check_alpha("attm", alpha)
@@ -642,6 +878,35 @@ def andi_model(model: str, n_walkers: int = 1000, n_steps: int = 1000, *, alpha:
     attm and ctrw (0, 1], fbm and sbm (0, 2), lw (1, 2]. ``K`` sets the scale
     (m²/s^α for fbm/sbm, m²/s for attm, the jump variance/2 per unit time for ctrw,
     the squared speed for lw). Returns (walker, time, space) [m].
+
+    Parameters
+    ----------
+    model : str
+        One of "attm", "ctrw", "fbm", "lw", "sbm".
+    n_walkers : int
+        Independent walkers.
+    n_steps : int
+        Time steps of ``dt`` per walker.
+    alpha : float
+        Anomalous exponent in the model's range (:data:`ALPHA_RANGES`).
+    K : float
+        Scale of the model (see above).
+    dt : float
+        Time step in s (> 0).
+    d : int
+        Spatial dimension, 1-3.
+    record_steps : array of int, optional
+        Step indices in ``[0, n_steps]`` to keep (default: all).
+    dtype : {"float64", "float32"}
+        Floating-point type of the positions.
+    rng : None, int, SeedSequence or Generator
+        Seeds the walk (same rng, same trajectories).
+
+    Returns
+    -------
+    xarray.DataArray
+        Positions in m, dims (walker, time, space), shape (n_walkers, n_recorded, d);
+        ``time`` in s, ``attrs`` with the model and its parameters.
     """
     check_option("model", model, list(ANDI_MODELS))
     _check_alpha(model, alpha)
@@ -681,6 +946,16 @@ def run_and_tumble(n_walkers: int = 1000, n_steps: int = 1000, *, speed: float =
         Time step [s]; tumbles happen at exact (continuous) times within a step.
     d : int
         Dimension 1–3.
+    n_walkers : int
+        Independent walkers.
+    n_steps : int
+        Time steps of ``dt`` per walker.
+    record_steps : array of int, optional
+        Step indices in ``[0, n_steps]`` to keep (default: all).
+    dtype : {"float64", "float32"}
+        Floating-point type of the positions.
+    rng : None, int, SeedSequence or Generator
+        Seeds the walk (same rng, same trajectories).
 
     Returns
     -------
@@ -778,6 +1053,14 @@ def bounded_brownian(n_walkers: int = 1000, n_steps: int = 1000, *, D: float = 1
     lower, upper : float or None
         Wall positions [m] (``None``: no wall).
     lower_kind, upper_kind : {"absorbing", "reflecting"}
+    n_walkers : int
+        Independent walkers.
+    n_steps : int
+        Time steps of ``dt`` per walker.
+    dt : float
+        Time step in s (> 0).
+    rng : None, int, SeedSequence or Generator
+        Seeds the walk (same rng, same trajectories).
 
     Returns
     -------
