@@ -67,7 +67,7 @@ def ventral_stream(
     n_v4: Annotated[int, Range(1, 100_000)] = 100,
     n_it: Annotated[int, Range(1, 100_000)] = 100,
     n_repetitions: Annotated[int, Range(2, 1000)] = 10,
-    duration: Annotated[float, Range(0, 10, low_open=True)] = 0.2,
+    duration: Annotated[float, Range(0, 10, low_open=True)] = 0.1,
     n_epochs: Annotated[int, Range(1, 1000)] = 6,
     fc_units: Annotated[int, Range(1, 8192)] = 256,
     learning_rate: Annotated[float, Range(0, 10, low_open=True)] = 0.02,
