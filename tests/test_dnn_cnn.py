@@ -165,6 +165,11 @@ def test_training_budget_in_steps_stops_within_an_epoch(rng):
     assert full.n_steps_ == 25
     # the same first epoch as the unbudgeted run: the budget only cuts the run short
     assert net.loss_curve_[0] == full.loss_curve_[0]
+    # learning curve: epoch 0 is before training, ln(2) for an untrained 2-class net is the order of magnitude
+    curve = full.learning_curve_["train_loss"]
+    assert curve.sizes["epoch"] == 6 and curve.attrs["units"] == "nat"
+    np.testing.assert_allclose(curve.values[1:], full.loss_curve_)
+    assert 0.3 < float(curve.sel(epoch=0)) < 3.0
 
 
 @pytest.mark.torch

@@ -190,6 +190,10 @@ class CNN(BaseEstimator):
     loss_curve_ : list of float
         Mean training cross-entropy per epoch (a last, partial epoch when
         ``max_steps`` stopped training within it).
+    learning_curve_ : xarray.Dataset
+        ``train_loss`` over ``epoch``: epoch 0 is the cross-entropy of the
+        initial network on the training images, epoch k the mean minibatch
+        loss during epoch k (``loss_curve_``).
     n_steps_ : int
         Minibatch updates made.
     layer_names_ : tuple of str
@@ -458,8 +462,23 @@ class CNN(BaseEstimator):
         vel = {k: np.zeros_like(v) for k, v in self.params_.items()}
         self.loss_curve_ = []
         with _blas_single_thread():
+            initial = self._mean_loss(x, t)
             self.n_steps_ = self._train(x, t, vel, order_rng)
+        curve = np.array([initial] + list(self.loss_curve_))
+        self.learning_curve_ = xr.Dataset(
+            {"train_loss": ("epoch", curve, {"units": "nat", "long_name": "training cross-entropy"})},
+            coords={"epoch": ("epoch", np.arange(curve.size), {"units": "1", "long_name": "epoch"})},
+        )
         return self
+
+    def _mean_loss(self, x, t, chunk: int = 256) -> float:
+        """Mean cross-entropy of the current network on (x, t), without the weight penalty (draws nothing)."""
+        total = 0.0
+        for i in range(0, x.shape[0], chunk):
+            out = self._forward(x[i:i + chunk], self.params_, need={"output"})[0]["output"]
+            prob = _softmax(out.astype(np.float64))
+            total -= np.log(prob[np.arange(out.shape[0]), t[i:i + chunk]] + 1e-300).sum()
+        return float(total / x.shape[0])
 
     def _train(self, x, t, vel, order_rng):
         n = x.shape[0]
