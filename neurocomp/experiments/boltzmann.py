@@ -179,7 +179,8 @@ def ackley1985_encoder(
     if np.isfinite(ds["divergence"].values).any():
         fig, ax = plt.subplots(figsize=(5.5, 4), layout="constrained")
         bplot.plot_divergence(ds, ax=ax)
-        ax.set_title(f"{ds.attrs['problem']}: G from the noise-free patterns to the free-running machine", fontsize="medium")
+        ax.set_title(f"{ds.attrs['problem']}: divergence G of the free-running machine\nfrom the noise-free patterns",
+                     fontsize="medium")
         figures["encoder_divergence"] = fig
     # Hinton diagram of the first run that learned (else run 0)
     shown = int(np.flatnonzero(learned)[0]) if learned.any() else 0
@@ -375,9 +376,11 @@ def rbm_digits(
     figures["rbm_reconstructions"] = fig
     fig, ax = plt.subplots(figsize=(6, 6.6), layout="constrained")
     bplot.plot_image_grid(np.vstack([sample_start, samples]), ax=ax, n_cols=8,
-                          title=f"{n_samples} chains started at held-out digits 0-9 (top half); after {n_gibbs} Gibbs "
-                                f"steps (bottom half)\n{n_in_mode} of {n_samples} are nearest the mean '{mode_digit}': "
-                                "the model gives that mode too much probability")
+                          title=f"{n_samples} chains started at held-out digits 0-9 (top half)\n"
+                                f"after {n_gibbs} Gibbs steps (bottom half), {n_in_mode} of {n_samples} are nearest "
+                                f"the mean '{mode_digit}'"
+                                + (":\nthe model gives that mode too much probability" if n_in_mode > n_samples / 2
+                                   else f";\nthey spread over {len(set(nearest.tolist()))} of the 10 digits"))
     figures["rbm_samples"] = fig
     if n_epochs:
         fig, ax = plt.subplots(figsize=(5, 3.6), layout="constrained")

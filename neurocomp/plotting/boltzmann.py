@@ -33,6 +33,7 @@ def plot_encoder_learning(ds, *, ax=None, paper_median: float | None = None, **k
     if paper_median is not None:
         ax.axvline(paper_median, color="k", lw=0.8, ls="--", label=f"paper's median: {paper_median:g}")
     ax.set_xlabel(axis_label(frac["epoch"], "learning cycle"))
+    ax.xaxis.get_major_locator().set_params(integer=True)  # cycles are whole numbers
     ax.set_ylabel("fraction of runs learned")
     ax.set_ylim(0, 1.02)
     ax.set_title(ds.attrs.get("problem", "encoder"))
@@ -51,6 +52,7 @@ def plot_divergence(ds, *, ax=None, **kwargs):
     ax.fill_between(x, q[0], q[2], alpha=0.3, color=kwargs.get("color", "C1"), label="25-75 % of runs")
     ax.plot(x, q[1], color=kwargs.pop("color", "C1"), label="median", **kwargs)
     ax.set_xlabel(axis_label(g["epoch"], "learning cycle"))
+    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_ylabel(axis_label(g, "G"))
     ax.set_yscale("log")
     plain_log_ticks(ax)

@@ -52,6 +52,7 @@ def plot_raster(spikes: xr.Dataset, *, ax=None, neurons=None, t_start=None, t_st
         ax.set_ylim(shown.min() - 0.5, shown.max() + 0.5)
     ax.set_xlabel("time [s]")
     ax.set_ylabel("neuron")
+    ax.yaxis.get_major_locator().set_params(integer=True)  # neuron indices are whole numbers
     return ax
 
 
