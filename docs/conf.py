@@ -209,6 +209,8 @@ def tidy_references(app, what, name, obj, options, lines):
 
 
 def setup(app):
+    app.connect("builder-inited", write_api_pages)
+    app.connect("autodoc-skip-member", skip_generated_members)
     app.connect("autodoc-process-docstring", escape_bars)
     app.connect("autodoc-process-docstring", tidy_references)
 
