@@ -145,3 +145,22 @@ def test_every_model_is_scored_against_the_simulated_stream_unchanged():
         assert np.isfinite(scores["raw_score"].values).all(), name
         r = float(compare_rdms(rdm(acts.sel(neuroid=acts.layer == layers[-1]), metric="euclidean"), it))
         assert -1 <= r <= 1
+
+
+def test_hmax_prototypes_are_c1_patches_of_distinct_images_and_reproducible(rng):
+    x = rng.random((8, 32, 32))
+    model = HMAX(n_prototypes=6, rng=3).fit(x)
+    again = HMAX(n_prototypes=6, rng=3).fit(x)
+    for a, b in zip(model.prototypes_, again.prototypes_):
+        np.testing.assert_array_equal(a, b)
+    _, c1 = model.s1_c1(x)
+    sources = []
+    for protos, bands in zip(model.prototypes_, model.prototype_band_):
+        p = protos.shape[-1]
+        for proto, band in zip(protos, bands):
+            win = np.lib.stride_tricks.sliding_window_view(c1[band], (p, p), axis=(2, 3))  # n, O, y, x, p, p
+            match = np.all(np.abs(win - proto[None, :, None, None]) < 1e-12, axis=(1, 4, 5))
+            images = np.flatnonzero(match.any(axis=(1, 2)))
+            assert images.size >= 1
+            sources.append(int(images[0]))
+    assert len(set(sources)) == 6  # one image per prototype (Serre et al. 2007)

@@ -244,9 +244,8 @@ class HMAX(VisionModel):
         counts[: n_proto % len(sizes)] += 1
         which = gen.choice(arr.shape[0], size=n_proto, replace=False)
         c1 = self._c1(arr[np.sort(which)])[1]
-        order = np.argsort(which)
         pos = np.empty(n_proto, int)
-        pos[np.argsort(which)] = np.arange(n_proto)  # row of each drawn image in c1
+        pos[np.argsort(which)] = np.arange(n_proto)  # row of each drawn image in c1 (computed in sorted order)
         self.prototypes_, self.prototype_band_ = [], []
         start = 0
         for p, k in zip(sizes, counts):
@@ -260,7 +259,6 @@ class HMAX(VisionModel):
             self.prototypes_.append(protos)
             self.prototype_band_.append(bands.astype(int))
             start += k
-        del order
         self.image_shape_ = tuple(arr.shape[1:])
         return self
 
