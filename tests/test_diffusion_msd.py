@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 import xarray as xr
+from scipy import stats
 
 from neurocomp import diffusion as nd
 
@@ -142,3 +143,27 @@ def test_ensemble_msd_is_measured_from_each_walkers_own_start(rng):
     np.testing.assert_allclose(nd.ensemble_msd(x).values, expected, rtol=1e-12)
     one = nd.ensemble_msd(shifted[:1]).values
     np.testing.assert_allclose(one, ((shifted[0] - shifted[0, 0]) ** 2).sum(axis=1), rtol=1e-9)
+
+
+def test_fit_msd_with_fixed_alpha_is_least_squares_in_log_space():
+    # MSD = 2 d K t exp(eps): least squares of log MSD - log t gives log(2 d K) + mean(eps)
+    # (the geometric mean, not the median), and the interval is mean +- t_{n-1} SD(eps)/sqrt(n)
+    t = np.array([1.0, 2.0, 4.0, 8.0, 16.0])
+    eps = np.array([0.0, 0.0, 0.0, 0.6, 0.9])
+    K, d = 3e-12, 2
+    msd = xr.DataArray(2 * d * K * t * np.exp(eps), dims=("time",), coords={"time": t}, attrs={"d": d})
+    fit = nd.fit_msd(msd, fix_alpha=True)
+    assert fit.alpha == 1.0 and fit.method == "least squares"
+    assert fit.D == pytest.approx(K * np.exp(eps.mean()), rel=1e-12, abs=0)
+    half = stats.t.ppf(0.975, 4) * eps.std(ddof=1) / np.sqrt(5)
+    np.testing.assert_allclose(fit.D_ci, (fit.D * np.exp(-half), fit.D * np.exp(half)), rtol=1e-12)
+
+
+def test_streaming_msd_sem_at_si_scale():
+    # D = 1e-12 m^2/s: the squared displacements are ~1e-14 m^2, their variance ~1e-28 m^4; the
+    # SEM must not be floored or rounded at any absolute scale (SD(r^2) = 2 D t sqrt(2 d), d = 2)
+    D, n = 1e-12, 4000
+    ds = nd.streaming_msd("brownian", n, 20, chunk_size=1500, D=D, d=2, rng=3)
+    t = ds["time"].values[1:]
+    ratio = ds["msd_sem"].values[1:] / (2 * D * t * 2 / np.sqrt(n))
+    assert np.all(np.abs(ratio - 1) < 6 * np.sqrt((2 + 12 / 2) / n) / 2)
