@@ -58,3 +58,23 @@ def test_plot_sweep_lives_in_plotting_and_the_old_path_delegates():
     a, b = plot_sweep(ds), sweep.plot_sweep(ds)
     assert [ln.get_ydata().tolist() for ln in a.lines] == [ln.get_ydata().tolist() for ln in b.lines]
     assert a.get_xscale() == "log"
+
+
+def test_one_plot_learning_curve_draws_mlp_and_rbm_curves():
+    from neurocomp.boltzmann import RBM
+    from neurocomp.dnn.mlp import MLP, make_xor
+    from neurocomp.plotting import boltzmann as bplot
+    from neurocomp.plotting import gates as gplot
+    from neurocomp.plotting.training import plot_learning_curve
+
+    assert gplot.plot_learning_curve is plot_learning_curve is bplot.plot_learning_curve
+    X, y = make_xor()
+    net = MLP((3,), n_epochs=4, rng=0).fit(X, y, X_valid=X, y_valid=y)
+    ax = plot_learning_curve(net.learning_curve_, logy=True)
+    assert len(ax.lines) == 2 and ax.get_yscale() == "log" and ax.get_xlabel() == "epoch"
+    assert ax.lines[0].get_xdata()[0] == 0  # epoch 0 = before training
+    rbm = RBM(n_hidden=3, n_epochs=2, rng=0).fit((np.random.default_rng(0).random((30, 6)) < 0.5).astype(float))
+    ax = plot_learning_curve(rbm.learning_curve_, variable="reconstruction_error")
+    assert len(ax.lines) == 1 and "reconstruction" in ax.get_ylabel()
+    with pytest.raises(ValueError, match="variable"):
+        plot_learning_curve(rbm.learning_curve_, variable="nope")

@@ -384,7 +384,7 @@ def rbm_digits(
     figures["rbm_samples"] = fig
     if n_epochs:
         fig, ax = plt.subplots(figsize=(5, 3.6), layout="constrained")
-        bplot.plot_learning_curve(ds, ax=ax)
+        bplot.plot_learning_curve(ds, ax=ax, variable="reconstruction_error")
         if "log_likelihood_valid" in ds:
             ax2 = ax.twinx()
             bplot.plot_learning_curve(ds, ax=ax2, variable="log_likelihood_valid", color="C1")

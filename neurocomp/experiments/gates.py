@@ -442,7 +442,7 @@ def backprop_sine(
         target=("presentation", np.sin(grid), {"long_name": "sin(x)", "units": "1"}),
     )
     fig_lc, ax = plt.subplots(figsize=(5, 3.6), layout="constrained")
-    gplot.plot_learning_curve(ds, ax=ax)
+    gplot.plot_learning_curve(ds, ax=ax, logy=True)
     ax.axhline(0.5 * noise**2, color="k", ls=":", lw=1, label="noise floor (½ noise variance)")
     ax.legend(frameon=False)
     ax.set_title(f"sine: held-out MSE {mse:.4f} (noise variance {noise**2:.4f})", fontsize=9)
@@ -510,7 +510,7 @@ def backprop_donut(
                    test_label=("presentation", yte[:200], {"long_name": "class (1 = in ring)", "units": "1"}))
     ds = ds.assign_coords(space=["x", "y"])
     fig_lc, ax = plt.subplots(figsize=(5, 3.6), layout="constrained")
-    gplot.plot_learning_curve(ds, ax=ax)
+    gplot.plot_learning_curve(ds, ax=ax, logy=True)
     ax.set_title(f"donut: held-out accuracy {acc:.1%} (linear unit: {acc_lin:.1%})", fontsize=9)
     fig_ds, ax2 = plt.subplots(figsize=(4.8, 4.0), layout="constrained")
     gplot.plot_decision_surface(net, Xte[:600], yte[:600], ax=ax2, margin=0.1)

@@ -6,6 +6,7 @@ import numpy as np
 
 from neurocomp._validation import ValidationError, check_array
 from neurocomp.plotting._core import axis_label, get_ax, plain_log_ticks
+from neurocomp.plotting.training import plot_learning_curve  # the one learning-curve plot (was defined here)
 
 __all__ = ["plot_encoder_learning", "plot_divergence", "plot_weights", "plot_image_grid", "plot_learning_curve"]
 
@@ -144,16 +145,3 @@ def plot_image_grid(images, *, ax=None, image_shape=(8, 8), n_cols: int | None =
     return ax
 
 
-def plot_learning_curve(curve, *, ax=None, variable: str = "reconstruction_error", **kwargs):
-    """One variable of an RBM's ``learning_curve_`` (or an experiment's Dataset) against epochs."""
-    if variable not in curve:
-        raise ValidationError(
-            f"variable must be one of {sorted(curve.data_vars)}; got {variable!r}"
-        )
-    ax = get_ax(ax)
-    da = curve[variable]
-    ax.plot(da["epoch"], da, marker="o", ms=3, **kwargs)
-    ax.set_xlabel(axis_label(da["epoch"], "epoch"))
-    ax.xaxis.get_major_locator().set_params(integer=True)  # epochs are whole numbers
-    ax.set_ylabel(axis_label(da, variable))
-    return ax

@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from neurocomp._validation import ValidationError
-from neurocomp.plotting._core import axis_label, get_ax, plain_log_ticks
+from neurocomp.plotting._core import get_ax
+from neurocomp.plotting.training import plot_learning_curve  # the one learning-curve plot (was defined here)
 
 __all__ = [
     "plot_truth_table",
@@ -94,24 +95,6 @@ def plot_spike_raster(ds, *, n_trials: int = 5, ax=None, **kwargs):
     ax.set_xlabel("time [ms]")
     ax.set_ylabel("input pattern, neuron")
     ax.set_title(f"{ds.attrs['gate']}: correct {float(ds.fraction_correct.mean()):.0%} of trials", fontsize=9)
-    return ax
-
-
-def plot_learning_curve(curve, *, ax=None, logy: bool = True, **kwargs):
-    """Training (and validation) loss per epoch, from :meth:`MLP.learning_curve`."""
-    if "train_loss" not in getattr(curve, "data_vars", {}):
-        raise ValidationError("curve must be the Dataset from MLP.learning_curve() (with 'train_loss')")
-    ax = get_ax(ax)
-    ax.plot(curve.epoch, curve.train_loss, label="training", **kwargs)
-    if "validation_loss" in curve:
-        ax.plot(curve.epoch, curve.validation_loss, label="held out", **kwargs)
-    if logy:
-        ax.set_yscale("log")
-        plain_log_ticks(ax)
-    ax.set_xlabel("epoch")
-    ax.set_ylabel(axis_label(curve.train_loss).replace("training loss: ", "loss: "))
-    ax.xaxis.get_major_locator().set_params(integer=True)  # epochs are whole numbers
-    ax.legend(frameon=False)
     return ax
 
 
