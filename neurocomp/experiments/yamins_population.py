@@ -268,13 +268,14 @@ def population_figure(ds):
             ax.annotate(row["model"], (row["performance"], row[var]), fontsize=7, xytext=(3, 3),
                         textcoords="offset points")
         ci = s.get(key + "_ci", [np.nan, np.nan])
-        ax.set_title(f"{region}: r = {s[key]:.2f} [{ci[0]:.2f}, {ci[1]:.2f}] over {s['n_models']} models", fontsize=9)
+        ax.set_title(f"{region}: r = {s[key]:.2f} [{ci[0]:.2f}, {ci[1]:.2f}] over {s['n_models']} models\n"
+                     "(layer committed on held-out stimuli)", fontsize=9)
         ax.set_xlabel("categorisation performance (held-out accuracy, top layer)")
-        ax.set_ylabel(f"{region} predictivity, r\u00b2 / noise ceiling (layer committed held out)")
+        ax.set_ylabel(f"{region} predictivity, r\u00b2 / noise ceiling")
         ax.axvline(1 / 8, color="0.6", ls="--", lw=0.8)
     axes[0].legend(fontsize=7, frameon=False, title="family", title_fontsize=7)
-    fig.suptitle("Yamins et al. (2014) Fig. 2 on the simulated stream: performance vs neural predictivity "
-                 "(95% CI: bootstrap over models; dashed: chance)", fontsize=9)
+    fig.suptitle("Yamins et al. (2014) Fig. 2 on the simulated stream (95% CI: bootstrap over models; "
+                 "dashed: chance)", fontsize=9)
     return {"population_scatter": fig}
 
 
