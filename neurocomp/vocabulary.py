@@ -114,6 +114,8 @@ DIMS: dict[str, str] = {
     "category": "an object category",
     "output": "an output unit or bit of a network",
     "network": "a named network (e.g. trained vs untrained)",
+    "region_pair": "a pair of consecutive regions compared (e.g. 'V4-V1': V4 minus V1)",
+    "half": "one half of the stimuli (a layer committed on one half is scored on the other)",
     "feature": "an input feature (regressor) of an encoding or mapping model",
     "recording": "one recording (session or file) of a data set",
     # models of the ventral stream (neurocomp.vision)
