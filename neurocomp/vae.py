@@ -113,7 +113,10 @@ def _init_params(n_features, n_latent, hidden, decoder, X, rng, dtype):
         dense(f"enc{i}_", a, b)
     top = hidden[-1] if hidden else n_features
     dense("mu_", top, n_latent)
-    dense("logvar_", top, n_latent)
+    if hidden:
+        dense("logvar_", top, n_latent)
+    else:  # the linear model's posterior variance does not depend on x (Lucas et al. 2019)
+        p["logvar_b"] = np.zeros(n_latent)
     for i, (a, b) in enumerate(_layer_sizes(n_latent, tuple(reversed(hidden)))):
         dense(f"dec{i}_", a, b)
     bottom = hidden[0] if hidden else n_latent
@@ -138,7 +141,10 @@ def _encode(p, X, n_hidden, activation):
         pres.append(pre)
         acts.append(a)
     mu = a @ p["mu_W"] + p["mu_b"]
-    logvar = a @ p["logvar_W"] + p["logvar_b"]
+    if "logvar_W" in p:
+        logvar = a @ p["logvar_W"] + p["logvar_b"]
+    else:
+        logvar = np.broadcast_to(p["logvar_b"], mu.shape)
     return mu, logvar, acts, pres
 
 
@@ -202,8 +208,10 @@ def _loss_and_grad(p, X, eps, beta, n_hidden, activation, decoder):
     a = e_acts[-1]
     g["mu_W"] = a.T @ g_mu
     g["mu_b"] = g_mu.sum(axis=0)
-    g["logvar_W"] = a.T @ g_lv
     g["logvar_b"] = g_lv.sum(axis=0)
+    if "logvar_W" not in p:  # linear model: data-independent posterior variance
+        return loss, g, logpx - kl, kl
+    g["logvar_W"] = a.T @ g_lv
     g_a = g_mu @ p["mu_W"].T + g_lv @ p["logvar_W"].T
     for i in reversed(range(n_hidden)):
         g_pre = g_a * _act_grad(activation, e_pres[i], e_acts[i + 1])
@@ -250,8 +258,8 @@ class VAE(TransformerMixin, BaseEstimator):
         Latent dimensions (prior ``N(0, I)``).
     hidden : sequence of int
         Hidden-layer sizes of the encoder, data side first; the decoder mirrors them.
-        ``()`` gives a linear encoder and decoder (with ``decoder='gaussian'``:
-        probabilistic PCA).
+        ``()`` gives a linear encoder and decoder whose posterior variance does not
+        depend on ``x`` (with ``decoder='gaussian'``: probabilistic PCA, Lucas et al. 2019).
     decoder : {'bernoulli', 'gaussian'}
         ``p(x | z)``: independent Bernoulli units (data must be binary, 0/1) or an
         isotropic Gaussian with mean from the decoder and a learned variance ``σ²``.
@@ -275,7 +283,7 @@ class VAE(TransformerMixin, BaseEstimator):
     Attributes
     ----------
     params_ : dict of str to ndarray
-        Weights (``enc{i}_W``, ``mu_W``, ``logvar_W``, ``dec{i}_W``, ``out_W``), biases
+        Weights (``enc{i}_W``, ``mu_W``, ``logvar_W`` (absent in the linear model), ``dec{i}_W``, ``out_W``), biases
         (``…_b``) and, for the Gaussian decoder, ``log_var_x`` (log of ``σ²``).
     noise_variance_ : float
         ``σ²`` of the Gaussian decoder (NaN for Bernoulli).
@@ -426,6 +434,7 @@ class VAE(TransformerMixin, BaseEstimator):
             elbo[epoch], kl[epoch] = sum_elbo / n, sum_kl / n
             if X_valid is not None:
                 elbo_valid[epoch] = self._elbo_rows(X_valid, rng)[0].mean()
+        self.score_seed_ = int(rng.integers(2**63))  # common random numbers for score()
         self.noise_variance_ = float(np.exp(self.params_["log_var_x"])) if self.decoder == "gaussian" else float("nan")
         data = {
             "elbo": ("epoch", elbo, {"units": "nat", "long_name": "ELBO per training vector"}),
@@ -516,8 +525,13 @@ class VAE(TransformerMixin, BaseEstimator):
         return Bound(float(rows.mean()), se, "elbo")
 
     def score(self, X, y=None) -> float:
-        """Mean ELBO per row of ``X`` in nats (one reparameterised sample per row, the model's stream)."""
-        return self.elbo(X).mean
+        """Mean ELBO per row of ``X`` in nats (one reparameterised sample per row).
+
+        The noise comes from a fixed seed drawn at ``fit`` (``score_seed_``), so repeated
+        calls agree and models compared by ``GridSearchCV`` see common random numbers.
+        """
+        check_is_fitted(self, "params_")
+        return self.elbo(X, rng=self.score_seed_).mean
 
     def log_likelihood_samples(self, X, *, n_importance: int = 100, rng=None) -> np.ndarray:
         """IWAE estimate of ``log p(x)`` for each row (nats), shape (n_samples,).
