@@ -97,7 +97,8 @@ def test_no_new_docstring_problems(current):
 
 
 def test_allowlist_only_shrinks(current):
-    fixed = sorted(read_allowlist() - {p.split("  #")[0] for p in current})
+    present = set(public_objects())  # entries of objects not present here (another unit's module) are left alone
+    fixed = sorted(p for p in read_allowlist() - {p.split("  #")[0] for p in current} if p.rsplit(" ", 1)[0] in present)
     assert not fixed, ("fixed or gone: delete these lines from tests/docstring_allowlist.txt:\n"
                        + "\n".join(fixed))
 
