@@ -144,9 +144,9 @@ def cocktail_party_experiment(
 @experiment("ica_natural_images")
 def ica_natural_images(
     *,
-    n_patches: Annotated[int, Range(1000, 500_000)] = 50_000,
+    n_patches: Annotated[int, Range(1000, 500_000)] = 100_000,
     patch_size: Annotated[int, Range(4, 32)] = 12,
-    n_components: Annotated[int, Range(2, 1024)] = 36,
+    n_components: Annotated[int, Range(2, 1024)] = 49,
     downsample: Annotated[int, Range(1, 8)] = 2,
     method: Literal["fastica", "extended", "infomax"] = "fastica",
     max_iter: Annotated[int, Range(1, 10_000)] = 500,
