@@ -186,8 +186,9 @@ def van_hove(trajectories, *, lag: int = 1, bins: int = 61, component: str = "x"
     """Van Hove distribution: probability density of displacements over ``lag`` steps.
 
     Displacements of one ``component`` ("x", "y" or "z") are pooled over walkers
-    and time origins (gaps skipped). Returns a DataArray over ``displacement`` [m]
-    with density values [1/m]; Gaussian for Brownian motion and fBm, cusped for
+    and time origins (gaps skipped). Returns a DataArray over dim ``space``
+    (the displacement in m, also as coordinate ``displacement``; the dim was
+    ``displacement`` before 0.2) with density values [1/m]; Gaussian for Brownian motion and fBm, cusped for
     CTRW, heavy-tailed for Lévy flights.
     """
     arr, dt, _ = as_trajectories(trajectories, dt=dt)
@@ -201,8 +202,10 @@ def van_hove(trajectories, *, lag: int = 1, bins: int = 61, component: str = "x"
     hist, edges = np.histogram(disp, bins=bins, density=True)
     centres = 0.5 * (edges[1:] + edges[:-1])
     u = _units(trajectories, 1)
-    return xr.DataArray(hist, dims=("displacement",),
-                        coords={"displacement": ("displacement", centres, {"units": u, "long_name": f"displacement {component}"})},
+    # dim "space" (the vocabulary's position axis, in m); "displacement" stays as a coordinate name
+    return xr.DataArray(hist, dims=("space",),
+                        coords={"space": ("space", centres, {"units": u, "long_name": f"displacement {component}"}),
+                                "displacement": ("space", centres, {"units": u, "long_name": f"displacement {component}"})},
                         name="van_hove", attrs={"units": f"1/{u}", "long_name": f"van Hove density at lag {lag * dt:g} s",
                                                 "lag": lag * dt})
 
