@@ -238,9 +238,13 @@ def ica_natural_images(
     fig_n, ax = plt.subplots(figsize=(5.6, 5.2), layout="constrained")
     ax.add_patch(plt.Rectangle((0, 0), RINGACH_NX_MAX, RINGACH_NY_MAX, color="0.85", zorder=0,
                                label="where most macaque cells lie\n(Ringach 2002, nx, ny < 0.5)"))
-    iplot.plot_nx_ny(g_ica.isel(component=np.flatnonzero(good)), ax=ax, label=f"ICA filters, R² > {R2_GOOD} (n = {good.sum()})", color="C0")
-    iplot.plot_nx_ny(v1, ax=ax, label="neurocomp V1 simple cells (gabor_bank)", color="C3", marker="x", s=40)
-    ax.set_title("Ringach's plane: ICA filters have more subfields")
+    iplot.plot_nx_ny(g_ica.isel(component=np.flatnonzero(good)), ax=ax, label=f"ICA filters, R² > {R2_GOOD} (n = {good.sum()})",
+                     color="C0", limit=2.0)
+    iplot.plot_nx_ny(v1, ax=ax, label="neurocomp V1 simple cells (gabor_bank)", color="C3", marker="x", s=40, limit=2.0)
+    n_long = int((ny > 2.0).sum())
+    ax.set_title("Ringach's plane: ICA filters have more subfields"
+                 + (f"\n({n_long} on the top edge: n_y > 2, bars longer than the patch)" if n_long else ""),
+                 fontsize="medium")
     fig_k, ax = plt.subplots(figsize=(5.2, 3.6), layout="constrained")
     bins = np.linspace(min(kurt_ica.min(), kurt_pca.min()), max(kurt_ica.max(), kurt_pca.max()), 30)
     ax.hist(kurt_pca, bins=bins, alpha=0.6, label="PCA outputs", color="C7")
