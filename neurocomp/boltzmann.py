@@ -255,7 +255,18 @@ def encoder_connectivity(n_group: int = 4, n_hidden: int = 2, *, hidden_connecte
 
 
 def encoder_patterns(n_group: int = 4) -> np.ndarray:
-    """The encoder's training set: unit k on in V1 and unit k on in V2, shape (n_group, 2 * n_group)."""
+    """The encoder's training set: unit k on in V1 and unit k on in V2, shape (n_group, 2 * n_group).
+
+    Parameters
+    ----------
+    n_group : int
+        Units per group.
+
+    Returns
+    -------
+    ndarray of shape (n_group, 2 * n_group)
+        One row per pattern, 0/1.
+    """
     n_group = check_int("n_group", n_group, 1)
     eye = np.eye(n_group)
     return np.hstack([eye, eye])
@@ -783,6 +794,16 @@ def ais_betas(n_betas: int = 10000) -> np.ndarray:
 
     The paper's 14,500 temperatures put 1,000 in [0, 0.5), 4,000 in [0.5, 0.9) and 10,000 in
     [0.9, 1]; the same proportions are kept for any ``n_betas`` (at least 10).
+
+    Parameters
+    ----------
+    n_betas : int
+        Number of inverse temperatures (>= 10).
+
+    Returns
+    -------
+    ndarray of shape (n_betas,)
+        Increasing from 0 to 1.
     """
     n_betas = check_int("n_betas", n_betas, 10)
     n1 = max(1, round(n_betas * 1000 / 14500))

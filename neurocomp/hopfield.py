@@ -240,9 +240,11 @@ def flip_bits(patterns, fraction: float, *args, rng=None) -> np.ndarray:
     ----------
     patterns : array_like of ±1, shape (n_neurons,) or (n_rows, n_neurons)
     fraction : float in [0, 1]
-    rng : None, int, SeedSequence or Generator
-        Keyword-only (passing it third, by position, still works with a
+    *args
+        Deprecated: ``rng`` given third, by position (works with a
         DeprecationWarning until version 0.3).
+    rng : None, int, SeedSequence or Generator
+        Keyword-only.
 
     Returns
     -------
@@ -824,6 +826,18 @@ def one_step_error_theory(load, n_neurons: int | None = None):
 
     ``P_error = 1/2 erfc(1 / sqrt(2 alpha))`` (N -> infinity, alpha = P/N), or with
     ``n_neurons`` the finite-N form ``1/2 erfc(sqrt((N-1) / (2 (P-1))))``.
+
+    Parameters
+    ----------
+    load : float or array_like
+        Load alpha = P / N (> 0).
+    n_neurons : int, optional
+        N for the finite-size form (default: the N -> infinity limit).
+
+    Returns
+    -------
+    float or ndarray
+        Error probability per bit, the shape of ``load``.
     """
     a = np.asarray(load, dtype=float)
     if np.any(a <= 0):
@@ -867,6 +881,16 @@ def ags_retrieval_overlap(load) -> np.ndarray:
     where no retrieval solution exists (Amit, Gutfreund & Sompolinsky 1987;
     Hertz, Krogh & Palmer 1991, eq. 2.73). ``(1 - m) / 2`` is the fraction of
     wrong bits in the retrieval state (about 1.6 % at alpha_c).
+
+    Parameters
+    ----------
+    load : float or array_like
+        Load alpha = P / N (> 0).
+
+    Returns
+    -------
+    ndarray
+        Overlap m per load (NaN above alpha_c).
     """
     from scipy.optimize import brentq
 
@@ -1049,6 +1073,18 @@ def critical_load(curve: xr.Dataset, threshold: float = 0.75) -> float:
 
     Returns NaN if it never does (or starts below). The default 0.75 is halfway
     between perfect recall (1) and the collapsed state (overlap ~ 0.5 or less).
+
+    Parameters
+    ----------
+    curve : xarray.Dataset
+        From :func:`capacity_curve` (``mean_overlap`` over ``load``).
+    threshold : float in [0, 1]
+        Overlap that counts as recall.
+
+    Returns
+    -------
+    float
+        The interpolated load (dimensionless), or NaN.
     """
     threshold = check_in_range("threshold", threshold, 0, 1)
     if "mean_overlap" not in curve or "load" not in curve.dims:

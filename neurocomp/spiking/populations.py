@@ -173,6 +173,18 @@ def lif_equations(*, synapse: str = "current", noise: bool = False) -> str:
     Per-neuron parameters: ``I`` (amp, external current) and, with ``noise``,
     ``noise_sd`` (volt, the stationary SD of the free membrane potential; see
     :func:`membrane_equation`). Constants come from the group's namespace.
+
+    Parameters
+    ----------
+    synapse : {"current", "conductance"}
+        How synaptic input enters (see :func:`lif_population`).
+    noise : bool
+        Add the membrane noise of :func:`membrane_equation`.
+
+    Returns
+    -------
+    str
+        brian2 equations, one per line.
     """
     check_option("synapse", synapse, _SYNAPSES)
     drive = "R_m * I"
