@@ -28,4 +28,8 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | {"experiment"})
+    # the public submodules too, so that tab completion offers neurocomp.hopfield before it is imported
+    import pkgutil
+
+    modules = {m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")}
+    return sorted(set(globals()) | {"experiment"} | modules)

@@ -90,3 +90,11 @@ def test_unknown_name_is_refused(installed, tmp_path):
     proc = subprocess.run([str(installed / "neurocomp"), "run", "no_such_spec"], capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 2
     assert "does not exist" in proc.stderr
+
+
+def test_modules_are_lazy_attributes_and_listed_for_tab_completion():
+    code = ("import sys, neurocomp; listed = 'hopfield' in dir(neurocomp) and 'spiking' in dir(neurocomp); "
+            "before = 'neurocomp.hopfield' in sys.modules; m = neurocomp.hopfield; "
+            "print(listed, before, m.__name__, 'brian2' in sys.modules)")
+    out = _run([sys.executable, "-c", code]).stdout.split()
+    assert out == ["True", "False", "neurocomp.hopfield", "False"], out  # listed, imported on first use, brian2 untouched
