@@ -167,3 +167,19 @@ def test_streaming_msd_sem_at_si_scale():
     t = ds["time"].values[1:]
     ratio = ds["msd_sem"].values[1:] / (2 * D * t * 2 / np.sqrt(n))
     assert np.all(np.abs(ratio - 1) < 6 * np.sqrt((2 + 12 / 2) / n) / 2)
+
+
+def test_fit_msd_least_squares_intervals_match_scipy_linregress():
+    # one curve (no walker dim): the intervals are ordinary least-squares intervals of the log-log
+    # line, checked against scipy.stats.linregress on the same points (t quantile, n - 2 dof)
+    t = np.geomspace(1.0, 100.0, 12)
+    eps = np.random.default_rng(5).normal(scale=0.1, size=t.size)
+    msd = xr.DataArray(4 * 2e-12 * t ** 0.7 * np.exp(eps), dims=("time",), coords={"time": t}, attrs={"d": 2})
+    fit = nd.fit_msd(msd)
+    res = stats.linregress(np.log(t), np.log(msd.values))
+    tq = stats.t.ppf(0.975, t.size - 2)
+    assert fit.alpha == pytest.approx(res.slope, rel=1e-12)
+    assert fit.D == pytest.approx(np.exp(res.intercept) / 4, rel=1e-12, abs=0)
+    np.testing.assert_allclose(fit.alpha_ci, (res.slope - tq * res.stderr, res.slope + tq * res.stderr), rtol=1e-12)
+    np.testing.assert_allclose(fit.D_ci, (fit.D * np.exp(-tq * res.intercept_stderr), fit.D * np.exp(tq * res.intercept_stderr)),
+                               rtol=1e-12)
