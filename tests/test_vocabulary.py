@@ -42,6 +42,9 @@ SMALL = {
     "anomalous_exponent": ["models=['fbm','ctrw']", "alphas=[0.6, 1.0]", "n_walkers=10", "n_steps=50"],
     "hopfield_capacity": ["n_neurons=100", "loads=[0.05, 0.2]", "trials=1", "n_cues=2", "max_sweeps=3"],
     "locust_auditory_encoding": ["n_folds=2"],
+    "vae_digits": ["n_epochs=2", "n_importance=5", "hidden=[16]"],
+    "generative_models_digits": ["rbm_n_epochs=1", "rbm_n_hidden=8", "vae_n_epochs=1", "vae_hidden=[16]", "n_importance=5",
+                                 "n_gibbs=5", "dbn_layers=[8, 4]"],
 }
 
 #: Specs whose small run needs brian2 (marked ``spiking``).
