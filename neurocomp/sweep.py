@@ -121,6 +121,9 @@ WORKER_ENV = {
     "OPENBLAS_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",
     "MPLBACKEND": "Agg",
+    # workers log errors only: a sweep reports failed runs itself, and tearing a cluster down on
+    # Ctrl-C made every worker log a warning per cancelled task
+    "DASK_LOGGING__DISTRIBUTED": "error",
 }
 
 #: Most runs (grid points x seeds) a sweep may have; a larger grid is refused before it is expanded.
@@ -650,22 +653,58 @@ def _run_in_process(func, todo, on_done):
             on_done(point, ds, None)
 
 
+@contextlib.contextmanager
+def _sigint_as_flag():
+    """While the sweep waits on dask, Ctrl-C sets a flag instead of raising anywhere.
+
+    A KeyboardInterrupt raised asynchronously inside dask's event-loop plumbing
+    (a ``sync`` call, a weakref callback) is logged as a traceback by the loop
+    thread; with the flag the waiting loop raises it itself, at a clean point.
+    Yields a ``threading.Event``; outside the main thread, one that is never set.
+    """
+    import signal
+    import threading
+
+    flag = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield flag
+        return
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: flag.set())
+    try:
+        yield flag
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _run_on_client(client, func, todo, on_done):
     from distributed import as_completed
 
     futures = {}
-    for point in todo:
-        fut = client.submit(_run_point, func, point.params, point.seed, key=f"neurocomp-sweep-{point.key}",
-                            pure=False)
-        futures[fut] = point
     try:
-        for fut in as_completed(list(futures), loop=client.loop):
-            point = futures[fut]
-            if fut.status == "error":
-                on_done(point, None, _error_text(fut.exception()))
-            else:
-                on_done(point, fut.result(), None)
-            fut.release()
+        with _sigint_as_flag() as interrupted:
+            for point in todo:
+                fut = client.submit(_run_point, func, point.params, point.seed,
+                                    key=f"neurocomp-sweep-{point.key}", pure=False)
+                futures[fut] = point
+            pending = as_completed(list(futures), loop=client.loop)
+            while not pending.is_empty():
+                if interrupted.is_set():
+                    _quiet_dask()
+                    raise KeyboardInterrupt
+                batch = pending.next_batch(block=False)
+                if not batch:
+                    time.sleep(0.05)
+                    continue
+                for fut in batch:
+                    point = futures[fut]
+                    if fut.status == "error":
+                        on_done(point, None, _error_text(fut.exception()))
+                    else:
+                        on_done(point, fut.result(), None)
+                    fut.release()
+            if interrupted.is_set():
+                _quiet_dask()
+                raise KeyboardInterrupt
     finally:
         for fut in futures:
             fut.release()
@@ -1059,12 +1098,18 @@ def run_sweep(spec_or_function, grid: Mapping, *, seeds: int = 1, base_params: M
             own = _connect(scheduler)
             try:
                 _run_on_client(own, func, todo, on_done)
+            except KeyboardInterrupt:
+                _quiet_dask()  # before the client closes: its teardown logs per cancelled task
+                raise
             finally:
                 own.close()
         elif workers is not None:
             cluster, own = _local_cluster(workers)
             try:
                 _run_on_client(own, func, todo, on_done)
+            except KeyboardInterrupt:
+                _quiet_dask()  # before the cluster closes: its teardown logs per cancelled task
+                raise
             finally:
                 own.close()
                 cluster.close()
