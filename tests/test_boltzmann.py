@@ -402,3 +402,18 @@ def test_from_weights_scores_another_models_parameters(rng):
     assert np.allclose(copy.score_samples(V), ref.score_samples(V))
     with pytest.raises(ValueError, match="intercept_hidden must have shape"):
         RBM.from_weights(ref.components_, np.zeros(2), ref.intercept_visible_)
+
+
+def test_ais_standard_error_matches_the_spread_of_independent_runs(rng):
+    """The reported std_err of log Z (delta method: SD of the weights / (sqrt(n_chains) x their mean))
+    against the SD of log Z over 16 independent AIS runs: the ratio is sqrt(chi^2_15 / 15), 99.9 %
+    interval 0.47-1.60; an error not divided by sqrt(n_chains) would be ~14x too large. And the
+    runs scatter around the exact value: mean within 4 SE of it."""
+    rbm = _random_rbm(5, 6, rng, scale=0.5, visible="gaussian")
+    exact = rbm.log_partition("exact").log_z
+    runs = [rbm.log_partition("ais", n_chains=200, betas=300, base_marginals=np.zeros(5), rng=s) for s in range(16)]
+    log_z = np.array([r.log_z for r in runs])
+    se = np.mean([r.std_err for r in runs])
+    low, high = np.sqrt(stats.chi2.ppf([0.0005, 0.9995], 15) / 15)
+    assert low < log_z.std(ddof=1) / se < high
+    assert abs(log_z.mean() - exact) < 4 * se / np.sqrt(16)
