@@ -67,6 +67,13 @@ def test_flagship_outputs(flagship):
     for name, var in res.dataset.data_vars.items():
         assert "units" in var.attrs and "long_name" in var.attrs, name
     assert res.dataset["ceiled_score"].dims == ("network", "layer", "region")
+    # decoding drawn with +- its binomial SE over the held-out presentations of each level
+    p, se = res.dataset["decoding_accuracy"], res.dataset["decoding_accuracy_se"]
+    n = res.dataset.attrs["n_decoding_presentations"]
+    assert n == 15 * 8
+    np.testing.assert_allclose(se.values, np.sqrt(p.values * (1 - p.values) / n))
+    bars = res.figures["decoding"].axes[0].containers
+    assert len(bars) == p.sizes["variation"] and all(b.has_yerr for b in bars)
 
 
 def test_gratings_v1_matches_theory():

@@ -101,7 +101,8 @@ def ventral_stream(
     ExperimentResult
         dataset: ``raw_score``, ``ceiled_score``, ``ci_low``, ``ci_high``
         (network × layer × region), ``ceiling`` (region), ``test_accuracy``
-        (network), ``decoding_accuracy`` (region × variation); figures
+        (network), ``decoding_accuracy`` (region × variation) and its binomial
+        standard error ``decoding_accuracy_se`` over the held-out presentations; figures
         ``layer_region`` (trained and untrained), ``decoding``, ``stimuli``;
         the table of ceiled scores per layer and region. With ``save_data``,
         extra ``recordings`` (repetition x presentation x neuroid, Hz, ``region``
@@ -155,12 +156,16 @@ def ventral_stream(
     # linear category decodability of each simulated region, per variation level
     mean_resp = recordings.mean("repetition")
     dec = np.full((3, len(variations)), np.nan)
+    dec_se = np.full((3, len(variations)), np.nan)
     k = min(5, n_per_category)
     if k >= 2:
         for i, region in enumerate(REGIONS):
             for j, v in enumerate(variations):
                 sub = mean_resp.sel(neuroid=mean_resp.region == region, presentation=mean_resp.variation == v)
                 dec[i, j] = category_decoding(sub, n_splits=k, rng=dec_rng)
+                # every presentation is held out once across the k folds: binomial SE over them
+                n_held_out = sub.sizes["presentation"]
+                dec_se[i, j] = np.sqrt(dec[i, j] * (1 - dec[i, j]) / n_held_out)
 
     keep = ["raw_score", "raw_score_error", "ceiled_score", "ci_low", "ci_high", "best_probability", "tied_with_best",
             "preferred_depth", "preferred_depth_low", "preferred_depth_high", "depth_difference",
@@ -177,6 +182,10 @@ def ventral_stream(
                                    attrs={"units": "1", "long_name": "CNN category accuracy on the test images"}),
         decoding_accuracy=xr.DataArray(dec, dims=("region", "variation"), coords={"variation": list(variations)},
                                        attrs={"units": "1", "long_name": "linear category decoding accuracy (held out)"}),
+        decoding_accuracy_se=xr.DataArray(
+            dec_se, dims=("region", "variation"), coords={"variation": list(variations)},
+            attrs={"units": "1", "long_name": "standard error of the decoding accuracy (binomial, over the "
+                   "held-out presentations: sqrt(p (1 - p) / n))"}),
         loss_curve=xr.DataArray(np.asarray(trained.loss_curve_), dims=("epoch",),
                                 attrs={"units": "nat", "long_name": "training cross-entropy"}),
     )
@@ -193,6 +202,7 @@ def ventral_stream(
     ds.attrs.update({k: v for k, v in first.attrs.items() if isinstance(v, (int, float, str))})
     ds.attrs["hierarchy_untrained"] = scores["untrained"].attrs["hierarchy"]
     ds.attrs["chance_accuracy"] = 1.0 / len(trained.classes_)
+    ds.attrs["n_decoding_presentations"] = int((test_images["variation"].values == variations[0]).sum())
 
     summary = _ventral_summary(scores, accuracy, normalization, method)
     table = _ventral_table(scores)
@@ -288,8 +298,11 @@ def _ventral_figures(scores, ds, images):
     fig.suptitle("Which layer predicts which area? Star: best layer with its 95% interval; bands: paired "
                  "bootstrap over held-out stimuli, splits and neuroids", fontsize=9)
     fig_dec, ax = plt.subplots(figsize=(4.5, 3.5), layout="constrained")
-    plot_decoding(ds["decoding_accuracy"], ax=ax, chance=ds.attrs["chance_accuracy"])
-    ax.set_title("simulated areas: category decodability", fontsize=9)
+    plot_decoding(ds["decoding_accuracy"], ax=ax, chance=ds.attrs["chance_accuracy"], error=ds["decoding_accuracy_se"])
+    n_held = int(ds.attrs.get("n_decoding_presentations", 0))
+    ax.set_title("simulated areas: category decodability\n"
+                 f"(error bars: \u00b1 SE over {n_held} held-out images per level)" if n_held else
+                 "simulated areas: category decodability (error bars: \u00b1 SE)", fontsize=9)
     fig_stim, ax = plt.subplots(figsize=(8, 3.4), layout="constrained")
     plot_stimuli(images, ax=ax)
     ax.set_title("test images (one per category and variation level)", fontsize=9)

@@ -89,7 +89,8 @@ def plot_tuning_curves(tuning: xr.DataArray, *, ax=None, dim: str = "orientation
     return ax
 
 
-def plot_decoding(accuracy: xr.DataArray, *, ax=None, chance: float | None = None, **kwargs):
+def plot_decoding(accuracy: xr.DataArray, *, ax=None, chance: float | None = None, error: xr.DataArray | None = None,
+                  **kwargs):
     """Linear category decodability per region, one line per variation level (or a bar per region).
 
     Parameters
@@ -98,18 +99,35 @@ def plot_decoding(accuracy: xr.DataArray, *, ax=None, chance: float | None = Non
         Held-out accuracy.
     chance : float, optional
         Drawn as a dashed line.
+    error : DataArray, optional
+        Standard error of each accuracy (same dims as ``accuracy``), drawn as
+        ± error bars; computed by the caller (e.g. the experiment's binomial SE).
+    **kwargs
+        Passed to ``Axes.errorbar``.
+
+    Returns
+    -------
+    matplotlib Axes
     """
     if not isinstance(accuracy, xr.DataArray) or "region" not in accuracy.dims:
         raise ValidationError(f"accuracy must be a DataArray with a 'region' dim; got {getattr(accuracy, 'dims', type(accuracy).__name__)}")
+    if error is not None and (not isinstance(error, xr.DataArray) or set(error.dims) != set(accuracy.dims)):
+        raise ValidationError(f"error must be a DataArray with the dims of accuracy {accuracy.dims}; "
+                              f"got {getattr(error, 'dims', type(error).__name__)}")
     ax = get_ax(ax)
     regions = [str(r) for r in accuracy["region"].values]
     x = np.arange(len(regions))
     if "variation" in accuracy.dims:
-        for v in accuracy["variation"].values:
-            ax.plot(x, accuracy.sel(variation=v).values, "o-", label=str(v), **kwargs)
+        levels = accuracy["variation"].values
+        for i, v in enumerate(levels):
+            err = None if error is None else error.sel(variation=v).values
+            shift = 0.06 * (i - (len(levels) - 1) / 2) if error is not None else 0.0  # bars side by side
+            ax.errorbar(x + shift, accuracy.sel(variation=v).values, yerr=err, fmt="o-", capsize=3, label=str(v),
+                        **kwargs)
         ax.legend(title="variation", fontsize=8, frameon=False)
     else:
-        ax.plot(x, accuracy.values, "o-", **kwargs)
+        err = None if error is None else error.values
+        ax.errorbar(x, accuracy.values, yerr=err, fmt="o-", capsize=3, **kwargs)
     if chance is not None:
         ax.axhline(chance, color="0.5", ls="--", lw=0.8)
         ax.text(x[-1], chance, "chance", va="bottom", ha="right", fontsize=7, color="0.4")
