@@ -5,7 +5,8 @@ weights (neurocomp's, copied into torch), same minibatch order and the same
 reparameterisation noise, float32, batch 128, Adam (lr 1e-3). Prints the time of one
 training epoch of each (best of several runs, wall clock; the machine may be shared),
 their ratio, and the training-set ELBO of both models after the epoch (evaluated with the
-same fixed noise) with its absolute and relative difference.
+same fixed noise) with its absolute and relative difference, and the largest difference
+between the two sets of weights after the epoch.
 
 Problems: the digits-sized net 64-128-8 on scikit-learn's binarised digits, and the
 MNIST-sized 784-400-20 on the digits upsampled to 28x28 (binarised).
@@ -94,7 +95,7 @@ def main():
     print(f"one epoch, batch {BATCH}, float32, Adam lr {LR}, {args.threads} thread(s) each; "
           f"best of {args.repeats}; torch {torch.__version__}")
     print(f"{'net':>12} {'numpy s/epoch':>14} {'torch s/epoch':>14} {'ratio torch/numpy':>18} "
-          f"{'ELBO numpy':>11} {'ELBO torch':>11} {'|diff|':>9} {'rel diff':>9}")
+          f"{'ELBO numpy':>11} {'ELBO torch':>11} {'|diff|':>9} {'rel diff':>9} {'max |dw|':>9}")
     for n_pixels, hidden, n_latent in [(64, 128, 8), (784, 400, 20)]:
         X = _data(n_pixels)
         init = VAE(n_latent=n_latent, hidden=(hidden,), n_epochs=0, dtype="float32", rng=0).fit(X).params_
@@ -114,8 +115,9 @@ def main():
             with torch.no_grad():
                 e_t = float(_torch_forward(tp, torch.from_numpy(X), torch.from_numpy(eval_eps)))
         diff = abs(e_np - e_t)
+        dw = max(float(np.abs(params[k] - tp[k].detach().numpy()).max()) for k in params)  # weights after the epoch
         print(f"{f'{n_pixels}-{hidden}-{n_latent}':>12} {t_np:14.4f} {t_torch:14.4f} {t_torch / t_np:18.2f} "
-              f"{e_np:11.4f} {e_t:11.4f} {diff:9.1e} {diff / abs(e_t):9.1e}")
+              f"{e_np:11.4f} {e_t:11.4f} {diff:9.1e} {diff / abs(e_t):9.1e} {dw:9.1e}")
 
 
 if __name__ == "__main__":
