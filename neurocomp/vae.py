@@ -50,6 +50,7 @@ from neurocomp._validation import (
     check_option,
     check_positive,
 )
+from neurocomp._layers import batched_activations, check_layers
 from neurocomp._sklearn import validate_X, validate_X_y
 from neurocomp.random import as_generator
 
@@ -477,6 +478,57 @@ class VAE(TransformerMixin, BaseEstimator):
         X = self._data(X)
         mu, logvar, _, _ = _encode(self.params_, X, len(self.hidden_), self.activation)
         return mu, np.exp(0.5 * logvar)
+
+    @property
+    def layer_names_(self) -> list[str]:
+        """Layers of :meth:`activations`: encoder hidden layers, ``latent_mean``, decoder hidden layers, ``output``."""
+        check_is_fitted(self, "params_")
+        nh = len(self.hidden_)
+        return ([f"encoder{i + 1}" for i in range(nh)] + ["latent_mean"]
+                + [f"decoder{i + 1}" for i in range(nh)] + ["output"])
+
+    def activations(self, X, stimulus_id=None, *, layers=None, batch_size=None) -> xr.DataArray:
+        """Every layer's activity for inputs ``X`` as one (presentation × neuroid) array.
+
+        The decoder runs from the posterior mean (no sampling), so the result is deterministic.
+
+        Parameters
+        ----------
+        X : array of shape (n_presentations, n_features)
+        stimulus_id : sequence of str, optional
+            One unique id per row of X; default ``"stim0000", "stim0001", ...``.
+        layers : str or sequence of str, optional
+            Among :attr:`layer_names_` (default all).
+        batch_size : int, optional
+            Rows per forward pass (default 256).
+
+        Returns
+        -------
+        xarray.DataArray of shape (n_presentations, total units)
+            Built by :func:`neurocomp._layers.layer_activations`: dims ``("presentation",
+            "neuroid")``, coords ``stimulus_id``, ``layer``, ``unit``, ``neuroid_id``
+            (``"latent_mean.0001"``). Hidden layers hold the activation function's value,
+            ``output`` the decoder mean (pixel probabilities for Bernoulli).
+
+        Examples
+        --------
+        >>> X = (np.random.default_rng(0).random((20, 6)) < 0.5).astype(float)
+        >>> vae = VAE(n_latent=2, hidden=(4,), n_epochs=1, rng=0).fit(X)
+        >>> vae.activations(X, layers="latent_mean").sizes["neuroid"]
+        2
+        """
+        X = self._data(X)
+        names = check_layers(layers, self.layer_names_)
+        nh = len(self.hidden_)
+
+        def forward(batch, names):
+            mu, _, e_acts, _ = _encode(self.params_, batch, nh, self.activation)
+            out, d_acts, _ = _decode(self.params_, mu, nh, self.activation)
+            values = e_acts[1:] + [mu] + d_acts[1:] + [expit(out) if self.decoder == "bernoulli" else out]
+            return dict(zip(self.layer_names_, values))
+
+        return batched_activations(forward, X, names, batch_size=batch_size, stimulus_id=stimulus_id,
+                                   model="VAE", long_name="unit activity")
 
     def decode(self, Z) -> np.ndarray:
         """Decoder mean ``E[x | z]`` (pixel probabilities for Bernoulli), shape (n, n_features)."""

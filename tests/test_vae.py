@@ -168,6 +168,18 @@ def test_transform_sample_reconstruct_shapes_and_seeding(digits_vae):
     np.testing.assert_array_equal(a.transform(X[:10]), b.transform(X[:10]))
 
 
+def test_activations_follow_the_layer_format(digits_vae):
+    vae, _, X_test = digits_vae
+    acts = vae.activations(X_test[:7])
+    assert acts.dims == ("presentation", "neuroid")
+    assert list(dict.fromkeys(acts["layer"].values)) == ["encoder1", "latent_mean", "decoder1", "output"]
+    np.testing.assert_allclose(acts.sel(neuroid=acts["layer"] == "latent_mean").values, vae.transform(X_test[:7]))
+    np.testing.assert_allclose(acts.sel(neuroid=acts["layer"] == "output").values, vae.reconstruct(X_test[:7]))
+    assert len(set(acts["neuroid_id"].values)) == acts.sizes["neuroid"]
+    with pytest.raises(ValidationError, match="layers must be among"):
+        vae.activations(X_test[:2], layers="conv1")
+
+
 def test_float32_option_trains_in_float32():
     X, _ = _binary_digits()
     v64 = VAE(n_latent=2, hidden=(16,), n_epochs=2, rng=0).fit(X[:300])
