@@ -183,3 +183,12 @@ def test_fit_msd_least_squares_intervals_match_scipy_linregress():
     np.testing.assert_allclose(fit.alpha_ci, (res.slope - tq * res.stderr, res.slope + tq * res.stderr), rtol=1e-12)
     np.testing.assert_allclose(fit.D_ci, (fit.D * np.exp(-tq * res.intercept_stderr), fit.D * np.exp(tq * res.intercept_stderr)),
                                rtol=1e-12)
+
+
+def test_ergodicity_breaking_at_several_lags_from_the_direct_tamsd(rng):
+    # EB = <(delta^2)^2> / <delta^2>^2 - 1 over walkers, at each requested lag
+    x = rng.normal(size=(40, 25, 2)).cumsum(axis=1)
+    tam = _tamsd_direct(x, 6)
+    lags = [1, 3, 6]
+    expected = (tam[:, np.array(lags) - 1] ** 2).mean(axis=0) / tam[:, np.array(lags) - 1].mean(axis=0) ** 2 - 1
+    np.testing.assert_allclose(nd.ergodicity_breaking(x, lags=lags).values, expected, rtol=1e-9)

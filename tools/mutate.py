@@ -319,8 +319,12 @@ def select(kernel: Kernel, limit: int | None = None, sample: int | None = None):
     return mutants[:limit]
 
 
-def run_kernel(kernel: Kernel, jobs: int, limit: int | None, log, sample: int | None = None) -> list[Mutant]:
+def run_kernel(kernel: Kernel, jobs: int, limit: int | None, log, sample: int | None = None,
+               only=None) -> list[Mutant]:
     mutants = select(kernel, limit, sample)
+    if only is not None:  # re-run the survivors of an earlier --json report (matched without line numbers)
+        mutants = [(m, src) for m, src in enumerate_mutants(kernel)
+                   if (m.kernel, m.function, m.kind, m.before, m.after) in only]
     workdirs = [_scratch_copy() for _ in range(jobs)]
     try:
         base, base_t = _pytest(workdirs[0], kernel.tests, timeout=900)
@@ -375,6 +379,8 @@ def main(argv=None):
                    help="run a random sample of this many mutants per kernel (seeded: the same sample each time)")
     p.add_argument("--no-fork", dest="fork", action="store_false",
                    help="start a fresh python per mutant (slower) instead of forking a pre-imported parent")
+    p.add_argument("--survivors-of", metavar="JSON",
+                   help="run only the mutants that survived in this earlier --json report")
     p.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     p.add_argument("--show-survivors", action="store_true", help="print every surviving mutant at the end")
     p.add_argument("--json", help="write every mutant and its outcome to this file")
@@ -406,7 +412,13 @@ def main(argv=None):
     all_results, rows = [], []
     t0 = time.perf_counter()
     for k in kernels:
-        res = run_kernel(k, a.jobs, a.limit, log, a.sample)
+        only = None
+        if a.survivors_of:
+            only = {(m["kernel"], m["function"], m["kind"], m["before"], m["after"])
+                    for m in json.loads(Path(a.survivors_of).read_text()) if m["outcome"] == "survived"}
+            if not any(key[0] == k.name for key in only):
+                continue
+        res = run_kernel(k, a.jobs, a.limit, log, a.sample, only)
         all_results += res
         killed = sum(m.outcome in ("killed", "timeout") for m in res)
         survived = sum(m.outcome == "survived" for m in res)
