@@ -332,7 +332,8 @@ def generative_models_digits(
     ExperimentResult
         Dataset over ``model`` with ``log_likelihood_test``, ``std_err``,
         ``gain_over_independent`` and its ``gain_std_err`` (nat per image), ``samples``
-        (model x chain x pixel); the table of the same numbers with the kind of each.
+        (model x chain x pixel), ``vae_traversal`` (latent x step x pixel); the table of the
+        same numbers with the kind of each.
 
     References
     ----------
@@ -382,6 +383,12 @@ def generative_models_digits(
     rows["VAE"] = vae.log_likelihood_samples(X_test, n_importance=n_importance, rng=eval_rng)
     kinds["VAE"] = (f"IWAE lower bound, k = {n_importance}", 0.0)
     samples["VAE"] = vae.sample(n_samples, rng=sample_rng)
+    # VAE traversal: each latent in turn from -2 to 2 prior SDs, the others at 0
+    steps = np.linspace(-2.0, 2.0, 9)
+    Z = np.zeros((vae_n_latent, len(steps), vae_n_latent))
+    for j in range(vae_n_latent):
+        Z[j, :, j] = steps
+    traversal = vae.decode(Z.reshape(-1, vae_n_latent)).reshape(vae_n_latent, len(steps), _N_PIXELS)
 
     models = list(rows)
     base = rows["independent pixels"]
@@ -399,6 +406,8 @@ def generative_models_digits(
             "gain_std_err": ("model", gain_se, {**nat, "long_name": "standard error of the paired gain"}),
             "log_likelihood_rows": (("model", "pattern"), np.stack([rows[m] for m in models]),
                                     {**nat, "long_name": "held-out log-likelihood of each image"}),
+            "vae_traversal": (("latent", "step", "pixel"), traversal,
+                              {"units": "1", "long_name": "VAE p(pixel on | z), one latent varied, others 0"}),
             "samples": (("model", "chain", "pixel"), np.stack([samples[m] for m in models]),
                         {"units": "1", "long_name": "a sample: p(pixel on) for RBM, DBN, VAE; 0/1 for independent pixels"}),
         },
@@ -408,6 +417,8 @@ def generative_models_digits(
             "pattern": ("pattern", test_idx),
             "chain": ("chain", np.arange(n_samples)),
             "pixel": ("pixel", np.arange(_N_PIXELS)),
+            "latent": ("latent", np.arange(vae_n_latent)),
+            "step": ("step", steps, {"units": "1", "long_name": "value of the varied latent (prior SDs)"}),
         },
         attrs={"data": "sklearn digits 8x8, binarised at 0.5", "n_train": int(len(X_train)), "n_test": int(n_test)},
     )
@@ -445,4 +456,8 @@ def generative_models_digits(
                           title="samples, rows top to bottom: " + ", ".join(models)
                                 + "\n(independent pixels: 0/1 draws; the others: p(pixel on))")
     figures["samples_per_model"] = fig
+    fig, ax = plt.subplots(figsize=(5, 0.55 * vae_n_latent + 1.2), layout="constrained")
+    bplot.plot_image_grid(traversal.reshape(-1, _N_PIXELS), ax=ax, n_cols=len(steps),
+                          title="VAE latent traversals: row j varies latent j\nfrom -2 to 2 (others 0)")
+    figures["vae_latent_traversals"] = fig
     return ExperimentResult(dataset=ds, figures=figures, summary=summary, table=table)
