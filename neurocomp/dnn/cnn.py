@@ -33,6 +33,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from sklearn.base import BaseEstimator
 
 from neurocomp._layers import batched_activations, check_layers
+from neurocomp._sklearn import validate_X, validate_X_y
 from neurocomp._validation import ValidationError, check_array, check_int, check_is_fitted, check_positive
 from neurocomp.random import as_generator
 
@@ -175,6 +176,15 @@ class CNN(BaseEstimator):
     max_steps : int, optional
         Training budget in minibatch updates: training stops after this many
         steps even within an epoch (default: no limit beyond ``n_epochs``).
+    image_shape : (int, int), optional
+        How a flattened row of ``X`` (n, H W), the input scikit-learn's tools
+        pass, is laid out as an image: ``(H, W)``, row-major; H and W must
+        then be divisible by ``2**depth``. Without it a row of ``d`` features
+        is a square image when ``d`` is a square number, else a one-pixel-high
+        strip, and is placed at the top left of the smallest image with sides
+        divisible by ``2**depth`` whose other pixels hold the mean grey level
+        of the training images (the value the 'same' convolutions pad with).
+        Images given as (n, H, W) or a DataArray are used as they come.
     rng : None, int, SeedSequence or Generator
         Initial weights and minibatch order.
 
@@ -185,6 +195,11 @@ class CNN(BaseEstimator):
         (C_D*H/2^D*W/2^D, F), ``fc1_b``, ``output_w`` (F, K), ``output_b``.
     classes_ : ndarray of shape (K,)
     image_shape_ : tuple (H, W)
+        Side lengths of the images the network takes (after any padding of flattened rows).
+    row_shape_ : tuple (h, w)
+        The image a flattened row of ``X`` is reshaped to before padding.
+    n_features_in_ : int
+        Pixels per image (``h * w``); a flattened ``X`` must have this many columns.
     input_mean_, input_std_ : float
         Standardisation of the pixels, from the training images.
     loss_curve_ : list of float
@@ -232,6 +247,7 @@ class CNN(BaseEstimator):
         n_epochs: int = 20,
         batch_size: int = 32,
         max_steps: int | None = None,
+        image_shape=None,
         rng=None,
     ):
         self.channels = channels
@@ -243,7 +259,14 @@ class CNN(BaseEstimator):
         self.n_epochs = n_epochs
         self.batch_size = batch_size
         self.max_steps = max_steps
+        self.image_shape = image_shape
         self.rng = rng
+
+    def __sklearn_tags__(self):
+        # images (n, H, W) or flattened rows (n, H W) of real grey levels (see image_shape)
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        return tags
 
     # ------------------------------------------------------------------ checks
     @property
@@ -275,6 +298,12 @@ class CNN(BaseEstimator):
         check_int("batch_size", self.batch_size, low=1)
         if self.max_steps is not None:
             check_int("max_steps", self.max_steps, low=0)
+        if self.image_shape is not None:
+            shape = tuple(np.atleast_1d(self.image_shape))
+            if len(shape) != 2:
+                raise ValidationError(f"image_shape must be (height, width) or None; got {self.image_shape!r}")
+            for i, v in enumerate(shape):
+                check_int(f"image_shape[{i}]", v, low=1)
 
     def _check_fitted(self):
         check_is_fitted(self, "params_")
@@ -297,8 +326,70 @@ class CNN(BaseEstimator):
             )
         return arr
 
+    @staticmethod
+    def _is_image_stack(images):
+        if isinstance(images, xr.DataArray):
+            return True
+        ndim = getattr(images, "ndim", None)
+        if ndim is None and not hasattr(images, "toarray"):  # lists, array-likes
+            try:
+                ndim = np.asarray(images).ndim
+            except ValueError:  # ragged: let the 2-D checks word the refusal
+                return False
+        return ndim == 3
+
+    def _as_images(self, X, y="no_validation", *, fitting=False):
+        """Images (n, h, w) before padding, from images or from flattened rows (n, h w); with ``y``: (images, y).
+
+        Flattened rows go through scikit-learn's checks (sparse, complex, empty, 1-D
+        input refused; ``n_features_in_`` set by fit and checked after).
+        """
+        if self._is_image_stack(X):
+            arr = self._images(X, depth=None if fitting else len(self._convs))
+            if fitting:
+                self.__dict__.pop("feature_names_in_", None)
+                self.n_features_in_ = arr.shape[1] * arr.shape[2]
+            return arr if isinstance(y, str) else (arr, y)
+        if fitting:
+            X, y = validate_X_y(self, X, y)
+            if X.shape[0] < 2:
+                raise ValidationError(f"X must hold at least 2 images to learn from; got n_samples = {X.shape[0]}")
+            d = X.shape[1]
+            if self.image_shape is not None:
+                shape = tuple(int(v) for v in self.image_shape)
+                if shape[0] * shape[1] != d:
+                    raise ValidationError(
+                        f"X must have image_shape {shape[0]} x {shape[1]} = {shape[0] * shape[1]} features per row; "
+                        f"got {d}"
+                    )
+            else:
+                side = int(np.sqrt(d))
+                side += (side + 1) ** 2 <= d
+                shape = (side, side) if side * side == d else (1, d)
+            arr = X.reshape(-1, *shape)
+            if self.image_shape is not None:
+                self._images(arr, name="X")  # a given shape must suit the poolings
+            return arr, y
+        X = validate_X(self, X, fitted_attribute="params_")
+        return X.reshape(-1, *self.row_shape_)
+
+    def _pad(self, arr, value):
+        """Place images at the top left of the network's input size, the rest at ``value``."""
+        f = 2 ** (len(self._convs) if hasattr(self, "params_") else self.depth)
+        H, W = arr.shape[1:]
+        if hasattr(self, "image_shape_"):
+            Hc, Wc = self.image_shape_
+        else:
+            Hc, Wc = -(-H // f) * f, -(-W // f) * f
+        if (H, W) == (Hc, Wc) or H > Hc or W > Wc:
+            return arr
+        return np.pad(arr, ((0, 0), (0, Hc - H), (0, Wc - W)), constant_values=value)
+
     def _prepare(self, images, dtype=np.float32):
-        arr = self._images(images, depth=len(self._convs))
+        if self._is_image_stack(images):
+            arr = self._images(images, depth=len(self._convs))
+        else:
+            arr = self._pad(self._as_images(images), self.input_mean_)
         if arr.shape[1:] != self.image_shape_:
             raise ValidationError(
                 f"images must be {self.image_shape_[0]} x {self.image_shape_[1]} pixels like the training images; "
@@ -434,14 +525,18 @@ class CNN(BaseEstimator):
 
     # ------------------------------------------------------------------ estimator API
     def fit(self, images, y):
-        """Train on images (n, H, W) (or a DataArray) and labels y (n,) by minibatch SGD.
+        """Train on images (n, H, W) (or a DataArray, or flattened rows, see ``image_shape``) and labels y (n,).
+
+        Minibatch SGD with momentum on the cross-entropy.
 
         Returns
         -------
         self
         """
         self._check_hyper()
-        arr = self._images(images)
+        for attr in ("params_", "image_shape_"):
+            self.__dict__.pop(attr, None)
+        arr, y = self._as_images(images, y, fitting=True)
         y = np.asarray(y)
         if y.shape != (arr.shape[0],):
             raise ValidationError(f"y must have one label per image ({arr.shape[0]}); got shape {y.shape}")
@@ -450,9 +545,11 @@ class CNN(BaseEstimator):
             raise ValidationError(f"y must hold at least 2 classes; got {self.classes_.tolist()}")
         gen = as_generator(self.rng)
         init_rng, order_rng = gen.spawn(2)
-        self.image_shape_ = arr.shape[1:]
+        self.row_shape_ = arr.shape[1:]
         self.input_mean_ = float(arr.mean())
         self.input_std_ = float(arr.std()) or 1.0
+        arr = self._pad(arr, self.input_mean_)  # flattened rows onto a canvas the poolings divide
+        self.image_shape_ = arr.shape[1:]
         H, W = self.image_shape_
         params = self._init_params(H, W, self.classes_.size, init_rng)
         self.params_ = {k: v.astype(np.float32) for k, v in params.items()}
@@ -519,7 +616,8 @@ class CNN(BaseEstimator):
 
     def predict(self, images):
         """Predicted labels, shape (n,)."""
-        return self.classes_[self.decision_function(images).argmax(1)]
+        scores = self.decision_function(images)
+        return self.classes_[scores.argmax(1)]
 
     def score(self, images, y) -> float:
         """Accuracy on images and labels."""

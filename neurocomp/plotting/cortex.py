@@ -97,6 +97,7 @@ def plot_decoding(accuracy: xr.DataArray, *, ax=None, chance: float | None = Non
     ----------
     accuracy : DataArray (region,) or (region, variation)
         Held-out accuracy.
+    ax : matplotlib Axes, optional
     chance : float, optional
         Drawn as a dashed line.
     error : DataArray, optional
