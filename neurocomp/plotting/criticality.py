@@ -83,8 +83,9 @@ def plot_subsampling(table, *, m_true, ax=None):
     for key, lab, col, off in (("conventional", "conventional", "C3", -0.1), ("mr", "multistep regression", "C0", 0.1)):
         m = table[f"m_{key}"].values
         lo, hi = table[f"{key}_low"].values, table[f"{key}_high"].values
-        yerr = None if np.isnan(lo).all() else np.vstack([m - lo, hi - m])
-        ax.errorbar(x + off, m, yerr=yerr, fmt="o", color=col, label=lab)
+        ax.plot(x + off, m, "o", color=col, label=lab)
+        if not np.isnan(lo).all():  # the bootstrap interval, drawn as it is (it need not contain the point)
+            ax.vlines(x + off, lo, hi, color=col, lw=1.5)
     ax.axhline(m_true, color="k", ls="--", lw=1, label=f"true m = {m_true:g}")
     ax.set_xticks(x, [str(v) for v in n])
     ax.set_xlabel("observed units")
