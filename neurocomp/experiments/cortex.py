@@ -408,10 +408,11 @@ def gratings_v1(
     for t, c in (("simple", "C1"), ("complex", "C2")):
         axes[1].hist(f1f0[ctype == t], bins=bins, color=c, alpha=0.7, label=t)
     axes[1].axvline(1.0, color="0.4", ls="--", lw=0.8)
-    axes[1].axvline(16 / (3 * np.pi), color="C1", ls=":", lw=1, label="16/(3 pi)")
+    axes[1].axvline(16 / (3 * np.pi), color="C1", ls=":", lw=1, label="theory 16/(3\u03c0)")
     axes[1].set_xlabel("modulation ratio F1/F0")
     axes[1].set_ylabel("number of neuroids")
-    axes[1].legend(fontsize=8, frameon=False)
+    # between the complex cells' bar and the dashed line at 1, clear of both
+    axes[1].legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(0.1, 1.0))
     axes[1].set_title("phase sensitivity (simple > 1 > complex)", fontsize=9)
     for t, c, style in (("simple", "C1", "s-"), ("complex", "C2", "o--")):
         m = contrast_resp[:, ctype == t]
