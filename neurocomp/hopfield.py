@@ -953,7 +953,7 @@ def capacity_theory(loads) -> xr.Dataset:
             "ags_overlap": ("load", m, {"units": "1", "long_name": "retrieval overlap (replica theory)"}),
             "ags_error": ("load", (1 - m) / 2, {"units": "1", "long_name": "wrong-bit fraction of the retrieval state"}),
         },
-        coords={"load": ("load", a, {"units": "1", "long_name": "load alpha = P/N"})},
+        coords={"load": ("load", a, {"units": "1", "long_name": "load α = P/N"})},
         attrs={"critical_load": AGS_CRITICAL_LOAD},
     )
 
@@ -1058,7 +1058,7 @@ def capacity_curve(
             ),
         },
         coords={
-            "load": ("load", loads_arr, {"long_name": "load alpha = P/N", "units": "1"}),
+            "load": ("load", loads_arr, {"long_name": "load α = P/N", "units": "1"}),
             "n_patterns": ("load", n_patterns, {"long_name": "stored patterns", "units": "1"}),
             "trial": np.arange(trials),
             "cue": np.arange(n_cues),

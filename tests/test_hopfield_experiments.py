@@ -79,7 +79,7 @@ def test_plot_functions_label_axes():
     assert "energy" in ax.get_ylabel()
     curve = hf.capacity_curve(100, [0.05, 0.2], trials=1, n_cues=3, rng=0)
     ax = hplot.plot_capacity(curve)
-    assert "load" in ax.get_xlabel() and "[1]" in ax.get_ylabel()
+    assert "load α" in ax.get_xlabel() and "error" in ax.get_ylabel() and "[1]" not in ax.get_ylabel()
     basins = hf.basins_of_attraction(net, [0.0, 0.3], n_cues=4, rng=0)
     ax = hplot.plot_basins(basins)
     assert "flipped" in ax.get_xlabel()
