@@ -268,26 +268,61 @@ def category_decoding(responses: xr.DataArray, *, label: str = "object_name", n_
     return float(np.mean(acc))
 
 
-def position_tolerance(responses_a: xr.DataArray, responses_b: xr.DataArray, *, min_std: float = 1e-6) -> xr.DataArray:
+def position_tolerance(responses_a: xr.DataArray, responses_b: xr.DataArray, *, min_std: float = 1e-6,
+                       pair_by: str = "stimulus_id") -> xr.DataArray:
     """Per-neuroid correlation of the response profile over objects between two conditions.
 
-    ``responses_a[i]`` and ``responses_b[i]`` must show the same object (e.g.
-    at two positions); a neuroid whose preference among objects survives the
-    change scores near 1. Neuroids that do not respond differentially in both
-    conditions (s.d. below ``min_std``) are NaN.
+    The same object shown in two conditions (e.g. at two positions) is paired by the
+    presentation coordinate ``pair_by`` — never by row position; a neuroid whose
+    preference among objects survives the change scores near 1. Neuroids that do not
+    respond differentially in both conditions (s.d. below ``min_std``) are NaN.
+
+    Parameters
+    ----------
+    responses_a, responses_b : DataArray (presentation, neuroid)
+        Responses in the two conditions, with the same neuroids.
+    min_std : float
+        Neuroids whose response s.d. over objects is below this in either condition are NaN.
+    pair_by : str
+        Presentation coordinate naming the object; both arrays must hold the same unique
+        values (by default the ``stimulus_id``, which :meth:`VentralStream.rates` gives the
+        same for the i-th image of each condition).
 
     Returns
     -------
     xarray.DataArray
         Shape (n_neuroids,), dim "neuroid".
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> g = np.random.default_rng(0)
+    >>> r = xr.DataArray(g.random((6, 2)), dims=("presentation", "neuroid"),
+    ...                  coords={"stimulus_id": ("presentation", list("abcdef"))})
+    >>> shuffled = r.isel(presentation=[5, 4, 3, 2, 1, 0])       # same objects, other order
+    >>> position_tolerance(r, shuffled).round(6).values.tolist()
+    [1.0, 1.0]
     """
     for name, r in (("responses_a", responses_a), ("responses_b", responses_b)):
         if not isinstance(r, xr.DataArray) or r.dims != ("presentation", "neuroid"):
             raise ValidationError(f"{name} must be a DataArray with dims ('presentation', 'neuroid'); got {getattr(r, 'dims', type(r).__name__)}")
-    if responses_a.shape != responses_b.shape:
-        raise ValidationError(f"responses_a and responses_b must have the same shape; got {responses_a.shape} and {responses_b.shape}")
+        if pair_by not in r.coords or r[pair_by].dims != ("presentation",):
+            raise ValidationError(f"{name} must carry a presentation coordinate {pair_by!r} naming each object, so the "
+                                  f"two conditions are paired by it (pass pair_by= another coordinate)")
+        if len(np.unique(r[pair_by].values)) != r.sizes["presentation"]:
+            raise ValidationError(f"{name}'s {pair_by!r} values must be unique to pair the conditions")
+    if responses_a.sizes["neuroid"] != responses_b.sizes["neuroid"]:
+        raise ValidationError(f"responses_a and responses_b must have the same neuroids; got {responses_a.sizes['neuroid']} "
+                              f"and {responses_b.sizes['neuroid']}")
+    ids_a, ids_b = responses_a[pair_by].values, responses_b[pair_by].values
+    if set(ids_a.tolist()) != set(ids_b.tolist()):
+        missing = len(set(ids_a.tolist()) ^ set(ids_b.tolist()))
+        raise ValidationError(f"responses_a and responses_b must show the same objects, paired by {pair_by!r}; "
+                              f"{missing} value(s) appear in only one of them")
+    order = {v: i for i, v in enumerate(ids_b.tolist())}
+    b_aligned = responses_b.values[[order[v] for v in ids_a.tolist()]]
     a = responses_a.values - responses_a.values.mean(0)
-    b = responses_b.values - responses_b.values.mean(0)
+    b = b_aligned - b_aligned.mean(0)
     sa, sb = a.std(0), b.std(0)
     with np.errstate(invalid="ignore", divide="ignore"):
         r = (a * b).mean(0) / (sa * sb)

@@ -180,10 +180,11 @@ def ventral_stream(
         n_neuroids=first["n_neuroids"],
         test_accuracy=xr.DataArray([accuracy["trained"], accuracy["untrained"]], dims=("network",),
                                    attrs={"units": "1", "long_name": "CNN category accuracy on the test images"}),
-        decoding_accuracy=xr.DataArray(dec, dims=("region", "variation"), coords={"variation": list(variations)},
+        decoding_accuracy=xr.DataArray(dec, dims=("region", "variation"),
+                                       coords={"region": list(REGIONS), "variation": list(variations)},
                                        attrs={"units": "1", "long_name": "linear category decoding accuracy (held out)"}),
         decoding_accuracy_se=xr.DataArray(
-            dec_se, dims=("region", "variation"), coords={"variation": list(variations)},
+            dec_se, dims=("region", "variation"), coords={"region": list(REGIONS), "variation": list(variations)},
             attrs={"units": "1", "long_name": "standard error of the decoding accuracy (binomial, over the "
                    "held-out presentations: sqrt(p (1 - p) / n))"}),
         loss_curve=xr.DataArray(np.asarray(trained.loss_curve_), dims=("epoch",),
