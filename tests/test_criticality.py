@@ -151,3 +151,19 @@ def test_fast_hurwitz_zeta_matches_scipy():
     v = np.unique(np.logspace(0, 6, 2000).astype(int)).astype(float)
     for a in (1.01, 1.5, 2.0, 3.0, 5.0):
         np.testing.assert_allclose(cr._zeta(a, v), special.zeta(a, v), rtol=1e-11)
+
+
+@pytest.mark.spiking
+def test_spiking_network_is_tuned_by_its_branching_ratio():
+    """brian2 LIF network: the MR estimate rises with the nominal m and stays within 0.1 of it (refractoriness
+    and jumps held over a refractory period shift the estimate), and the rate follows h N / (1 - m)."""
+    est = []
+    for m in (0.5, 0.8):
+        a = cr.spiking_branching_network(m=m, n_neurons=1000, duration=6.0, rng=21)
+        m_hat = float(cr.branching_ratio(a, method="mr", max_lag=15, n_bootstrap=0).m)
+        assert abs(m_hat - m) < 0.1
+        assert float(a.mean()) == pytest.approx(a.attrs["drive"] * 1000 / (1 - m), rel=0.15)
+        est.append(m_hat)
+    assert est[1] > est[0] + 0.1
+    with pytest.raises(ValueError, match="jump"):
+        cr.spiking_branching_network(m=0.5, jump=5e-3, duration=0.1)
