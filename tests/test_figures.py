@@ -124,6 +124,8 @@ def test_bundled_spec_figures_are_clean(path, tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # this test is about figures; the experiments' tests judge warnings
         result = run_spec(spec)
+    if not result.figures and "\n[sweep]" in path.read_text():
+        pytest.skip(f"{path.stem}: one point of a sweep draws nothing; its figure comes from the sweep's summary")
     assert result.figures, f"{path.stem} draws no figure"
     found = []
     for name, fig in result.figures.items():

@@ -188,7 +188,7 @@ def subsampling_branching_ratio(
         coords={"n_observed": ("n_observed", table.n_observed.values, {"units": "1", "long_name": "observed units"}),
                 "lag": lag},
     )
-    ds["slopes"] = (("n_observed", "lag"), np.array(slopes), {"units": "1", "long_name": "regression slope r_k"})
+    ds["slopes"] = (("n_observed", "lag"), np.array(slopes), {"units": "1", "long_name": "regression slope of a(t + k) on a(t)"})
     fig, (a1, a2) = _fig(2)
     cplot.plot_lag_slopes(ds.slopes, ax=a1)
     cplot.plot_subsampling(table, m_true=m, ax=a2)

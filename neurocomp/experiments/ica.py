@@ -240,7 +240,7 @@ def ica_natural_images(
                                label="where most macaque cells lie\n(Ringach 2002, nx, ny < 0.5)"))
     iplot.plot_nx_ny(g_ica.isel(component=np.flatnonzero(good)), ax=ax, label=f"ICA filters, R² > {R2_GOOD} (n = {good.sum()})",
                      color="C0", limit=2.0)
-    iplot.plot_nx_ny(v1, ax=ax, label="neurocomp V1 simple cells (gabor_bank)", color="C3", marker="x", s=40, limit=2.0)
+    iplot.plot_nx_ny(v1, ax=ax, label="neurocomp's simulated V1 simple cells", color="C3", marker="x", s=40, limit=2.0)
     n_long = int((ny > 2.0).sum())
     ax.set_title("Ringach's plane: ICA filters have more subfields"
                  + (f"\n({n_long} on the top edge: n_y > 2, bars longer than the patch)" if n_long else ""),

@@ -70,7 +70,7 @@ def plot_lag_slopes(slopes, *, ax=None):
         ok = r > 0
         ax.semilogy(lag[ok] * 1e3, r[ok], color=f"C{i}", label=f"{n} units observed")
     ax.set_xlabel("lag (ms)")
-    ax.set_ylabel("regression slope r_k")
+    ax.set_ylabel("slope of a(t + k) on a(t)")
     ax.legend(frameon=False, fontsize="small")
     return ax
 
