@@ -104,6 +104,8 @@ def test_entropy_rate_of_a_markov_chain():
     h = out.conditional_entropy.values
     assert h[0] == pytest.approx(-(pi * np.log(pi)).sum(), abs=0.01)
     assert np.all(np.abs(h[1:] - h_true) < 0.01)
+    # Strong's extrapolation in word length: H_L / L against 1/L, read at 1/L = 0.
+    assert out.attrs["rate_extrapolated"] == pytest.approx(h_true, abs=0.01)
 
 
 def test_word_counts_and_bad_input():
