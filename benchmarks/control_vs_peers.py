@@ -20,6 +20,7 @@ import numpy as np
 import xarray as xr
 
 from neurocomp import control as nc
+from neurocomp.control.feedback import _sqrt_psd
 from neurocomp.control.linear import predictor_gains
 
 
@@ -37,7 +38,7 @@ def student_loop(A, B, H, W, V, L, x0, noise0, noise_y, noise_x):
     from filterpy.kalman import KalmanFilter
 
     n_trials, T = noise_y.shape[:2]
-    Wc = np.linalg.cholesky(W + 1e-300 * np.eye(3))
+    Wc = _sqrt_psd(W)  # the same square root of the noise covariance as simulate_feedback
     Vc = np.linalg.cholesky(V)
     out = np.empty((n_trials, T + 1, 3))
     for i in range(n_trials):

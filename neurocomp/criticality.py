@@ -756,8 +756,12 @@ def branching_ratio(activity, *, method: str = "mr", max_lag: int = 40, dt: floa
                                   "a branching process?)")
         # Least squares of r_k = b m^k (log-linear start, then nonlinear refinement).
         c = np.polyfit(k[pos], np.log(r[pos]), 1)
-        (b, m), _ = optimize.curve_fit(lambda kk, b, m: b * m**kk, k, r, p0=[np.exp(c[1]), np.exp(c[0])],
-                                       maxfev=10_000)
+        try:
+            (b, m), _ = optimize.curve_fit(lambda kk, b, m: b * m**kk, k, r, p0=[np.exp(c[1]), np.exp(c[0])],
+                                           maxfev=10_000)
+        except RuntimeError:
+            raise ValidationError(f"the lag slopes r_k do not fit b·m^k over lags 1..{max_lag} (the fit did not "
+                                  "converge); try a smaller max_lag or a longer recording") from None
         return float(m), r
 
     m, r = estimate(x)

@@ -266,3 +266,16 @@ def test_kalman_hand_estimate_bias_peaks_then_feedback_pulls_it_back():
     assert 0.3 < s["bias_peak_time_s"] < 2.0  # Wolpert et al. (1995): a peak near 1 s
     assert s["bias_peak_m"] > 0  # the forward model overestimates the movement
     assert s["sd_final_feedback_m"] < 0.3 * s["sd_final_open_loop_m"]
+
+
+def test_simulation_accepts_a_singular_correlated_noise_covariance():
+    """Perfectly correlated motor noise is a valid (rank-1) covariance; the simulated spread matches it."""
+    W = np.array([[1.0, 1.0], [1.0, 1.0]]) * 1e-4
+    s = nc.LinearSystem(A=np.eye(2), B=[[1.0], [0.0]], H=np.eye(2), process_cov=W, obs_cov=np.eye(2) * 1e-2)
+    g = nc.optimal_feedback_control(s, np.eye(2), [[1.0]], horizon=5, x0=[1.0, 0.0])
+    x = nc.simulate_feedback(s, g, x0=[1.0, 0.0], n_trials=20000, rng=0).true_state.values
+    c = np.cov((x[:, 1] - x[:, 1].mean(0)).T)
+    assert abs(c[0, 1] / np.sqrt(c[0, 0] * c[1, 1]) - 1) < 1e-9  # the noise stays perfectly correlated
+    mom = nc.expected_moments(s, g, x0=[1.0, 0.0])
+    v = mom.covariance.values[1, 1, 1]
+    assert abs(c[1, 1] - v) < 4 * v * np.sqrt(2 / 19999)

@@ -172,7 +172,6 @@ class _Blocks:
         s = system
         n = s.n_states
         self.n = n
-        self.Ir = np.eye(n)
 
     def M(self, s, L, K):
         A, B, H = s.A, s.B, s.H
@@ -439,6 +438,13 @@ def expected_moments(system: LinearSystem, gains: xr.Dataset, *, x0, P0=None) ->
     )
 
 
+def _sqrt_psd(M):
+    """A square root S (S Sᵀ = M) of a positive semi-definite matrix, singular ones included
+    (Cholesky refuses a valid rank-deficient covariance such as perfectly correlated noise)."""
+    w, V = np.linalg.eigh(M)
+    return V * np.sqrt(np.clip(w, 0.0, None))
+
+
 def simulate_feedback(system: LinearSystem, gains: xr.Dataset, *, x0, P0=None, n_trials: int = 1000,
                       rng=None) -> xr.Dataset:
     """Simulate many trials of the closed loop at once (vectorised over trials).
@@ -478,12 +484,12 @@ def simulate_feedback(system: LinearSystem, gains: xr.Dataset, *, x0, P0=None, n
         raise ValidationError(f"n_trials={n_trials} × {T + 1} steps needs about {need / 2**30:.1f} GiB "
                               f"(limit {MAX_SIMULATION_BYTES / 2**30:.0f} GiB); simulate fewer trials at a time")
     g = as_generator(rng)
-    Wc = np.linalg.cholesky(system.process_cov + 1e-300 * np.eye(n)) if system.process_cov.any() else np.zeros((n, n))
+    Wc = _sqrt_psd(system.process_cov)
     Vc = np.linalg.cholesky(system.obs_cov)
     x = np.empty((n_trials, T + 1, n))
     xh = np.empty((n_trials, T + 1, n))
     u = np.full((n_trials, T + 1, m), np.nan)
-    P0c = np.linalg.cholesky(P0 + 1e-300 * np.eye(n)) if P0.any() else np.zeros((n, n))
+    P0c = _sqrt_psd(P0)
     x[:, 0] = x0 + g.standard_normal((n_trials, n)) @ P0c.T
     xh[:, 0] = x0
     A, B, H = system.A, system.B, system.H
