@@ -18,7 +18,20 @@ def plot_learning_curves(returns: dict, *, ax=None, smooth: int = 10, ylim=(-100
 
     Parameters
     ----------
-    returns : dict of label -> DataArray (run, episode)
+    returns : dict of str to xarray.DataArray
+        Label -> return of each episode, dims ``(run, episode)`` (reward units, summed over the
+        episode's steps); one line per label.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+    smooth : int, default 10
+        Width of the moving average over episodes (the first ``smooth - 1`` episodes are dropped).
+    ylim : tuple of float, default (-100, 0)
+        Limits of the y axis (reward units).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
     """
     ax = get_ax(ax)
     for i, (label, r) in enumerate(returns.items()):
@@ -38,7 +51,22 @@ def plot_learning_curves(returns: dict, *, ax=None, smooth: int = 10, ylim=(-100
 
 
 def plot_rpe_traces(traces: dict, *, ax=None, cue_time=None, reward_time=None):
-    """TD error δ within a trial, one line per labelled trial (e.g. early, late, omission)."""
+    """TD error δ within a trial, one line per labelled trial (e.g. early, late, omission).
+
+    Parameters
+    ----------
+    traces : dict of str to xarray.DataArray
+        Label -> TD error of one trial over dim ``time`` (s), in reward units.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+    cue_time, reward_time : float, optional
+        Times of the cue and of the reward within the trial (s), marked by vertical lines.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+    """
     ax = get_ax(ax)
     styles = [("-", 1.5), ("-", 3.0), ("--", 1.5)]
     for i, (label, d) in enumerate(traces.items()):
@@ -58,7 +86,21 @@ def plot_rpe_traces(traces: dict, *, ax=None, cue_time=None, reward_time=None):
 
 
 def plot_rpe_map(rpe, *, ax=None):
-    """TD error over trials (rows) and time within the trial (columns)."""
+    """TD error over trials (rows) and time within the trial (columns).
+
+    Parameters
+    ----------
+    rpe : xarray.DataArray
+        TD error, dims ``(trial, time)``, ``time`` in s with uniform steps, in reward units; the
+        colour scale is symmetric about 0.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on (with a colour bar added to its figure).
+    """
     ax = get_ax(ax)
     t = rpe["time"].values
     dt = t[1] - t[0] if len(t) > 1 else 1.0
@@ -72,7 +114,29 @@ def plot_rpe_map(rpe, *, ax=None):
 
 
 def plot_probability_response(p, cue, reward, *, cue_se=None, reward_se=None, ax=None):
-    """Cue and reward responses of δ against reward probability (Fiorillo et al. 2003)."""
+    """Cue and reward responses of δ against reward probability (Fiorillo et al. 2003).
+
+    Parameters
+    ----------
+    p : array_like of shape (n_probabilities,)
+        Reward probabilities (0-1).
+    cue, reward : array_like of shape (n_probabilities,)
+        TD error after learning at the cue and at a delivered reward (reward units).
+    cue_se, reward_se : array_like of shape (n_probabilities,), optional
+        Standard errors over runs of ``cue`` and ``reward``, drawn as error bars.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    References
+    ----------
+    .. [1] Fiorillo, C. D., Tobler, P. N. & Schultz, W. (2003). Discrete coding of reward
+       probability and uncertainty by dopamine neurons. Science 299, 1898-1902.
+    """
     ax = get_ax(ax)
     ax.errorbar(p, cue, yerr=cue_se, fmt="o-", color="C0", label="at the cue")
     ax.errorbar(p, reward, yerr=reward_se, fmt="s-", color="C3", label="at a delivered reward")
@@ -83,7 +147,24 @@ def plot_probability_response(p, cue, reward, *, cue_se=None, reward_se=None, ax
 
 
 def plot_grid_paths(env, paths: dict, *, ax=None):
-    """Greedy paths drawn on a grid world (cliff cells shaded)."""
+    """Greedy paths drawn on a grid world (cliff cells shaded).
+
+    Parameters
+    ----------
+    env : object
+        A grid world with a ``layout`` attribute: a sequence of equal-length strings, one per row,
+        where ``"S"`` marks the start, ``"G"`` the goal, ``"C"`` a cliff cell and ``"#"`` a wall
+        (e.g. from :func:`neurocomp.rl.environments.GridWorld`).
+    paths : dict of str to sequence of int
+        Label -> states visited, each state the flat index ``row * n_columns + column``.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+    """
     ax = get_ax(ax)
     layout = np.array([list(r) for r in env.layout])
     H, W = layout.shape
@@ -104,7 +185,26 @@ def plot_grid_paths(env, paths: dict, *, ax=None):
 
 
 def plot_rms_curves(curves: dict, *, ax=None):
-    """RMS error of learned values against episodes (Sutton & Barto Figure 6.2)."""
+    """RMS error of learned values against episodes (Sutton & Barto Figure 6.2).
+
+    Parameters
+    ----------
+    curves : dict of str to xarray.DataArray
+        Label -> RMS error of the learned state values (reward units) over dim ``episode``;
+        labels starting with ``"TD"`` are drawn solid, the others dashed.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    References
+    ----------
+    .. [1] Sutton, R. S. & Barto, A. G. (2018). Reinforcement Learning: An Introduction, 2nd ed.,
+       Example 6.2. MIT Press.
+    """
     ax = get_ax(ax)
     for i, (label, c) in enumerate(curves.items()):
         ls = "-" if label.startswith("TD") else "--"
