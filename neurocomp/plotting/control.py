@@ -20,9 +20,21 @@ def plot_reach_paths(paths, *, target=None, ax=None, n: int = 20, **kwargs):
 
     Parameters
     ----------
-    paths : DataArray (trial, time, space) with coords space = "x", "y", in m.
-    target : (x, y) in m, optional
-        Drawn as a circle.
+    paths : xarray.DataArray
+        Hand position in m, dims ``(trial, time, space)`` with ``space`` = ``"x"``, ``"y"``.
+    target : tuple of float, optional
+        Target position ``(x, y)`` in m, drawn as a circle.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+    n : int, default 20
+        Number of single trials drawn (thin grey lines).
+    **kwargs
+        Only ``color`` is used: the colour of the mean path (default ``"C0"``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on (equal aspect, axes in cm).
     """
     ax = get_ax(ax)
     p = paths.values * CM
@@ -41,7 +53,30 @@ def plot_reach_paths(paths, *, target=None, ax=None, n: int = 20, **kwargs):
 
 
 def plot_speed_profile(speed, *, ax=None, spread=None, **kwargs):
-    """Hand speed (cm/s) against the fraction of movement time; ``spread`` (SD) shaded."""
+    """Hand speed (cm/s) against the fraction of movement time; ``spread`` (SD) shaded.
+
+    Parameters
+    ----------
+    speed : xarray.DataArray
+        Hand speed in m/s over dim ``time`` (s, starting at 0); time is drawn as a fraction of
+        its last value.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+    spread : xarray.DataArray, optional
+        Standard deviation over trials of the speed (m/s) on the same ``time``, shaded ± 1 SD.
+    **kwargs
+        Only ``color`` (default ``"C0"``) and ``label`` (default ``"mean speed"``) are used.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on; the time of peak speed is marked.
+
+    References
+    ----------
+    .. [1] Flash, T. & Hogan, N. (1985). The coordination of arm movements: an experimentally
+       confirmed mathematical model. J. Neurosci. 5, 1688-1703.
+    """
     ax = get_ax(ax)
     t = speed["time"].values
     frac = t / t[-1]
@@ -64,9 +99,26 @@ def plot_task_variability(endpoints, *, target_sum: float, ax=None, title: str |
 
     Parameters
     ----------
-    endpoints : DataArray (trial, effector) in m.
+    endpoints : xarray.DataArray
+        Final positions in m, dims ``(trial, effector)`` with two effectors.
     target_sum : float
         The target of p₁ + p₂, in m.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+    title : str, optional
+        Axes title.
+    **kwargs
+        Only ``color`` is used: the colour of the points (default ``"C0"``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on, with the 2 SD covariance ellipse of the endpoints.
+
+    References
+    ----------
+    .. [1] Todorov, E. & Jordan, M. I. (2002). Optimal feedback control as a theory of motor
+       coordination. Nat. Neurosci. 5, 1226-1235.
     """
     ax = get_ax(ax)
     p = endpoints.values * CM
@@ -94,8 +146,26 @@ def plot_task_variability(endpoints, *, target_sum: float, ax=None, title: str |
 def plot_endpoint_variance(variance, *, theory=None, ax=None):
     """Endpoint variance (cm²) against the relative SD of signal-dependent noise.
 
-    ``variance`` is simulated (with ``variance_se`` as a coord or not); ``theory``
-    the exact value from the second-moment recursion, drawn as a line.
+    Parameters
+    ----------
+    variance : xarray.DataArray
+        Simulated endpoint variance in m² over dim ``signal_noise`` (the noise SD relative to
+        the command, dimensionless); an optional coord ``variance_se`` (m²) gives error bars.
+    theory : xarray.DataArray, optional
+        The exact variance from the second-moment recursion (m²) over ``signal_noise``, drawn
+        as a line.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    References
+    ----------
+    .. [1] Harris, C. M. & Wolpert, D. M. (1998). Signal-dependent noise determines motor
+       planning. Nature 394, 780-784.
     """
     ax = get_ax(ax)
     x = variance["signal_noise"].values
@@ -112,7 +182,30 @@ def plot_endpoint_variance(variance, *, theory=None, ax=None):
 
 
 def plot_estimation_error(bias, sd, *, ax=None, label: str = "", color="C0"):
-    """Bias (line) and SD (dashed) of the estimated hand position over time, in cm."""
+    """Bias (line) and SD (dashed) of the estimated hand position over time, in cm.
+
+    Parameters
+    ----------
+    bias, sd : xarray.DataArray
+        Mean and standard deviation over trials of the estimated minus the true hand position
+        (m), over dim ``time`` (s).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+    label : str, optional
+        Appended to the legend entries ("bias — label", "SD — label").
+    color : str, default "C0"
+        Matplotlib colour of both lines.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    References
+    ----------
+    .. [1] Wolpert, D. M., Ghahramani, Z. & Jordan, M. I. (1995). An internal model for
+       sensorimotor integration. Science 269, 1880-1882.
+    """
     ax = get_ax(ax)
     t = bias["time"].values
     ax.plot(t, bias.values * CM, color=color, label=f"bias{(' — ' + label) if label else ''}")

@@ -15,7 +15,28 @@ __all__ = ["plot_distribution", "plot_mean_size", "plot_lag_slopes", "plot_subsa
 
 
 def plot_distribution(values, *, fit=None, ax=None, label=None, color="C0"):
-    """Probability of integer events on log-log axes (logarithmic bins above 10), with the fitted power law."""
+    """Probability of integer events on log-log axes (logarithmic bins above 10), with the fitted power law.
+
+    Parameters
+    ----------
+    values : array_like of int
+        Positive integer events, e.g. avalanche sizes (events) or durations (bins).
+    fit : xarray.Dataset, optional
+        A power-law fit from :func:`neurocomp.criticality.fit_power_law` (``alpha``, ``alpha_se``,
+        ``xmin``); drawn as a dashed line over the tail x ≥ xmin, scaled by the tail's share of
+        the events.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+    label : str, optional
+        Legend label of the histogram.
+    color : str, default "C0"
+        Matplotlib colour of the histogram's markers.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on; y is the probability per unit of size (a density over integers).
+    """
     ax = get_ax(ax)
     x = np.asarray(values)
     top = int(x.max())
@@ -42,7 +63,31 @@ def plot_distribution(values, *, fit=None, ax=None, label=None, color="C0"):
 
 
 def plot_mean_size(av, *, gamma_fit=None, gamma_predicted=None, ax=None):
-    """Mean avalanche size against duration (the crackling-noise relation)."""
+    """Mean avalanche size against duration (the crackling-noise relation).
+
+    Parameters
+    ----------
+    av : xarray.Dataset
+        Avalanches from :func:`neurocomp.criticality.avalanches`: ``size`` (events) and
+        ``duration`` (bins) over dim ``avalanche``.
+    gamma_fit : float, optional
+        Fitted exponent γ of <S>(T) ∝ T^γ, drawn as a dashed line anchored on durations 5-500.
+    gamma_predicted : float, optional
+        The exponent predicted from the size and duration exponents, (α_T − 1)/(α_S − 1),
+        shown in the legend.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    References
+    ----------
+    .. [1] Friedman, N. et al. (2012). Universal critical dynamics in high resolution neuronal
+       avalanche data. Phys. Rev. Lett. 108, 208102.
+    """
     ax = get_ax(ax)
     sizes, durs = av["size"].values, av["duration"].values
     T = np.unique(durs)
@@ -62,7 +107,26 @@ def plot_mean_size(av, *, gamma_fit=None, gamma_predicted=None, ax=None):
 
 
 def plot_lag_slopes(slopes, *, ax=None):
-    """Regression slopes r_k against lag (log scale), one line per number of observed units."""
+    """Regression slopes r_k against lag (log scale), one line per number of observed units.
+
+    Parameters
+    ----------
+    slopes : xarray.DataArray
+        Slopes r_k of a(t + k) on a(t) (dimensionless), dims ``(n_observed, lag)`` with ``lag``
+        in s (drawn in ms); non-positive slopes are left out of the log axis.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    References
+    ----------
+    .. [1] Wilting, J. & Priesemann, V. (2018). Inferring collective dynamical states from
+       widely unobserved systems. Nat. Commun. 9, 2325.
+    """
     ax = get_ax(ax)
     lag = slopes["lag"].values
     for i, n in enumerate(slopes["n_observed"].values):
@@ -76,7 +140,29 @@ def plot_lag_slopes(slopes, *, ax=None):
 
 
 def plot_subsampling(table, *, m_true, ax=None):
-    """Estimated branching ratio against the number of observed units: conventional vs MR, with intervals."""
+    """Estimated branching ratio against the number of observed units: conventional vs MR, with intervals.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame or xarray.Dataset
+        One row per number of observed units: ``n_observed`` and, for ``key`` in
+        ``("conventional", "mr")``, the estimate ``m_<key>`` and its interval ``<key>_low``,
+        ``<key>_high`` (dimensionless); intervals that are all NaN are not drawn.
+    m_true : float
+        The true branching ratio, drawn as a dashed line.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    References
+    ----------
+    .. [1] Wilting, J. & Priesemann, V. (2018). Inferring collective dynamical states from
+       widely unobserved systems. Nat. Commun. 9, 2325.
+    """
     ax = get_ax(ax)
     n = table["n_observed"].values
     x = np.arange(len(n))
@@ -95,7 +181,26 @@ def plot_subsampling(table, *, m_true, ax=None):
 
 
 def plot_response_curves(ds, *, ax=None):
-    """Mean firing rate against stimulus rate for each σ (log-x)."""
+    """Mean firing rate against stimulus rate for each σ (log-x).
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        From :func:`neurocomp.criticality.dynamic_range`: ``response`` (mean firing rate per
+        unit, Hz) with dims ``(branching_ratio, stimulus_rate)``, ``stimulus_rate`` in Hz.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    References
+    ----------
+    .. [1] Kinouchi, O. & Copelli, M. (2006). Optimal dynamical range of excitable networks at
+       criticality. Nat. Phys. 2, 348-351.
+    """
     ax = get_ax(ax)
     for i, s in enumerate(ds.branching_ratio.values):
         ax.semilogx(ds.stimulus_rate.values, ds.response.sel(branching_ratio=s).values, color=f"C{i % 10}", label=f"σ = {s:g}")
@@ -106,7 +211,26 @@ def plot_response_curves(ds, *, ax=None):
 
 
 def plot_dynamic_range(ds, *, ax=None):
-    """Dynamic range (dB) against the branching ratio σ."""
+    """Dynamic range (dB) against the branching ratio σ.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        From :func:`neurocomp.criticality.dynamic_range`: ``dynamic_range`` (dB) over dim
+        ``branching_ratio``; σ = 1 is marked by a dotted line.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    References
+    ----------
+    .. [1] Kinouchi, O. & Copelli, M. (2006). Optimal dynamical range of excitable networks at
+       criticality. Nat. Phys. 2, 348-351.
+    """
     ax = get_ax(ax)
     ax.plot(ds.branching_ratio.values, ds.dynamic_range.values, "o-", color="k")
     ax.axvline(1.0, color="0.5", ls=":", lw=1)
