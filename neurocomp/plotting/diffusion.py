@@ -18,14 +18,28 @@ def plot_msd(msd, *, ax=None, theory=None, label=None, individual: int = 0, logl
 
     Parameters
     ----------
-    msd : DataArray, dim ``time`` or (``walker``, ``lag``)
-        A walker dim is averaged (thick line); ``individual`` of the walkers are
-        drawn as thin lines too (time-averaged MSDs scatter for non-ergodic processes).
-    theory : array, optional
-        Theoretical values on the same times (dashed black).
+    msd : xarray.DataArray
+        Mean squared displacement (units from ``attrs["units"]``, e.g. m²), dim ``time`` (s)
+        or ``lag`` (s), optionally with a ``walker`` dim: a walker dim is averaged (thick
+        line) and ``individual`` of the walkers are drawn as thin lines too (time-averaged
+        MSDs scatter for non-ergodic processes).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+    theory : array_like, optional
+        Theoretical values on the same times, in the units of ``msd`` (dashed black).
     label : str, optional
+        Legend label of the mean curve (no legend if None).
+    individual : int, default 0
+        Number of single walkers drawn as thin lines.
+    loglog : bool, default True
+        Logarithmic x and y axes. Non-positive times are always left out.
     **kwargs
         Passed to ``ax.plot`` for the mean curve.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
     """
     ax = get_ax(ax)
     tdim = "lag" if "lag" in msd.dims else "time"
@@ -51,7 +65,27 @@ def plot_msd(msd, *, ax=None, theory=None, label=None, individual: int = 0, logl
 def plot_trajectories(trajectories, *, ax=None, n: int = 5, scale: float = 1.0, unit: str | None = None, **kwargs):
     """Paths of the first ``n`` walkers: y against x in 2-D/3-D, x against time in 1-D.
 
-    ``scale`` multiplies positions (e.g. 1e6 with ``unit="µm"``).
+    Parameters
+    ----------
+    trajectories : xarray.DataArray
+        Positions (units from ``attrs["units"]``, default m) with dims ``time`` (s, first),
+        ``walker`` and optionally ``space``; with two or more space dims the first two are
+        drawn against each other.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+    n : int, default 5
+        Number of walkers drawn.
+    scale : float, default 1.0
+        Factor multiplying positions (e.g. 1e6 with ``unit="µm"``).
+    unit : str, optional
+        Unit of the scaled positions for the axis labels (default ``attrs["units"]`` or "m").
+    **kwargs
+        Passed to ``ax.plot`` for every path.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
     """
     ax = get_ax(ax)
     unit = unit or trajectories.attrs.get("units", "m")
@@ -74,8 +108,25 @@ def plot_trajectories(trajectories, *, ax=None, n: int = 5, scale: float = 1.0, 
 def plot_alpha_estimates(true_alpha, estimates, *, ax=None, spread=None, label=None, **kwargs):
     """Estimated against true anomalous exponent, with the identity line.
 
-    ``true_alpha`` and ``estimates`` are 1-D arrays (e.g. means per true α);
-    ``spread`` draws error bars (e.g. the standard deviation across trajectories).
+    Parameters
+    ----------
+    true_alpha : array_like of shape (n,)
+        True anomalous exponents α (dimensionless, 0-2).
+    estimates : array_like of shape (n,)
+        Estimated exponents (e.g. the mean per true α); non-finite ones are left out.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+    spread : array_like of shape (n,), optional
+        Error bars (e.g. the standard deviation across trajectories).
+    label : str, optional
+        Legend label (no legend if None).
+    **kwargs
+        Passed to ``ax.errorbar``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
     """
     ax = get_ax(ax)
     true_alpha = np.asarray(true_alpha, dtype=float)
@@ -94,7 +145,29 @@ def plot_alpha_estimates(true_alpha, estimates, *, ax=None, spread=None, label=N
 
 
 def plot_profiles(concentration, *, ax=None, times=None, scale: float = 1.0, unit: str = "m", **kwargs):
-    """Concentration profiles c(x) at several ``times`` [s] (default: all recorded) of a 1-D solution."""
+    """Concentration profiles c(x) at several times of a 1-D solution.
+
+    Parameters
+    ----------
+    concentration : xarray.DataArray
+        Concentration with dims ``time`` (s) and ``x`` (m), e.g. from
+        :mod:`neurocomp.diffusion.pde`; units from ``attrs["units"]``.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+    times : float or array_like of float, optional
+        Times in s at which to draw profiles (the nearest recorded time); default all recorded.
+    scale : float, default 1.0
+        Factor multiplying x (e.g. 1e6 with ``unit="µm"``).
+    unit : str, default "m"
+        Unit of the scaled x for the axis label.
+    **kwargs
+        Passed to ``ax.plot`` for every profile.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+    """
     ax = get_ax(ax)
     c = concentration
     sel = c["time"].values if times is None else np.atleast_1d(times)
@@ -108,7 +181,26 @@ def plot_profiles(concentration, *, ax=None, times=None, scale: float = 1.0, uni
 
 
 def plot_first_passage(fpt, *, ax=None, bins: int = 40, theory=None, **kwargs):
-    """Histogram (density) of first-passage times [s]; ``theory(t)`` draws a density on top."""
+    """Histogram (density) of first-passage times [s]; ``theory(t)`` draws a density on top.
+
+    Parameters
+    ----------
+    fpt : array_like
+        First-passage times in s; non-finite ones (walkers that never arrived) are left out.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+    bins : int, default 40
+        Number of histogram bins.
+    theory : callable, optional
+        ``theory(t)`` -> density in 1/s at times ``t`` (s), drawn dashed.
+    **kwargs
+        Passed to ``ax.hist``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+    """
     ax = get_ax(ax)
     v = np.asarray(fpt, dtype=float)
     v = v[np.isfinite(v)]
