@@ -33,6 +33,17 @@ def plot_truth_table(table, *, ax=None, cmap="Greys", **kwargs):
     table : xarray.DataArray
         dims ``("pattern",)`` (one gate), ``("gate", "pattern")`` or
         ``("pattern", "output")``, values 0/1; a coord ``inputs`` labels the patterns.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes (sized to the table) if None.
+    cmap : str, default "Greys"
+        Matplotlib colour map of the cells.
+    **kwargs
+        Passed to ``ax.imshow``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
     """
     import xarray as xr
 
@@ -62,6 +73,24 @@ def plot_spike_raster(ds, *, n_trials: int = 5, ax=None, **kwargs):
     One block of rows per input pattern, one row per neuron (inputs first,
     output last); the first ``n_trials`` trials are drawn as ticks offset
     within the row; the readout window is shaded.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The result of :func:`neurocomp.gates.spiking_truth_table`: spikes as ``spike_time``
+        (s), ``spike_neuron``, ``spike_pattern``, ``spike_trial``, with attrs ``neurons``,
+        ``window_start``, ``window_end``, ``duration`` (s) and ``gate``.
+    n_trials : int, default 5
+        Number of trials drawn per pattern.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+    **kwargs
+        Passed to ``ax.scatter``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on (time in ms).
     """
     for name in ("spike_time", "spike_neuron", "spike_pattern", "spike_trial"):
         if name not in ds.variables:
@@ -101,8 +130,28 @@ def plot_spike_raster(ds, *, n_trials: int = 5, ax=None, **kwargs):
 def plot_decision_surface(model, X, y, *, ax=None, resolution: int = 200, margin: float = 0.3, **kwargs):
     """Probability of class 1 over the plane, with the data points on top.
 
-    ``model`` has ``predict_proba`` giving P(class 1) in its last column
-    (an MLP with a sigmoid output); X of shape (n, 2), y of 0/1.
+    Parameters
+    ----------
+    model : estimator
+        A fitted classifier whose ``predict_proba`` gives P(class 1) in its last column
+        (e.g. an MLP with a sigmoid output).
+    X : array_like of shape (n_samples, 2)
+        Inputs.
+    y : array_like of shape (n_samples,)
+        Class labels, 0 or 1.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+    resolution : int, default 200
+        Grid points per axis at which the probability is evaluated.
+    margin : float, default 0.3
+        Extent of the grid beyond the data, in input units.
+    **kwargs
+        Passed to ``ax.scatter`` for the data points (``s`` sets their size, default 12).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on (with a colour bar; the 0.5 contour is the decision boundary).
     """
     X = np.asarray(X, dtype=float)
     if X.ndim != 2 or X.shape[1] != 2:
@@ -125,7 +174,28 @@ def plot_decision_surface(model, X, y, *, ax=None, resolution: int = 200, margin
 
 
 def plot_function_fit(model, X, y, *, ax=None, target=None, **kwargs):
-    """Data points, the network's output and (optionally) the true function, for 1-D input."""
+    """Data points, the network's output and (optionally) the true function, for 1-D input.
+
+    Parameters
+    ----------
+    model : estimator
+        A fitted regressor with ``predict`` taking an array of shape (n, 1).
+    X : array_like of shape (n_samples,) or (n_samples, 1)
+        Training inputs.
+    y : array_like of shape (n_samples,)
+        Training targets.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+    target : callable, optional
+        The true function, ``target(x)`` on a 1-D array, drawn dashed.
+    **kwargs
+        Passed to ``ax.plot`` for the network's output.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+    """
     X = np.asarray(X, dtype=float).reshape(len(X), -1)
     if X.shape[1] != 1:
         raise ValidationError(f"X must have one feature; got {X.shape[1]}")
@@ -144,7 +214,30 @@ def plot_function_fit(model, X, y, *, ax=None, target=None, **kwargs):
 def plot_separability(X, y, *, lines=(), ax=None, title: str = "", **kwargs):
     """Binary input patterns in the plane with threshold units' decision lines ``w·x = θ``.
 
-    ``lines`` is a sequence of ``(weights, threshold, label)`` for 2-input units.
+    Parameters
+    ----------
+    X : array_like of shape (n_patterns, 2)
+        Input patterns (usually the corners of the unit square).
+    y : array_like of shape (n_patterns,)
+        Target output of each pattern, 0 (open circle) or 1 (filled).
+    lines : sequence of tuple, optional
+        ``(weights, threshold, label)`` for 2-input threshold units, each drawn as the line
+        ``w·x = θ``.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+    title : str, optional
+        Axes title.
+    **kwargs
+        Passed to ``ax.plot`` / ``ax.axvline`` for every decision line.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    References
+    ----------
+    .. [1] Minsky, M. & Papert, S. (1969). Perceptrons. MIT Press.
     """
     X = np.asarray(X, dtype=float)
     y = np.asarray(y)
@@ -226,12 +319,20 @@ def plot_center_surround(response, *args, ax=None, kernel=None, axes=None):
     Parameters
     ----------
     response : array of shape (height, width)
-        :func:`neurocomp.gates.center_surround` output.
-    ax : matplotlib Axes, optional
+        :func:`neurocomp.gates.center_surround` output (arbitrary units).
+    *args
+        Deprecated: the old form's ``response`` after an ``image`` in first place.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+    kernel : array of shape (size, size), optional
+        Deprecated (old form only): a kernel whose profile is drawn in a third panel.
+    axes : sequence of matplotlib.axes.Axes, optional
+        Deprecated (old form only): the panels to draw on.
 
     Returns
     -------
-    matplotlib Axes
+    matplotlib.axes.Axes
+        The Axes drawn on (a list of Axes in the deprecated form).
 
     Notes
     -----
