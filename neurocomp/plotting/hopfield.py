@@ -41,9 +41,24 @@ def plot_patterns(patterns, *, shape, ax=None, n_columns: int | None = None, tit
     Parameters
     ----------
     patterns : array_like, shape (n_patterns, rows * columns)
-    shape : tuple (rows, columns) of one image
-    n_columns : images per row of the mosaic (default: all in one row)
-    titles : list of str, optional, one per pattern (written below each image)
+        ±1 patterns, one per row.
+    shape : tuple of int
+        ``(rows, columns)`` of one image.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes (sized to the mosaic) if None.
+    n_columns : int, optional
+        Images per row of the mosaic (default: all in one row).
+    titles : list of str, optional
+        One per pattern, written below each image.
+    cmap : str, default "gray_r"
+        Matplotlib colour map (-1 to +1).
+    **kwargs
+        Passed to ``ax.imshow``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
     """
     p = check_array("patterns", patterns, ndim=2)
     shape = tuple(int(s) for s in shape)
@@ -68,11 +83,23 @@ def plot_recall(result, *, shape, ax=None, stored=None, **kwargs):
 
     Parameters
     ----------
-    result : xarray.Dataset from :meth:`neurocomp.hopfield.Hopfield.recall`
-        (``initial_state`` and ``state``, each (cue, neuron)).
-    shape : tuple (rows, columns) of one image
+    result : xarray.Dataset
+        From :meth:`neurocomp.hopfield.Hopfield.recall`: ``initial_state`` and ``state``,
+        each (cue, neuron), ±1; with ``overlap`` (cue, pattern) the best final overlap of each
+        cue is written below it.
+    shape : tuple of int
+        ``(rows, columns)`` of one image.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
     stored : array_like, shape (n_cues, n_neurons), optional
         The pattern each cue came from, drawn as a first row.
+    **kwargs
+        Passed to ``ax.imshow`` (``cmap`` defaults to ``"gray_r"``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
     """
     rows = []
     labels = []
@@ -97,7 +124,26 @@ def plot_recall(result, *, shape, ax=None, stored=None, **kwargs):
 
 
 def plot_overlap_trajectory(result, *, cue: int = 0, ax=None, **kwargs):
-    """Overlap of one cue's state with every stored pattern over sweeps (or time, spiking)."""
+    """Overlap of one cue's state with every stored pattern over sweeps (or time, spiking).
+
+    Parameters
+    ----------
+    result : xarray.Dataset
+        With ``overlap_trajectory`` (cue, sweep, pattern) from
+        :meth:`neurocomp.hopfield.Hopfield.recall`, or (cue, time, pattern) with time in s from
+        :func:`neurocomp.hopfield.spiking_recall`; overlaps are dimensionless in [-1, 1].
+    cue : int, default 0
+        The cue whose trajectory is drawn (a label of dim ``cue``).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+    **kwargs
+        Passed to ``ax.plot`` for every pattern's line.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+    """
     traj = result["overlap_trajectory"].sel(cue=cue)
     x_dim = [d for d in traj.dims if d != "pattern"][0]
     ax = get_ax(ax)
@@ -117,7 +163,28 @@ def plot_overlap_trajectory(result, *, cue: int = 0, ax=None, **kwargs):
 
 
 def plot_energy_trajectory(result, *, ax=None, **kwargs):
-    """Energy of each cue's state over sweeps (never rises under asynchronous dynamics)."""
+    """Energy of each cue's state over sweeps (never rises under asynchronous dynamics).
+
+    Parameters
+    ----------
+    result : xarray.Dataset
+        With ``energy_trajectory`` (cue, sweep), dimensionless, from
+        :meth:`neurocomp.hopfield.Hopfield.recall`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+    **kwargs
+        Passed to ``ax.plot`` for every cue's line.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    References
+    ----------
+    .. [1] Hopfield, J. J. (1982). Neural networks and physical systems with emergent collective
+       computational abilities. PNAS 79, 2554-2558.
+    """
     e = result["energy_trajectory"]
     ax = get_ax(ax)
     for c in e["cue"].values:
@@ -205,7 +272,23 @@ def plot_capacity(curve, *, ax=None, theory=None, **kwargs):
 
 
 def plot_basins(basins, *, ax=None, **kwargs):
-    """Final overlap against the fraction of flipped bits in the cue (each cue and the mean)."""
+    """Final overlap against the fraction of flipped bits in the cue (each cue and the mean).
+
+    Parameters
+    ----------
+    basins : xarray.Dataset
+        From :func:`neurocomp.hopfield.basins_of_attraction`: ``overlap`` (flip_fraction,
+        cue) and ``mean_overlap`` (flip_fraction), dimensionless.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+    **kwargs
+        Passed to ``ax.plot`` for the mean.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+    """
     ax = get_ax(ax)
     fr = basins["flip_fraction"].values
     ov = basins["overlap"].values
@@ -222,6 +305,26 @@ def plot_spike_raster(result, *, cue: int = 0, pattern: int = 0, ax=None, **kwar
     """Spike raster of one network copy, neurons sorted by their bit in ``pattern`` (+1 on top).
 
     The cue period is shaded.
+
+    Parameters
+    ----------
+    result : xarray.Dataset
+        From :func:`neurocomp.hopfield.spiking_recall`: ``spike_time`` (s), ``spike_neuron``
+        and ``spike_cue`` over dim ``spike``, a ``neuron`` dim, attrs ``cue_duration`` and
+        ``duration`` (s), plus ``stored_pattern`` (pattern, neuron) of ±1 to sort by.
+    cue : int, default 0
+        The network copy (cue) whose spikes are drawn.
+    pattern : int, default 0
+        The stored pattern whose +1 neurons are drawn above the line.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+    **kwargs
+        Passed to ``ax.plot`` for the spikes.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
     """
     ax = get_ax(ax, figsize=(6.0, 3.8))
     sel = result["spike_cue"].values == cue
