@@ -19,10 +19,22 @@ def plot_encoder_learning(ds, *, ax=None, paper_median: float | None = None, **k
     ds : xarray.Dataset
         From :func:`neurocomp.boltzmann.learn_encoder` (``fraction_learned`` over ``epoch``,
         ``cycles_to_learn`` over ``trial``).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
     paper_median : float, optional
         A published median number of cycles, drawn as a dashed line.
     **kwargs
         Passed to ``Axes.step``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    References
+    ----------
+    .. [1] Ackley, D. H., Hinton, G. E. & Sejnowski, T. J. (1985). A learning algorithm for
+       Boltzmann machines. Cognitive Science 9, 147-169.
     """
     ax = get_ax(ax)
     frac = ds["fraction_learned"]
@@ -43,7 +55,29 @@ def plot_encoder_learning(ds, *, ax=None, paper_median: float | None = None, **k
 
 
 def plot_divergence(ds, *, ax=None, **kwargs):
-    """Median and interquartile band of the divergence G over runs against learning cycles."""
+    """Median and interquartile band of the divergence G over runs against learning cycles.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        With ``divergence`` (trial, epoch): the divergence G between the clamped and free
+        distributions of the visible units (nat), e.g. from
+        :func:`neurocomp.boltzmann.learn_encoder`; it must hold finite values.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+    **kwargs
+        Passed to ``ax.plot`` for the median (``color`` also colours the band, default "C1").
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on (log y axis).
+
+    References
+    ----------
+    .. [1] Ackley, D. H., Hinton, G. E. & Sejnowski, T. J. (1985). A learning algorithm for
+       Boltzmann machines. Cognitive Science 9, 147-169.
+    """
     ax = get_ax(ax)
     g = ds["divergence"]
     if not np.isfinite(g.values).any():
@@ -67,12 +101,20 @@ def plot_weights(weights, *, ax=None, labels=None, biases=None, max_weight: floa
     Parameters
     ----------
     weights : array, shape (n_units, n_units)
+        Square weight matrix (dimensionless); a square's area is proportional to |w_ij|.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
     labels : list of str, optional
         Unit names for the ticks.
     biases : array, shape (n_units,), optional
         Drawn as an extra column at the right ("bias").
     max_weight : float, optional
         Weight drawn as a full square (default: largest magnitude).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
     """
     w = check_array("weights", weights, ndim=2)
     if w.shape[0] != w.shape[1]:
@@ -110,12 +152,25 @@ def plot_image_grid(images, *, ax=None, image_shape=(8, 8), n_cols: int | None =
     Parameters
     ----------
     images : array, shape (n_images, height * width)
-    image_shape : (int, int)
+        One flattened image per row.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes (sized to the grid) if None.
+    image_shape : tuple of int, default (8, 8)
+        ``(height, width)`` of one image.
     n_cols : int, optional
         Images per row (default: about square).
-    symmetric : bool
-        Colour scale symmetric about 0 with a diverging map (for weights/filters); otherwise
-        the values are intensities in [0, 1].
+    symmetric : bool, default False
+        Colour scale symmetric about 0 with a diverging map, each image divided by its largest
+        magnitude (for weights/filters); otherwise the values are intensities in [0, 1].
+    cmap : str, optional
+        Matplotlib colour map (default "RdBu_r" if ``symmetric``, else "gray_r").
+    title : str, optional
+        Axes title.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on (with a colour bar).
     """
     imgs = check_array("images", images, ndim=2)
     h, w = image_shape
