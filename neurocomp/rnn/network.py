@@ -1,0 +1,532 @@
+r"""Discrete-time recurrent networks (Elman, GRU, LSTM) trained by backpropagation through time, in numpy.
+
+Each layer updates a hidden state :math:`h_t` from its input :math:`x_t` (the sequence, or the
+layer below) and :math:`h_{t-1}`:
+
+* vanilla (Elman 1990): :math:`h_t = \tanh(x_t W_{in} + h_{t-1} W_{rec} + b)`;
+* GRU (Cho et al. 2014, PyTorch's form): :math:`r, z = \sigma(\cdot)`,
+  :math:`n = \tanh(x W_{in,n} + b_n + r \odot (h W_{rec,n} + b_{hn}))`, :math:`h_t = (1-z) n + z h_{t-1}`;
+* LSTM (Hochreiter & Schmidhuber 1997, with a forget gate, Gers et al. 2000): gates
+  :math:`i, f, o = \sigma(\cdot)`, :math:`g = \tanh(\cdot)`, :math:`c_t = f c_{t-1} + i g`,
+  :math:`h_t = o \tanh(c_t)`.
+
+A linear read-out :math:`z_t = h_t W_{out} + b_{out}` of the top layer (at every step, or at the last
+counted step) gives the outputs; linear outputs are trained on squared error, softmax and sigmoid
+outputs on cross-entropy. Gradients are computed by backpropagation through time (Werbos 1990),
+optionally truncated, and optimised by Adam or SGD with momentum with optional global-norm clipping
+(Pascanu et al. 2013).
+
+Implementation: sequences are batched and stored time-major; the input projection of all steps is
+one matrix product, so only the recurrent product runs inside the time loop, and the weight
+gradients are each one product over all steps after the backward loop.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from neurocomp._validation import check_int, check_option
+from neurocomp.rnn._base import RecurrentEstimator, sigmoid
+
+__all__ = ["RNN"]
+
+CELLS = ("vanilla", "gru", "lstm")
+GATES = {"vanilla": 1, "gru": 3, "lstm": 4}
+
+
+# ============================================================================ forward passes
+def _vanilla_forward(A, W_rec, h0):
+    T, B, H = A.shape
+    Hs = A  # computed in place over the input projection
+    h = h0
+    for t in range(T):
+        z = Hs[t]
+        if h is not None:
+            z += h @ W_rec
+        np.tanh(z, out=z)
+        h = z
+    return Hs, {}
+
+
+def _lstm_forward(A, W_rec, h0, c0):
+    T, B, H4 = A.shape
+    H = H4 // 4
+    G = A  # gates, in place over the input projection: i, f, g, o
+    C = np.empty((T, B, H), A.dtype)
+    TC = np.empty_like(C)
+    Hs = np.empty_like(C)
+    h, c = h0, c0
+    for t in range(T):
+        g = G[t]
+        if h is not None:
+            g += h @ W_rec
+        sigmoid(g[:, :2 * H], out=g[:, :2 * H])
+        np.tanh(g[:, 2 * H:3 * H], out=g[:, 2 * H:3 * H])
+        sigmoid(g[:, 3 * H:], out=g[:, 3 * H:])
+        ct = C[t]
+        np.multiply(g[:, :H], g[:, 2 * H:3 * H], out=ct)
+        if c is not None:
+            ct += g[:, H:2 * H] * c
+        np.tanh(ct, out=TC[t])
+        np.multiply(g[:, 3 * H:], TC[t], out=Hs[t])
+        h, c = Hs[t], ct
+    return Hs, {"G": G, "C": C, "TC": TC}
+
+
+def _gru_forward(A, W_rec, b_hn, h0):
+    T, B, H3 = A.shape
+    H = H3 // 3
+    RZ = np.empty((T, B, 2 * H), A.dtype)
+    N = np.empty((T, B, H), A.dtype)
+    HN = np.empty_like(N)
+    Hs = np.empty_like(N)
+    h = h0
+    for t in range(T):
+        a = A[t]
+        rz, n, hn = RZ[t], N[t], HN[t]
+        if h is None:
+            sigmoid(a[:, :2 * H], out=rz)
+            hn[...] = b_hn
+        else:
+            hr = h @ W_rec
+            np.add(a[:, :2 * H], hr[:, :2 * H], out=rz)
+            sigmoid(rz, out=rz)
+            np.add(hr[:, 2 * H:], b_hn, out=hn)
+        np.multiply(rz[:, :H], hn, out=n)
+        n += a[:, 2 * H:]
+        np.tanh(n, out=n)
+        ht = Hs[t]
+        if h is None:
+            np.multiply(n, rz[:, H:], out=ht)
+            np.subtract(n, ht, out=ht)
+        else:
+            np.subtract(h, n, out=ht)
+            ht *= rz[:, H:]
+            ht += n
+        h = ht
+    return Hs, {"RZ": RZ, "N": N, "HN": HN}
+
+
+# =========================================================================== backward passes
+def _boundary(t, truncate):
+    """Whether no gradient flows from step t back to step t-1."""
+    return t == 0 or (truncate is not None and t % truncate == 0)
+
+
+def _prev(Hs, h0):
+    """States h_{t-1} for t = 0..T-1 (zeros before the first step when h0 is None)."""
+    first = np.zeros_like(Hs[:1]) if h0 is None else h0[None].astype(Hs.dtype)
+    return np.concatenate([first, Hs[:-1]], axis=0)
+
+
+def _vanilla_backward(dR, Hs, cache, W_rec, truncate, SG):
+    T, B, H = Hs.shape
+    D = 1.0 - Hs * Hs
+    dZ = np.empty_like(Hs)
+    dh_next = None
+    for t in range(T - 1, -1, -1):
+        dh = dR[t] if dh_next is None else dR[t] + dh_next
+        if SG is not None:
+            SG[t] = dh
+        np.multiply(dh, D[t], out=dZ[t])
+        dh_next = None if _boundary(t, truncate) else dZ[t] @ W_rec.T
+    return dZ, dZ, None
+
+
+def _lstm_backward(dR, Hs, cache, W_rec, truncate, SG, c0):
+    G, C, TC = cache["G"], cache["C"], cache["TC"]
+    T, B, H = Hs.shape
+    i, f, g, o = G[..., :H], G[..., H:2 * H], G[..., 2 * H:3 * H], G[..., 3 * H:]
+    Cprev = _prev(C, c0)
+    D = np.empty_like(G)
+    D4 = D.reshape(T, B, 4, H)
+    np.multiply(g, i * (1.0 - i), out=D4[:, :, 0])
+    np.multiply(Cprev, f * (1.0 - f), out=D4[:, :, 1])
+    np.multiply(i, 1.0 - g * g, out=D4[:, :, 2])
+    np.multiply(TC, o * (1.0 - o), out=D4[:, :, 3])
+    Dc = o * (1.0 - TC * TC)
+    F = np.ascontiguousarray(f)
+    dG = np.empty_like(G)
+    dG4 = dG.reshape(T, B, 4, H)
+    dh_next = dc_next = None
+    dc = np.empty((B, H), G.dtype)
+    for t in range(T - 1, -1, -1):
+        dh = dR[t] if dh_next is None else dR[t] + dh_next
+        if SG is not None:
+            SG[t] = dh
+        np.multiply(dh, Dc[t], out=dc)
+        if dc_next is not None:
+            dc += dc_next
+        np.multiply(dh, D4[t, :, 3], out=dG4[t, :, 3])
+        np.multiply(dc[:, None, :], D4[t, :, :3], out=dG4[t, :, :3])
+        if _boundary(t, truncate):
+            dh_next = dc_next = None
+        else:
+            dc_next = dc * F[t]
+            dh_next = dG[t] @ W_rec.T
+    return dG, dG, None
+
+
+def _gru_backward(dR, Hs, cache, W_rec, truncate, SG, h0):
+    RZ, N, HN = cache["RZ"], cache["N"], cache["HN"]
+    T, B, H = Hs.shape
+    r, z = RZ[..., :H], RZ[..., H:]
+    Hprev = _prev(Hs, h0)
+    Dn = (1.0 - z) * (1.0 - N * N)
+    Dz = (Hprev - N) * (z * (1.0 - z))
+    Dr = HN * (r * (1.0 - r))
+    Zc = np.ascontiguousarray(z)
+    Rc = np.ascontiguousarray(r)
+    dHR = np.empty((T, B, 3 * H), Hs.dtype)
+    dAn = np.empty((T, B, H), Hs.dtype)
+    dh_next = None
+    for t in range(T - 1, -1, -1):
+        dh = dR[t] if dh_next is None else dR[t] + dh_next
+        if SG is not None:
+            SG[t] = dh
+        dan = dAn[t]
+        np.multiply(dh, Dn[t], out=dan)
+        hr = dHR[t]
+        np.multiply(dan, Dr[t], out=hr[:, :H])
+        np.multiply(dh, Dz[t], out=hr[:, H:2 * H])
+        np.multiply(dan, Rc[t], out=hr[:, 2 * H:])
+        if _boundary(t, truncate):
+            dh_next = None
+        else:
+            dh_next = hr @ W_rec.T
+            dh_next += dh * Zc[t]
+    dA = np.concatenate([dHR[..., :2 * H], dAn], axis=-1)
+    return dA, dHR, dHR[..., 2 * H:].sum(axis=(0, 1))
+
+
+# ================================================================================ estimator
+class RNN(RecurrentEstimator):
+    """A recurrent network (vanilla/Elman, GRU or LSTM) trained by backpropagation through time.
+
+    Parameters
+    ----------
+    cell : {"vanilla", "gru", "lstm"}, default "vanilla"
+        The recurrent unit (see the module docstring for the equations).
+    n_hidden : int, default 32
+        Hidden units per layer.
+    n_layers : int, default 1
+        Stacked recurrent layers (each reads the hidden states of the one below).
+    output : {"linear", "softmax", "sigmoid"}, default "linear"
+        Output nonlinearity; linear outputs are trained on squared error ``½‖z − t‖²``, softmax on the
+        cross-entropy of one class label, sigmoid on the binary cross-entropy of each output.
+    readout : {"last", "all"}, default "last"
+        Read the output at the last (counted) step of each sequence, or at every step.
+    n_epochs : int, default 100
+        Passes through the training sequences (``0`` only initialises the weights).
+    batch_size : int, default 32
+        Sequences per gradient step.
+    learning_rate : float, default 0.01
+        Step size of the optimiser.
+    optimizer : {"adam", "sgd"}, default "adam"
+        Adam (betas 0.9, 0.999, eps 1e-8) or stochastic gradient descent with ``momentum``.
+    momentum : float in [0, 1), default 0.0
+        Heavy-ball momentum of SGD (``v = momentum v + g``; ignored by Adam).
+    weight_decay : float, default 0.0
+        L2 penalty ``½ weight_decay Σ W²`` on the weight matrices (biases exempt).
+    clip_norm : float or None, default None
+        Rescale the gradient so its global L2 norm is at most this (Pascanu et al. 2013); None = off.
+    truncate : int or None, default None
+        Truncated BPTT: no gradient flows back across the boundaries of ``truncate``-step chunks of
+        each sequence (the state entering a chunk is treated as a constant, as PyTorch's ``detach``
+        between chunks); one update per minibatch. None = full BPTT.
+    dtype : {"float64", "float32"}, default "float64"
+        Floating-point type of weights and computation.
+    forget_bias : float, default 1.0
+        Added to the LSTM forget gate's initial bias (Gers et al. 2000; Jozefowicz et al. 2015), so
+        that the cell remembers by default; 0 gives PyTorch's initialisation.
+    init_params : dict of str to array, optional
+        Initial values for some or all parameters (names and shapes as in ``params_``), e.g. weights
+        copied from PyTorch; the rest are drawn as described in Notes.
+    rng : None, int, SeedSequence or Generator
+        Randomness of the initial weights and the minibatch order.
+
+    Attributes
+    ----------
+    params_ : dict of str to ndarray
+        ``W_in_l`` (n_in, G n_hidden), ``W_rec_l`` (n_hidden, G n_hidden), ``b_l`` (G n_hidden,) for each
+        layer ``l`` (G = 1, 3, 4 gates in the order vanilla; r, z, n for the GRU; i, f, g, o for the
+        LSTM, as in PyTorch), ``b_hn_l`` (n_hidden,) for the GRU, and the read-out ``W_out``
+        (n_hidden, n_outputs), ``b_out`` (n_outputs,).
+    n_state_ : int
+        Size of the state :meth:`step` maps: n_hidden, or 2 n_hidden for the LSTM (``concat(h, c)``).
+    n_input_ : int
+        Input features per step.
+    n_features_in_ : int
+        scikit-learn's count of columns of ``X`` at fit (n_features for 3-D X, n_steps for 2-D X).
+    n_outputs_ : int
+    classes_ : ndarray
+        Class labels (softmax, sigmoid).
+    learning_curve_ : xarray.Dataset
+        ``loss`` (and ``valid_loss``) and ``gradient_norm`` over ``epoch`` (0 = before training).
+
+    Notes
+    -----
+    Weights and biases start uniform in ``±1/sqrt(n_hidden)`` as in PyTorch (the read-out too); the
+    LSTM forget-gate bias gets ``forget_bias`` added. PyTorch's two bias vectors ``b_ih + b_hh`` are one
+    vector ``b`` here, except the GRU's hidden bias of the candidate ``b_hn``, which the reset gate
+    multiplies. The loss is averaged over counted items (sequences for ``readout="last"``, counted
+    steps for ``readout="all"``). A 2-D ``X`` holds univariate sequences of length ``n_steps``
+    (scikit-learn then sees ``n_steps`` features, so such a model predicts 2-D inputs of that length
+    only; 3-D inputs of any length are accepted).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from neurocomp.rnn import RNN
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((200, 10, 1))
+    >>> y = X[:, :, 0].sum(axis=1)          # integrate the input over the sequence
+    >>> net = RNN("gru", 16, n_epochs=30, learning_rate=0.02, rng=0).fit(X, y)
+    >>> bool(net.score(X, y) > 0.9)
+    True
+    >>> net.run(X[:3]).hidden.dims
+    ('trial', 'time', 'unit')
+
+    References
+    ----------
+    Elman, J. L. (1990). Finding structure in time. Cognitive Science 14, 179-211.
+    Werbos, P. J. (1990). Backpropagation through time: what it does and how to do it. Proc. IEEE 78,
+    1550-1560.
+    Hochreiter, S. & Schmidhuber, J. (1997). Long short-term memory. Neural Computation 9, 1735-1780.
+    Gers, F. A., Schmidhuber, J. & Cummins, F. (2000). Learning to forget: continual prediction with
+    LSTM. Neural Computation 12, 2451-2471.
+    Cho, K. et al. (2014). Learning phrase representations using RNN encoder-decoder for statistical
+    machine translation. EMNLP.
+    Pascanu, R., Mikolov, T. & Bengio, Y. (2013). On the difficulty of training recurrent neural
+    networks. ICML.
+    """
+
+    def __init__(self, cell="vanilla", n_hidden=32, *, n_layers=1, output="linear", readout="last", n_epochs=100,
+                 batch_size=32, learning_rate=0.01, optimizer="adam", momentum=0.0, weight_decay=0.0, clip_norm=None,
+                 truncate=None, dtype="float64", forget_bias=1.0, init_params=None, rng=None):
+        self.cell = cell
+        self.n_hidden = n_hidden
+        self.n_layers = n_layers
+        self.output = output
+        self.readout = readout
+        self.n_epochs = n_epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.optimizer = optimizer
+        self.momentum = momentum
+        self.weight_decay = weight_decay
+        self.clip_norm = clip_norm
+        self.truncate = truncate
+        self.dtype = dtype
+        self.forget_bias = forget_bias
+        self.init_params = init_params
+        self.rng = rng
+
+    # ----------------------------------------------------------------- set-up
+    def _check_params(self):
+        check_option("cell", self.cell, CELLS)
+        check_int("n_hidden", self.n_hidden, low=1)
+        check_int("n_layers", self.n_layers, low=1)
+        fb = self.forget_bias
+        if isinstance(fb, bool) or not isinstance(fb, numbers.Real) or not np.isfinite(fb):
+            raise TypeError(f"forget_bias must be a finite real number; got {fb!r}")
+
+    def _n_layers(self):
+        return int(self.n_layers)
+
+    def _n_state_all(self):
+        return int(self.n_layers) * self.n_state_
+
+    def _init_params(self, n_in, n_out, rng):
+        H = int(self.n_hidden)
+        G = GATES[self.cell]
+        k = 1.0 / np.sqrt(H)
+        params = {}
+        for layer in range(int(self.n_layers)):
+            n = n_in if layer == 0 else H
+            params[f"W_in_{layer}"] = rng.uniform(-k, k, (n, G * H))
+            params[f"W_rec_{layer}"] = rng.uniform(-k, k, (H, G * H))
+            b = rng.uniform(-k, k, G * H)
+            if self.cell == "lstm":
+                b[H:2 * H] += float(self.forget_bias)
+            params[f"b_{layer}"] = b
+            if self.cell == "gru":
+                params[f"b_hn_{layer}"] = rng.uniform(-k, k, H)
+        params["W_out"] = rng.uniform(-k, k, (H, n_out))
+        params["b_out"] = rng.uniform(-k, k, n_out)
+        self.n_state_ = 2 * H if self.cell == "lstm" else H
+        return params
+
+    # ---------------------------------------------------------------- network
+    def _split_h0(self, h0):
+        """Per-layer initial (h, c) from the concatenated state (None: zeros)."""
+        L, S, H = int(self.n_layers), self.n_state_, int(self.n_hidden)
+        out = []
+        for layer in range(L):
+            if h0 is None:
+                out.append((None, None))
+                continue
+            s = h0[:, layer * S:(layer + 1) * S]
+            if self.cell == "lstm":
+                out.append((np.ascontiguousarray(s[:, :H]), np.ascontiguousarray(s[:, H:])))
+            else:
+                out.append((np.ascontiguousarray(s), None))
+        return out
+
+    def _forward(self, params, Xt, h0, noise_rng=None):
+        T, B, _ = Xt.shape
+        inp = Xt
+        layers = []
+        for layer, (h_init, c_init) in enumerate(self._split_h0(h0)):
+            W_in, W_rec, b = params[f"W_in_{layer}"], params[f"W_rec_{layer}"], params[f"b_{layer}"]
+            A = (inp.reshape(T * B, -1) @ W_in).reshape(T, B, -1)
+            A += b
+            if self.cell == "vanilla":
+                Hs, cache = _vanilla_forward(A, W_rec, h_init)
+            elif self.cell == "lstm":
+                Hs, cache = _lstm_forward(A, W_rec, h_init, c_init)
+            else:
+                Hs, cache = _gru_forward(A, W_rec, params[f"b_hn_{layer}"], h_init)
+            cache.update(inp=inp, Hs=Hs, h0=h_init, c0=c_init)
+            layers.append(cache)
+            inp = Hs
+        return inp, layers
+
+    def _backward(self, params, layers, dR, truncate, want_state_grads):
+        grads = {}
+        SG = None
+        for layer in range(int(self.n_layers) - 1, -1, -1):
+            cache = layers[layer]
+            Hs, inp = cache["Hs"], cache["inp"]
+            T, B, H = Hs.shape
+            W_in, W_rec = params[f"W_in_{layer}"], params[f"W_rec_{layer}"]
+            sg = np.empty_like(Hs) if (want_state_grads and layer == int(self.n_layers) - 1) else None
+            if self.cell == "vanilla":
+                dA, dHR, db_hn = _vanilla_backward(dR, Hs, cache, W_rec, truncate, sg)
+            elif self.cell == "lstm":
+                dA, dHR, db_hn = _lstm_backward(dR, Hs, cache, W_rec, truncate, sg, cache["c0"])
+            else:
+                dA, dHR, db_hn = _gru_backward(dR, Hs, cache, W_rec, truncate, sg, cache["h0"])
+            if sg is not None:
+                SG = sg
+            GH = dA.shape[-1]
+            dA2 = dA.reshape(T * B, GH)
+            dHR2 = dHR.reshape(T * B, GH)
+            if cache["h0"] is None:
+                grads[f"W_rec_{layer}"] = Hs[:-1].reshape(-1, H).T @ dHR2[B:]
+            else:
+                grads[f"W_rec_{layer}"] = _prev(Hs, cache["h0"]).reshape(-1, H).T @ dHR2
+            grads[f"W_in_{layer}"] = inp.reshape(T * B, -1).T @ dA2
+            grads[f"b_{layer}"] = dA2.sum(axis=0)
+            if db_hn is not None:
+                grads[f"b_hn_{layer}"] = db_hn
+            if layer > 0:
+                dR = (dA2 @ W_in.T).reshape(T, B, -1)
+        return grads, SG
+
+    def _run_variables(self, layers):
+        top = layers[-1]
+        out = {"hidden": (top["Hs"], {"units": "1", "long_name": "hidden state (top layer)"})}
+        if self.cell == "lstm":
+            out["cell"] = (top["C"], {"units": "1", "long_name": "LSTM cell state (top layer)"})
+        return out
+
+    # --------------------------------------------------------- single steps
+    def _features(self, state):
+        return state[..., :int(self.n_hidden)]
+
+    def _step_parts(self, state, u):
+        p = self.params_
+        H = int(self.n_hidden)
+        a = u @ p["W_in_0"] + p["b_0"]
+        h = state[..., :H]
+        return p, H, a, h
+
+    def step(self, state, u):
+        """One step of the network from ``state`` with input ``u`` (n_layers=1).
+
+        Parameters
+        ----------
+        state : array of shape (..., n_state_)
+            Hidden state h (``concat(h, c)`` for the LSTM).
+        u : array of shape (..., n_features)
+            Input at this step; leading dims broadcast against those of ``state``.
+
+        Returns
+        -------
+        ndarray of shape (..., n_state_)
+            The next state.
+        """
+        self._check_fitted()
+        state, u = self._check_state(state), self._check_u(u)
+        p, H, a, h = self._step_parts(state, u)
+        if self.cell == "vanilla":
+            return np.tanh(a + h @ p["W_rec_0"])
+        if self.cell == "gru":
+            hr = h @ p["W_rec_0"]
+            r = sigmoid(a[..., :H] + hr[..., :H])
+            z = sigmoid(a[..., H:2 * H] + hr[..., H:2 * H])
+            n = np.tanh(a[..., 2 * H:] + r * (hr[..., 2 * H:] + p["b_hn_0"]))
+            return n + z * (h - n)
+        c = state[..., H:]
+        g = a + h @ p["W_rec_0"]
+        i, f, gg, o = sigmoid(g[..., :H]), sigmoid(g[..., H:2 * H]), np.tanh(g[..., 2 * H:3 * H]), sigmoid(g[..., 3 * H:])
+        c_new = f * c + i * gg
+        h_new = o * np.tanh(c_new)
+        h_new, c_new = np.broadcast_arrays(h_new, c_new)
+        return np.concatenate([h_new, c_new], axis=-1)
+
+    def step_jacobian(self, state, u):
+        """Jacobian of :meth:`step` with respect to the state, computed analytically (n_layers=1).
+
+        Parameters
+        ----------
+        state : array of shape (..., n_state_)
+            Hidden state h (``concat(h, c)`` for the LSTM).
+        u : array of shape (..., n_features)
+            Input at this step.
+
+        Returns
+        -------
+        ndarray of shape (..., n_state_, n_state_)
+            ``J[..., i, j] = d step(state, u)_i / d state_j``.
+        """
+        self._check_fitted()
+        state, u = self._check_state(state), self._check_u(u)
+        p, H, a, h = self._step_parts(state, u)
+        W = p["W_rec_0"]
+        if self.cell == "vanilla":
+            hn = np.tanh(a + h @ W)
+            return (1.0 - hn * hn)[..., :, None] * W.T
+        if self.cell == "gru":
+            hr = h @ W
+            r = sigmoid(a[..., :H] + hr[..., :H])
+            z = sigmoid(a[..., H:2 * H] + hr[..., H:2 * H])
+            hn_ = hr[..., 2 * H:] + p["b_hn_0"]
+            n = np.tanh(a[..., 2 * H:] + r * hn_)
+            Jr = (r * (1 - r))[..., :, None] * W[:, :H].T
+            Jz = (z * (1 - z))[..., :, None] * W[:, H:2 * H].T
+            Jn = (1 - n * n)[..., :, None] * (hn_[..., :, None] * Jr + r[..., :, None] * W[:, 2 * H:].T)
+            J = (1 - z)[..., :, None] * Jn + (h - n)[..., :, None] * Jz
+            J = J + z[..., :, None] * np.eye(H, dtype=J.dtype)
+            return J
+        c = state[..., H:]
+        g = a + h @ W
+        i, f, gg, o = sigmoid(g[..., :H]), sigmoid(g[..., H:2 * H]), np.tanh(g[..., 2 * H:3 * H]), sigmoid(g[..., 3 * H:])
+        c_new = f * c + i * gg
+        tc = np.tanh(c_new)
+        Ji = (i * (1 - i))[..., :, None] * W[:, :H].T
+        Jf = (f * (1 - f))[..., :, None] * W[:, H:2 * H].T
+        Jg = (1 - gg * gg)[..., :, None] * W[:, 2 * H:3 * H].T
+        Jo = (o * (1 - o))[..., :, None] * W[:, 3 * H:].T
+        dc_dh = c[..., :, None] * Jf + gg[..., :, None] * Ji + i[..., :, None] * Jg
+        eye = np.eye(H, dtype=dc_dh.dtype)
+        dc_dc = f[..., :, None] * eye
+        k = o * (1 - tc * tc)
+        dh_dh = tc[..., :, None] * Jo + k[..., :, None] * dc_dh
+        dh_dc = (k * f)[..., :, None] * eye
+        top = np.concatenate(np.broadcast_arrays(dh_dh, dh_dc), axis=-1)
+        bottom = np.concatenate(np.broadcast_arrays(dc_dh, dc_dc), axis=-1)
+        return np.concatenate(np.broadcast_arrays(top, bottom), axis=-2)
