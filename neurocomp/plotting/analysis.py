@@ -163,10 +163,16 @@ def plot_rdm(rdm, *, ax=None, cmap: str = "viridis", **kwargs):
         Square (presentation x presentation_2) matrix from
         :func:`neurocomp.analysis.rdm`, or a square ndarray.
     ax : matplotlib Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+    cmap : str, default "viridis"
+        Matplotlib colour map.
+    **kwargs
+        Passed to ``ax.imshow``.
 
     Returns
     -------
     matplotlib Axes
+        The Axes drawn on (with a colour bar labelled by the matrix's ``metric`` attr).
     """
     values = np.asarray(getattr(rdm, "values", rdm), dtype=float)
     if values.ndim != 2 or values.shape[0] != values.shape[1]:
@@ -188,14 +194,20 @@ def plot_prediction(time, observed, predicted, *, ax=None, r=None, units: str = 
     time : ndarray (n,)
         Time of each bin [s] (or any x axis).
     observed, predicted : ndarray (n,)
+        Observed and predicted response, in ``units``.
+    ax : matplotlib Axes, optional
+        Axes to draw on; a new figure's Axes if None.
     r : float, optional
         Held-out Pearson r to show in the legend.
     units : str
         Units of the response for the y label.
+    **kwargs
+        Passed to ``ax.plot`` for the observed trace.
 
     Returns
     -------
     matplotlib Axes
+        The Axes drawn on.
     """
     time = np.asarray(time, dtype=float)
     observed = np.asarray(observed, dtype=float)

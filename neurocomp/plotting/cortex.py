@@ -24,12 +24,19 @@ def plot_stimuli(images: xr.DataArray, *, ax=None, n_columns: int = 8, n_rows: i
     ----------
     images : DataArray (presentation, y, x)
         Luminance in [0, 1]; presentation coords ``label`` and (optionally) ``variation``.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes (sized to the mosaic) if None.
     n_columns, n_rows : int
         Most columns (categories) and rows shown.
     label : str
         Presentation coord whose values head the columns.
     **kwargs
-        Passed to ``Axes.imshow``.
+        Passed to ``Axes.imshow`` (``cmap`` defaults to "gray").
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
     """
     if not isinstance(images, xr.DataArray) or images.ndim != 3 or images.dims[0] != "presentation":
         raise ValidationError(f"images must be a DataArray with dims ('presentation', 'y', 'x'); got {getattr(images, 'dims', type(images).__name__)}")
@@ -65,13 +72,23 @@ def plot_tuning_curves(tuning: xr.DataArray, *, ax=None, dim: str = "orientation
     Parameters
     ----------
     tuning : DataArray (dim, neuroid)
-        Responses (e.g. rates in Hz above baseline).
+        Responses (e.g. rates in Hz above baseline); ``long_name`` and ``units`` attrs label
+        the y axis when not normalised.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
     dim : str
         The stimulus dimension on the x axis (its coord's ``units`` label it).
     normalize : bool
-        Divide each curve by its maximum.
+        Divide each curve by its maximum (curves with no positive value are left as they are).
     max_curves : int
-        Most curves drawn.
+        Most curves drawn (the first neuroids).
+    **kwargs
+        Passed to ``ax.plot`` for every curve.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
     """
     if not isinstance(tuning, xr.DataArray) or set(tuning.dims) != {dim, "neuroid"}:
         raise ValidationError(f"tuning must be a DataArray with dims ({dim!r}, 'neuroid'); got {getattr(tuning, 'dims', type(tuning).__name__)}")

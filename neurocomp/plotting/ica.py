@@ -22,6 +22,8 @@ def plot_signals(signals: xr.DataArray, *, ax=None, spacing: float = 4.0, labels
     ----------
     signals : DataArray (component or channel, time)
         Time coordinate in s; amplitudes of order one (e.g. unit variance).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
     spacing : float
         Vertical offset between traces, in amplitude units.
     labels : sequence of str, optional
@@ -65,6 +67,8 @@ def plot_filters(filters, *, ax=None, n_columns: int | None = None, pad: int = 1
     Parameters
     ----------
     filters : DataArray or array, shape (n_components, height, width)
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
     n_columns : int, optional
         Filters per row (default: about the square root of their number).
     pad : int
@@ -113,6 +117,8 @@ def plot_nx_ny(fits: xr.Dataset, *, ax=None, label=None, limit: float = 1.5, **k
     ----------
     fits : Dataset
         From :func:`neurocomp.ica.fit_gabor`, with ``nx`` and ``ny`` over ``component``.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
     label : str, optional
         Legend entry.
     limit : float

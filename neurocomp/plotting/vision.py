@@ -24,14 +24,24 @@ def plot_filter_bank(filters: xr.DataArray, *, ax=None, row_label: str | None = 
     filters : DataArray with dims (row dim, column dim, y, x)
         E.g. HMAX's S1 bank (``size`` × ``orientation``), C1 maps (``band`` ×
         ``orientation``) or learned features (``row`` × ``col``). Coordinate
-        values of the first two dims label the rows and columns.
+        values of the first two dims label the rows and columns. Each tile is divided by its
+        largest magnitude; all-NaN tiles are left blank.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes (sized to the mosaic) if None.
     row_label, col_label : str, optional
         Axis labels (default: the dims' names and units).
     symmetric : bool
         Colour scale symmetric about 0 for each tile (filters); otherwise 0 to
         the tile's maximum (responses).
+    cmap : str, default "RdBu_r"
+        Colour map when ``symmetric``; otherwise ``cmap_pos`` in ``kwargs`` (default "magma").
     **kwargs
         Passed to ``Axes.imshow``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
     """
     if not isinstance(filters, xr.DataArray) or filters.ndim != 4:
         raise ValidationError(f"filters must be a 4-D DataArray (row, column, y, x); got {getattr(filters, 'dims', type(filters).__name__)}")
@@ -80,6 +90,8 @@ def plot_tolerance(curves: xr.DataArray, *, ax=None, dim: str = "shift", hue: st
     ----------
     curves : DataArray (hue, dim) or (dim,)
         Its ``long_name``/``units`` label the y axis, the ``dim`` coord's the x axis.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
     dim : str
         The transformation's dim (x axis).
     hue : str, optional
@@ -88,6 +100,13 @@ def plot_tolerance(curves: xr.DataArray, *, ax=None, dim: str = "shift", hue: st
         A dashed horizontal line (e.g. chance accuracy).
     errors : DataArray like ``curves``, optional
         Standard errors, drawn as bars.
+    **kwargs
+        Passed to ``ax.errorbar`` for every line.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
     """
     if not isinstance(curves, xr.DataArray) or dim not in curves.dims or curves.ndim > 2:
         raise ValidationError(f"curves must be a 1-D or 2-D DataArray with a {dim!r} dim; got {getattr(curves, 'dims', None)}")
