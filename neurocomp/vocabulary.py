@@ -125,6 +125,11 @@ DIMS: dict[str, str] = {
     "plane": "a cell-plane (feature map, channel) of a convolutional or Neocognitron layer",
     "patch_y": "row within a filter or image patch (pixel)",
     "patch_x": "column within a filter or image patch (pixel)",
+    # recurrent networks (neurocomp.rnn)
+    "input": "an input channel of a recurrent network or task",
+    "fixed_point": "a fixed (or slow) point of a network's dynamics",
+    "mode": "an eigenmode (eigenvalue) of a Jacobian, sorted by growth rate",
+    "order": "a block length (word length) of a block-entropy estimate",
 }
 
 #: Well-known coordinates and what each holds.
