@@ -81,6 +81,28 @@ def atomic_path(path, suffix: str | None = None):
     On any exception (KeyboardInterrupt included) the temporary file is removed
     and ``path`` is left as it was. A full disk raises :class:`OutOfSpaceError`
     ("no space left on device writing DIR/FILE").
+
+    Parameters
+    ----------
+    path : str or Path
+        The final file; its folder is created if needed.
+    suffix : str, optional
+        Suffix of the temporary file (default ``".tmp"``; e.g. ``".nc"`` for a writer that
+        chooses its format by the suffix).
+
+    Yields
+    ------
+    pathlib.Path
+        The temporary file (hidden, ``.<name>.<random><suffix>``), to be written by the caller.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
+    >>> with atomic_path(target) as tmp:
+    ...     _ = tmp.write_text("done")
+    >>> target.read_text()
+    'done'
     """
     path = Path(path)
     try:
@@ -120,7 +142,20 @@ def _write_bytes(path: Path, data) -> None:
 
 
 def atomic_write_text(path, text: str) -> Path:
-    """Write ``text`` to ``path`` atomically; return the path."""
+    """Write ``text`` to ``path`` atomically; return the path.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file to write (its folder is created if needed).
+    text : str
+        Written as UTF-8.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
     with atomic_path(path) as tmp:
         _write_bytes(tmp, text.encode("utf-8"))
     return Path(path)
@@ -130,6 +165,16 @@ def remove_stale_temp_files(folder) -> list[Path]:
     """Remove the hidden temporary files a killed run left in ``folder``; return them.
 
     Only names made by :func:`atomic_path` (``.results.nc.k3j_x9a2.nc``) are touched.
+
+    Parameters
+    ----------
+    folder : str or Path
+        A run folder; a path that is not a folder removes nothing.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files removed.
     """
     folder = Path(folder)
     removed = []
@@ -153,7 +198,26 @@ class IncompleteRunError(ValidationError):
 
 
 def file_checksum(path) -> str:
-    """SHA-256 of a file's bytes, as ``"sha256:<hex>"``."""
+    """SHA-256 of a file's bytes, as ``"sha256:<hex>"``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file to hash.
+
+    Returns
+    -------
+    str
+        ``"sha256:"`` followed by 64 hexadecimal digits.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "empty"
+    >>> _ = f.write_bytes(b"")
+    >>> file_checksum(f)[:19]
+    'sha256:e3b0c44298fc'
+    """
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -168,6 +232,18 @@ def run_folder_status(folder) -> tuple[bool, str]:
     the folder's files and, where it records checksums, every listed file still
     has its checksum. Anything else (a killed run, a run still writing, a file
     edited or truncated since) is incomplete; ``reason`` says why.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The run folder.
+
+    Returns
+    -------
+    complete : bool
+        Whether the run finished and its files are unchanged.
+    reason : str
+        ``"complete"`` or why the folder is incomplete.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -203,10 +279,33 @@ def run_folder_status(folder) -> tuple[bool, str]:
 
 
 def finish_run_folder(out_dir, summary: dict, written) -> Path:
-    """Write ``summary.json`` last, listing ``written`` with their SHA-256: the folder is then complete.
+    r"""Write ``summary.json`` last, listing ``written`` with their SHA-256: the folder is then complete.
 
     For any command that writes a run folder (``run``, ``sweep``, ``regress``): call it after every
     other file is in place. Adds ``files`` and ``checksums`` to ``summary``; returns the summary's path.
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        The run folder.
+    summary : dict
+        The run's summary (JSON-able after :func:`to_jsonable`); not modified.
+    written : iterable of str or Path
+        The files the run wrote; each existing one is listed with its checksum.
+
+    Returns
+    -------
+    pathlib.Path
+        The path of ``summary.json``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> run = pathlib.Path(tempfile.mkdtemp())
+    >>> data = atomic_write_text(run / "table.csv", "a,b\n1,2\n")
+    >>> _ = finish_run_folder(run, {"experiment": "demo"}, [data])
+    >>> run_folder_status(run)
+    (True, 'complete')
     """
     out_dir = Path(out_dir)
     written = [Path(p) for p in written]
@@ -223,6 +322,16 @@ def check_run_complete(path) -> Path:
     run folder (it holds ``summary.json``, a ``results.nc`` or temporary files of
     a write): then the folder must be complete and the file, if listed, unchanged.
     A file elsewhere (a user's own recordings) passes.
+
+    Parameters
+    ----------
+    path : str or Path
+        A run folder or a file.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``, when it may be read.
 
     Raises
     ------
@@ -249,6 +358,22 @@ def to_jsonable(value):
 
     Anything else that JSON cannot hold (a Path, a brian2 quantity ...) becomes its ``str``.
     Used for the ``spec`` provenance attribute, summary.json and the sweep's cache keys.
+
+    Parameters
+    ----------
+    value : object
+        Any value; mappings and sequences are converted recursively (keys become ``str``).
+
+    Returns
+    -------
+    object
+        ``dict``, ``list``, ``str``, ``int``, ``float``, ``bool`` or None.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> to_jsonable({"n": np.int64(3), "x": np.array([0.5, 1.0]), 2: (1, None)})
+    {'n': 3, 'x': [0.5, 1.0], '2': [1, None]}
     """
     if isinstance(value, Mapping):
         return {str(k): to_jsonable(v) for k, v in value.items()}
@@ -268,6 +393,26 @@ def provenance_attrs(*, seed, spec: dict, experiment: str | None = None) -> dict
 
     ``neurocomp_version``, ``seed`` (-1 when unseeded), ``spec`` (JSON of the
     resolved parameters), ``created`` (UTC, ISO 8601) and ``experiment``.
+
+    Parameters
+    ----------
+    seed : int or None
+        The run's seed (None: unseeded, stored as -1).
+    spec : dict
+        The resolved parameters, stored as sorted JSON.
+    experiment : str, optional
+        The experiment's registered name (left out if None).
+
+    Returns
+    -------
+    dict
+        Attribute name -> value, all NetCDF-safe (str or int).
+
+    Examples
+    --------
+    >>> attrs = provenance_attrs(seed=0, spec={"n": 3}, experiment="demo")
+    >>> attrs["seed"], attrs["spec"], attrs["experiment"]
+    (0, '{"n": 3}', 'demo')
     """
     from neurocomp import __version__
 
@@ -320,6 +465,21 @@ def save_dataset(ds, path, *, attrs: dict | None = None) -> Path:
         Target file; its folder is created if needed.
     attrs : dict, optional
         Extra global attributes (e.g. :func:`provenance_attrs`).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``. Booleans are stored as int8 and nested attributes as JSON;
+        :func:`load_dataset` undoes the first.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, xarray as xr
+    >>> ds = xr.Dataset({"rate": ("neuron", [1.0, 2.5], {"units": "Hz"}), "on": ("neuron", [True, False])})
+    >>> path = save_dataset(ds, pathlib.Path(tempfile.mkdtemp()) / "r.nc", attrs={"seed": 0})
+    >>> back = load_dataset(path)
+    >>> back.rate.attrs["units"], back.on.dtype.name, int(back.attrs["seed"])
+    ('Hz', 'bool', 0)
     """
     if isinstance(ds, xr.DataArray):
         ds = ds.to_dataset(name=ds.name or "data")
@@ -345,6 +505,16 @@ def load_dataset(path) -> xr.Dataset:
     """Load a NetCDF file written by :func:`save_dataset` into memory.
 
     Boolean variables stored as int8 come back as bool.
+
+    Parameters
+    ----------
+    path : str or Path
+        An existing NetCDF file.
+
+    Returns
+    -------
+    xarray.Dataset
+        The file's contents, loaded (the file is closed).
     """
     path = Path(path)
     if not path.exists():
@@ -671,6 +841,24 @@ def load_activations(path, *, variable: str | None = None, dims=None, flag: str 
     Validated on load (2-D, real, finite, unique stimulus ids). A file without a
     ``layer`` coordinate is read as a single layer named after the variable.
     ``dims`` names the axes of an array whose file does not (see :func:`load_assembly`).
+
+    Parameters
+    ----------
+    path : str or Path
+        A NetCDF, .npz, .mat or NWB file.
+    variable : str, optional
+        The variable to read when the file holds several (default: one of
+        :data:`ACTIVATION_NAMES`).
+    dims : str or sequence of str, optional
+        The array's dims in order (see :func:`load_assembly`).
+    flag : str, optional
+        How to name ``dims`` in messages (the command line passes ``--dims``).
+
+    Returns
+    -------
+    xarray.DataArray
+        Activations, dims ``(presentation, neuroid)``, with coords ``stimulus_id``
+        (presentation) and ``layer`` (neuroid); values in the model's units.
     """
     da = load_assembly(path, what="activations", variable=variable, dims=dims, flag=flag)
     if "layer" not in da.coords:
@@ -686,6 +874,25 @@ def load_recordings(path, *, variable: str | None = None, dims=None, flag: str |
     reshaped. A file without a ``region`` coordinate is read as one region, ``"all"``.
     ``dims`` names the axes of an array whose file does not: a 3-D .mat or .npz
     array without it is refused (see :func:`load_assembly`).
+
+    Parameters
+    ----------
+    path : str or Path
+        A NetCDF, .npz, .mat or NWB file.
+    variable : str, optional
+        The variable to read when the file holds several (default: one of
+        :data:`RECORDING_NAMES`).
+    dims : str or sequence of str, optional
+        The array's dims in order (see :func:`load_assembly`).
+    flag : str, optional
+        How to name ``dims`` in messages (the command line passes ``--dims``).
+
+    Returns
+    -------
+    xarray.DataArray
+        Responses, dims ``(repetition, presentation, neuroid)``, with coords
+        ``stimulus_id`` (presentation), ``neuroid_id`` and ``region`` (neuroid); values
+        in the file's units (firing rates in Hz from NWB).
 
     Examples
     --------
