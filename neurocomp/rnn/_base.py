@@ -418,6 +418,13 @@ class RecurrentEstimator(BaseEstimator):
                 params[k] = arr.astype(self._dt, copy=True)
         return {k: np.ascontiguousarray(v, dtype=self._dt) for k, v in params.items()}
 
+    def _training_step(self, params, opt, Xt, target, mask_t, last, noise_rng=None):
+        """One gradient step on a time-major minibatch; returns the gradient norm before clipping."""
+        _, grads, _ = self._objective(params, Xt, target, mask_t, last, noise_rng=noise_rng, truncate=self.truncate)
+        norm = clip_global_norm(grads, self.clip_norm)
+        opt.step(params, grads)
+        return norm
+
     def fit(self, X, y, *, mask=None, X_valid=None, y_valid=None, mask_valid=None):
         """Train by backpropagation through time on sequences ``X`` with targets ``y``.
 
@@ -475,10 +482,7 @@ class RecurrentEstimator(BaseEstimator):
                 idx = np.sort(order[start:start + batch])
                 Xb = np.ascontiguousarray(Xt[:, idx])
                 mb = None if mask_t is None else np.ascontiguousarray(mask_t[:, idx])
-                _, grads, _ = self._objective(params, Xb, self._take(target, idx), mb, last[idx],
-                                              noise_rng=noise_rng, truncate=self.truncate)
-                gnorms.append(clip_global_norm(grads, self.clip_norm))
-                opt.step(params, grads)
+                gnorms.append(self._training_step(params, opt, Xb, self._take(target, idx), mb, last[idx], noise_rng))
             record()
             norms.append(float(np.mean(gnorms)))
             if not np.isfinite(curve[-1]):
