@@ -139,6 +139,13 @@ _RESERVED = ("seed", "seeds", "rng", "point_seed")
 class SweepError(NeurocompError):
     """Some runs of a sweep raised.
 
+    Parameters
+    ----------
+    message : str
+        The error message.
+    failures : sequence of (SweepPoint, str), optional
+        Each failed run and its error message (stored as the list ``failures``).
+
     Attributes
     ----------
     failures : list of (SweepPoint, str)
@@ -155,7 +162,7 @@ class SweepError(NeurocompError):
 class SweepPoint:
     """One run of a sweep: a grid point and a repeat index.
 
-    Attributes
+    Parameters
     ----------
     values : dict
         The swept parameters' values at this point.
@@ -219,6 +226,19 @@ def _expand_range(name: str, spec: Mapping) -> list:
 
 def count_runs(grid: Mapping, seeds: int = 1) -> int:
     """Number of runs of a grid (product of the value counts, times ``seeds``), without expanding it.
+
+    Parameters
+    ----------
+    grid : mapping of str to list or dict
+        Parameter name -> list of values or a range ``{"start", "stop", "num"}``
+        (see :func:`expand_grid`).
+    seeds : int, default 1
+        Repeats of every grid point.
+
+    Returns
+    -------
+    int
+        The number of runs.
 
     Raises
     ------
@@ -328,6 +348,20 @@ def child_seed(sweep_seed: int, params: Mapping, repeat: int) -> int:
     ``spawn_key`` made of a SHA-256 hash of the canonical JSON of ``params``
     followed by ``repeat``; the first 63 bits of its state are the seed.
 
+    Parameters
+    ----------
+    sweep_seed : int
+        The sweep's seed (``entropy`` of the SeedSequence).
+    params : mapping
+        The run's resolved parameters (JSON-able after :func:`neurocomp.io.to_jsonable`).
+    repeat : int
+        The run's repeat index.
+
+    Returns
+    -------
+    int
+        A seed in 0 … 2**63 - 1.
+
     Notes
     -----
     The seed depends on the resolved parameters, not on which of them are
@@ -397,6 +431,22 @@ def sweep_points(func: Callable, grid: Mapping, *, seeds: int = 1, base_params=N
     before anything runs: a grid key that is not a parameter of the experiment
     raises a :class:`ValidationError` that lists the valid ones.
 
+    Parameters
+    ----------
+    func : callable
+        The experiment function (its keyword parameters are the allowed grid keys).
+    grid : mapping of str to list or dict
+        Parameter name -> values or a range (see :func:`expand_grid`).
+    seeds : int, default 1
+        Repeats of every grid point, each with its own seed.
+    base_params : dict, optional
+        The spec's fixed parameters; grid values override them.
+    seed : int, default 0
+        The sweep seed from which every run's seed is derived (:func:`child_seed`).
+    experiment : str, optional
+        The experiment's registered name, for messages and cache keys (default: found from
+        ``func``).
+
     Returns
     -------
     grid : dict of str to list
@@ -440,6 +490,30 @@ def check_sweep_memory(func: Callable, points: list[SweepPoint], *, concurrency:
     message then names the point.
     ``concurrency`` runs (the workers) are assumed to run at once, each as large as
     the largest point. Experiments without an estimate are not checked (None).
+
+    Parameters
+    ----------
+    func : callable
+        The experiment function (with its ``memory_estimate``, if any).
+    points : list of SweepPoint
+        The sweep's runs (from :func:`sweep_points`); points with equal parameters are
+        estimated once.
+    concurrency : int, default 1
+        Runs assumed to be in memory at once (the number of workers).
+    available : int, optional
+        Bytes available (default: what the machine has free now).
+    experiment : str, optional
+        The experiment's name, for the message.
+
+    Returns
+    -------
+    float or None
+        The largest per-run estimate in bytes, or None when the experiment has no estimate.
+
+    Raises
+    ------
+    ValidationError
+        When ``concurrency`` runs of the largest point would need more than ``available``.
     """
     from neurocomp.experiments._registry import _bytes, available_memory, estimate_memory
 
@@ -523,6 +597,11 @@ def data_checksum(ds: xr.Dataset) -> str:
     of a run's data can be stored in its own cache file. Values are hashed in a
     canonical form (floats as float64, ints as int64, strings as text), so the
     checksum of a Dataset and of the same Dataset read back from NetCDF agree.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The data to hash.
 
     Returns
     -------
@@ -736,6 +815,28 @@ def check_scheduler_address(scheduler, *, probe: bool = True) -> str:
     The address is parsed first (no dask object is made for a malformed one), then a
     plain TCP connection is tried for :data:`SCHEDULER_TIMEOUT_S` seconds, so an address
     that does not answer is one clear error instead of a half-made client.
+
+    Parameters
+    ----------
+    scheduler : str
+        The address; without a protocol ``tcp://`` is assumed.
+    probe : bool, default True
+        Try a TCP connection (False: only parse the address).
+
+    Returns
+    -------
+    str
+        The address with its protocol, ``"tcp://HOST:PORT"`` or ``"tls://HOST:PORT"``.
+
+    Raises
+    ------
+    ValidationError
+        A malformed address, or one that did not answer in time.
+
+    Examples
+    --------
+    >>> check_scheduler_address("127.0.0.1:8786", probe=False)
+    'tcp://127.0.0.1:8786'
     """
     import socket
 
@@ -798,7 +899,30 @@ def _workers_ignore_sigint():
 
 
 def check_workers(workers, name: str = "workers") -> int:
-    """``workers`` as an int in 1 … :data:`MAX_WORKERS_PER_CORE` × CPU cores."""
+    """``workers`` as an int in 1 … :data:`MAX_WORKERS_PER_CORE` × CPU cores.
+
+    Parameters
+    ----------
+    workers : int
+        Number of worker processes asked for.
+    name : str, default "workers"
+        How to name the value in the error message.
+
+    Returns
+    -------
+    int
+        ``workers``, checked.
+
+    Raises
+    ------
+    ValidationError
+        A non-integer, or a number outside 1 … MAX_WORKERS_PER_CORE × cores.
+
+    Examples
+    --------
+    >>> check_workers(1)
+    1
+    """
     import os
 
     cores = os.cpu_count() or 1
@@ -847,6 +971,16 @@ def local_client(n_workers: int = 2):
         with local_client(2) as client:
             a = run_sweep(func, grid_a, client=client)
             b = run_sweep(func, grid_b, client=client)
+
+    Parameters
+    ----------
+    n_workers : int, default 2
+        Number of single-threaded worker processes (checked by :func:`check_workers`).
+
+    Yields
+    ------
+    distributed.Client
+        A client of the new cluster; cluster and client are closed on exit.
     """
     n_workers = check_workers(n_workers, "n_workers")
     cluster, client = _local_cluster(n_workers)
@@ -1332,7 +1466,13 @@ def _cmd_sweep(args) -> int:
 
 
 def add_cli(subparsers) -> None:
-    """Add the ``sweep`` subcommand to the ``neurocomp`` command line."""
+    """Add the ``sweep`` subcommand to the ``neurocomp`` command line.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        The ``add_subparsers()`` object of the ``neurocomp`` parser.
+    """
     import argparse
 
     p = subparsers.add_parser(
