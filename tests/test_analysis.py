@@ -104,7 +104,7 @@ def test_ridge_loo_error_equals_brute_force(rng, shape):
     fast32 = ridge_loo_errors(Q, lam, Yc, alphas, n)
     np.testing.assert_allclose(fast32, brute, rtol=1e-4)
     model = RidgeMapping(alphas).fit(X, Y)
-    np.testing.assert_array_equal(model.alpha_, alphas[np.argmin(brute, axis=0)])
+    np.testing.assert_array_equal(model.penalty_, alphas[np.argmin(brute, axis=0)])
 
 
 def test_pearson_r_equals_scipy(rng):

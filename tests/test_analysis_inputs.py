@@ -112,8 +112,8 @@ def test_mapping_estimators_refuse_bad_input(rng):
         RidgeMapping().predict(np.zeros((2, 2)))
     with pytest.raises(ValueError, match=r"X and Y must have the same number of samples"):
         PLSMapping().fit(np.zeros((5, 2)), np.zeros((4, 2)))
-    with pytest.raises(ValueError, match="alphas must be a non-empty list of positive numbers"):
-        RidgeMapping(alphas=[1.0, -1.0]).fit(rng.normal(size=(5, 2)), rng.normal(size=(5, 1)))
+    with pytest.raises(ValueError, match="penalties must be a non-empty list of positive numbers"):
+        RidgeMapping(penalties=[1.0, -1.0]).fit(rng.normal(size=(5, 2)), rng.normal(size=(5, 1)))
     with pytest.raises(ValueError, match="X must be finite"):
         RidgeMapping().fit(np.array([[np.nan, 1], [1, 2], [3, 4]]), np.zeros(3))
 

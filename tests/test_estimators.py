@@ -32,7 +32,7 @@ ESTIMATORS = [
     RBM(n_hidden=4, n_epochs=2, visible="gaussian", learning_rate=0.01, rng=0),
     DBN(layers=(4, 3), n_epochs=2, visible="gaussian", learning_rate=0.01, rng=0),
     RidgeMapping(),
-    RidgeMapping([1.0], alphas_relative=False),
+    RidgeMapping([1.0], penalties_relative=False),
     PLSMapping(n_components=2),
     MLP((8,), output="softmax", learning_rate=0.1, n_epochs=30, rng=0),
     MLP((8,), output="sigmoid", learning_rate=0.1, n_epochs=30, rng=0),
@@ -112,7 +112,7 @@ TOOLS = {
                   {"deltarule__learning_rate": [0.02, 0.05]}, 0.0),
     "MLP-linear": (MLP((8,), output="linear", learning_rate=0.05, n_epochs=100, rng=0), _regression,
                    {"mlp__l2": [0.0, 1e-3]}, 0.0),
-    "RidgeMapping": (RidgeMapping(), _regression, {"ridgemapping__alpha_per_target": [True, False]}, 0.0),
+    "RidgeMapping": (RidgeMapping(), _regression, {"ridgemapping__penalty_per_target": [True, False]}, 0.0),
     "PLSMapping": (PLSMapping(2), _regression, {"plsmapping__n_components": [1, 2]}, 0.0),
 }
 

@@ -26,7 +26,7 @@ from neurocomp.spiking import (
     V_REST,
     V_THRESHOLD,
     binned_rate,
-    fano_factor,
+    windowed_fano_factor,
     firing_rate,
     isi_cv,
     lif_population,
@@ -157,7 +157,7 @@ def test_poisson_sources_rate_cv_and_fano():
     cv = isi_cv(ds).values
     assert np.nanmean(cv) == pytest.approx(np.sqrt(1 - rate * 1e-4), abs=0.05)
     # Fano factor of counts in 100 ms windows: binomial, 1 - p; per-neuron s.d. ~ sqrt(2 / 19)
-    ff = fano_factor(ds, window=0.1).values
+    ff = windowed_fano_factor(ds, window=0.1).values
     assert np.nanmean(ff) == pytest.approx(1 - rate * 1e-4, abs=4 * np.sqrt(2 / 19) / np.sqrt(n))
 
 
@@ -273,7 +273,7 @@ def test_statistics_of_handmade_spike_trains():
     np.testing.assert_allclose(firing_rate(ds).values, [10.0, 0.0, 2.0])
     cv = isi_cv(ds).values
     assert cv[0] == pytest.approx(0.0, abs=1e-9) and np.isnan(cv[1]) and np.isnan(cv[2])
-    ff = fano_factor(ds, window=0.2).values
+    ff = windowed_fano_factor(ds, window=0.2).values
     assert ff[0] == pytest.approx(0.0) and np.isnan(ff[1])
     rates = binned_rate(ds, bin_width=0.1)
     assert rates.dims == ("neuron", "time") and rates.sizes["time"] == 10

@@ -7,7 +7,7 @@ import brian2 as b2
 
 from neurocomp.spiking import (
     UnitError,
-    fano_factor,
+    windowed_fano_factor,
     firing_rate,
     lif_population,
     lif_rate,
@@ -112,7 +112,7 @@ def test_analyses_refuse_bad_input():
     with pytest.raises(ValueError, match=r"t_stop must be > t_start"):
         firing_rate(ds, t_start=0.4, t_stop=0.1)
     with pytest.raises(ValueError, match=r"window must fit at least twice"):
-        fano_factor(ds, window=0.4)
+        windowed_fano_factor(ds, window=0.4)
     with pytest.raises(ValueError, match=r"neurons must be labels"):
         psth(ds, neurons=[7])
     with pytest.raises(ValueError, match=r"spike_time and spike_neuron must have the same length"):

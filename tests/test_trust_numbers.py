@@ -36,7 +36,7 @@ def test_firing_rate_over_the_recorded_span_is_right(run_75hz):
 
 @pytest.mark.parametrize("func, kw", [
     (sa.firing_rate, {}), (sa.spike_counts, {}), (sa.isi_cv, {}),
-    (sa.fano_factor, {"window": 0.05}), (sa.binned_rate, {"bin_width": 0.05}), (sa.psth, {"bin_width": 0.05}),
+    (sa.windowed_fano_factor, {"window": 0.05}), (sa.binned_rate, {"bin_width": 0.05}), (sa.psth, {"bin_width": 0.05}),
 ])
 @pytest.mark.parametrize("window", [{"t_stop": 5.0}, {"t_start": -1.0}, {"t_start": -0.1, "t_stop": 0.1}])
 def test_every_windowed_statistic_refuses_a_window_outside_the_recording(run_75hz, func, kw, window):
@@ -51,7 +51,7 @@ def test_a_dataset_without_its_recorded_span_needs_an_explicit_window(run_75hz):
     with pytest.raises(ValueError, match="no recorded span.*pass both t_start and t_stop"):
         sa.firing_rate(bare)
     with pytest.raises(ValueError, match="no recorded span"):
-        sa.fano_factor(bare, t_stop=0.2)
+        sa.windowed_fano_factor(bare, t_stop=0.2)
     # the caller's explicit window is the recorded span
     np.testing.assert_allclose(sa.firing_rate(bare, t_start=0.0, t_stop=0.2).values, [75.0, 25.0])
 

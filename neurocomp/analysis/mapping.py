@@ -47,6 +47,7 @@ from neurocomp._assembly import (
     group_values,
     select_group,
 )
+from neurocomp._deprecation import renamed_kwargs
 from neurocomp._validation import ValidationError, check_in_range, check_int, check_option
 from neurocomp.analysis.ceiling import NORMALIZATIONS, ceil_score, nanmedian, split_half_consistency
 from neurocomp.analysis.predictivity import METHODS, _clamp_components, _stratify_labels, make_splits
@@ -100,14 +101,14 @@ def preferred_depth(scores, depth=None, axis: int = 0):
     return out if out.ndim else float(out)
 
 
-def _cv_predictions(X, Y, splits, method, n_components, alphas):
+def _cv_predictions(X, Y, splits, method, n_components, penalties):
     """Held-out predictions per split, list of (n_test, n_targets), and the PLS components used."""
     n_used = None
     if method == "pls":
         n_used = _clamp_components(n_components, X, min(len(tr) for tr, _ in splits))
     out = []
     for train, test in splits:
-        model = PLSMapping(n_used) if method == "pls" else RidgeMapping(alphas, alpha_per_target=True)
+        model = PLSMapping(n_used) if method == "pls" else RidgeMapping(penalties, penalty_per_target=True)
         model.fit(X[train], Y[train])
         out.append(model.predict(X[test]))
     return out, n_used
@@ -133,7 +134,7 @@ def _row_space(X, rtol: float = 1e-9):
     return u[:, keep] * np.sqrt(lam[keep])
 
 
-def _layer_predictions(acts, layer_names, Y, cols, splits, method, n_components, alphas, progress=None):
+def _layer_predictions(acts, layer_names, Y, cols, splits, method, n_components, penalties, progress=None):
     """preds[l][s]: (n_test_s, n_neuroids) for every layer and split (PLS fitted per region)."""
     layer_of = acts["layer"].values
     preds, n_used = [], None
@@ -141,11 +142,11 @@ def _layer_predictions(acts, layer_names, Y, cols, splits, method, n_components,
         X = _row_space(acts.values[:, layer_of == layer].astype(np.float64))
         k = min(n_components, X.shape[1])  # a narrow layer (e.g. 8 logits) cannot have more components
         if method == "ridge":
-            p, _ = _cv_predictions(X, Y, splits, method, k, alphas)
+            p, _ = _cv_predictions(X, Y, splits, method, k, penalties)
         else:
             p = [np.empty((len(te), Y.shape[1])) for _, te in splits]
             for c in cols.values():
-                part, n_used = _cv_predictions(X, Y[:, c], splits, method, k, alphas)
+                part, n_used = _cv_predictions(X, Y[:, c], splits, method, k, penalties)
                 for s in range(len(splits)):
                     p[s][:, c] = part[s]
         preds.append(p)
@@ -211,6 +212,7 @@ def _halves(n, labels, seed):
     return [test for _, test in folds]
 
 
+@renamed_kwargs(alphas="penalties")
 def layer_region_scores(
     activations,
     recordings,
@@ -226,7 +228,7 @@ def layer_region_scores(
     stratify_coord: str | None = "object_name",
     random_state: int = 1,
     n_components: int = 25,
-    alphas=None,
+    penalties=None,
     heldout: bool = True,
     progress: bool | None = False,
     rng=None,
@@ -257,7 +259,7 @@ def layer_region_scores(
     layers, regions : list of str, optional
         Subsets, in the order given (default: all, in order of appearance).
         Layer depth for :func:`preferred_depth` follows this order.
-    n_splits, train_size, stratify_coord, random_state, n_components, alphas
+    n_splits, train_size, stratify_coord, random_state, n_components, penalties
         As in :func:`~neurocomp.analysis.neural_predictivity`; one set of splits
         serves every layer and region. ``random_state`` also seeds the
         split-half ceiling (as Brain-Score's seed 1 does) and the halves of the
@@ -351,7 +353,7 @@ def layer_region_scores(
         from neurocomp._progress import progress as _bar
 
         bar = _bar(total=n_l * (3 if heldout else 1), desc="layer x region", enabled=progress)
-    preds, n_used = _layer_predictions(acts, layer_names, Y, cols, splits, method, n_components, alphas, bar)
+    preds, n_used = _layer_predictions(acts, layer_names, Y, cols, splits, method, n_components, penalties, bar)
     r_all = _split_r(preds, Y, splits)  # (L, S, N)
 
     raw = np.empty((n_l, n_g))
@@ -434,7 +436,7 @@ def layer_region_scores(
     }
     if heldout:
         data.update(_heldout(acts, layer_names, Y, reps, cols, region_names, labels, n_splits, train_size,
-                             random_state, method, n_components, alphas, normalization, bar))
+                             random_state, method, n_components, penalties, normalization, bar))
     if bar is not None:
         bar.close()
 
@@ -468,7 +470,7 @@ def layer_region_scores(
 
 
 def _heldout(acts, layer_names, Y, reps, cols, region_names, labels, n_splits, train_size, random_state,
-             method, n_components, alphas, normalization, bar):
+             method, n_components, penalties, normalization, bar):
     """Commit each region's layer on one half of the stimuli, score it on the other (both ways)."""
     n_l, n_g = len(layer_names), len(region_names)
     halves = _halves(Y.shape[0], labels, int(random_state))
@@ -483,7 +485,7 @@ def _heldout(acts, layer_names, Y, reps, cols, region_names, labels, n_splits, t
             splits = make_splits(len(idx), None, n_splits=n_splits, train_size=train_size,
                                  random_state=int(random_state), name="recordings (half of the stimuli)")
         sub_acts = acts.isel({PRESENTATION: idx})
-        preds, _ = _layer_predictions(sub_acts, layer_names, Y[idx], cols, splits, method, n_components, alphas, bar)
+        preds, _ = _layer_predictions(sub_acts, layer_names, Y[idx], cols, splits, method, n_components, penalties, bar)
         r = _split_r(preds, Y[idx], splits)
         ceil_split = split_half_consistency(reps[:, idx], n_splits, int(random_state))
         for gi, g in enumerate(region_names):

@@ -98,7 +98,8 @@ def _clamp_components(n_components, X, n_train_min):
     return n_components
 
 
-def cross_validated_r(X, Y, splits, *, method="pls", n_components=25, alphas=None, alpha_per_target=True):
+@renamed_kwargs(alphas="penalties", alpha_per_target="penalty_per_target")
+def cross_validated_r(X, Y, splits, *, method="pls", n_components=25, penalties=None, penalty_per_target=True):
     """Held-out Pearson r of a linear mapping, per split and target column.
 
     Parameters
@@ -111,28 +112,28 @@ def cross_validated_r(X, Y, splits, *, method="pls", n_components=25, alphas=Non
     Returns
     -------
     r : ndarray of shape (n_splits, n_targets)
-    alpha : ndarray of shape (n_splits, n_targets) or None
+    penalty : ndarray of shape (n_splits, n_targets) or None
         Ridge penalties chosen (None for PLS).
     n_components : int or None
         PLS components used after clamping (None for ridge).
     """
     r = np.empty((len(splits), Y.shape[1]))
-    alpha = np.empty_like(r) if method == "ridge" else None
+    penalty = np.empty_like(r) if method == "ridge" else None
     if method == "pls":
         n_components = _clamp_components(n_components, X, min(len(tr) for tr, _ in splits))
     for i, (train, test) in enumerate(splits):
         if method == "pls":
             model = PLSMapping(n_components)
         else:
-            model = RidgeMapping(alphas, alpha_per_target=alpha_per_target)
+            model = RidgeMapping(penalties, penalty_per_target=penalty_per_target)
         model.fit(X[train], Y[train])
         r[i] = pearson_r(model.predict(X[test]), Y[test])
-        if alpha is not None:
-            alpha[i] = model.alpha_
-    return r, alpha, (n_components if method == "pls" else None)
+        if penalty is not None:
+            penalty[i] = model.penalty_
+    return r, penalty, (n_components if method == "pls" else None)
 
 
-@renamed_kwargs(random_state="rng")
+@renamed_kwargs(random_state="rng", alphas="penalties", alpha_per_target="penalty_per_target")
 def neural_predictivity(
     source,
     target,
@@ -143,8 +144,8 @@ def neural_predictivity(
     stratify_coord: str | None = "object_name",
     rng=None,
     n_components: int = 25,
-    alphas=None,
-    alpha_per_target: bool = True,
+    penalties=None,
+    penalty_per_target: bool = True,
 ) -> xr.Dataset:
     """Cross-validated prediction of recorded neuroids from model units, scored by held-out Pearson r.
 
@@ -179,11 +180,13 @@ def neural_predictivity(
     n_components : int, default 25
         PLS components; clamped to the rank of the training features with a
         :class:`~neurocomp._validation.NeurocompWarning`.
-    alphas : list of float, optional
+    penalties : list of float, optional
         Ridge penalty grid (see :class:`~neurocomp.analysis.RidgeMapping`;
         default: 20 values, 1e-4..1e4 times the mean eigenvalue of the Gram matrix).
-    alpha_per_target : bool, default True
-        Ridge: one penalty per neuroid (else one for all).
+        Named ``alphas`` before 0.2 (still accepted, with a DeprecationWarning).
+    penalty_per_target : bool, default True
+        Ridge: one penalty per neuroid (else one for all). Named
+        ``alpha_per_target`` before 0.2.
 
     Returns
     -------
@@ -191,7 +194,7 @@ def neural_predictivity(
         ``r`` (split x neuroid): held-out Pearson r; ``split_score`` (split):
         median of r over neuroids; ``score``: mean of split_score;
         ``score_error``: its standard error over splits; ``neuroid_r``
-        (neuroid): mean r over splits; ``alpha`` (split x neuroid, ridge only).
+        (neuroid): mean r over splits; ``penalty`` (split x neuroid, ridge only).
         The target's neuroid coordinates are kept. Attrs record every choice.
 
     Notes
@@ -213,9 +216,9 @@ def neural_predictivity(
                          random_state=int(random_state))
     X = src.values
     Y = tgt.transpose(PRESENTATION, NEUROID).values
-    r, alpha, used = cross_validated_r(X, Y, splits, method=method, n_components=n_components, alphas=alphas,
-                                       alpha_per_target=alpha_per_target)
-    return _predictivity_dataset(r, alpha, tgt, attrs=dict(
+    r, penalty, used = cross_validated_r(X, Y, splits, method=method, n_components=n_components, penalties=penalties,
+                                         penalty_per_target=penalty_per_target)
+    return _predictivity_dataset(r, penalty, tgt, attrs=dict(
         method=method,
         n_splits=n_splits,
         train_size=train_size,
@@ -230,7 +233,7 @@ def neural_predictivity(
     ))
 
 
-def _predictivity_dataset(r, alpha, tgt, *, attrs):
+def _predictivity_dataset(r, penalty, tgt, *, attrs):
     split_score = nanmedian(r, axis=1)
     n_splits = r.shape[0]
     neuroid_coords = {k: c for k, c in tgt.coords.items() if c.dims == (NEUROID,)}
@@ -248,7 +251,7 @@ def _predictivity_dataset(r, alpha, tgt, *, attrs):
         "neuroid_r": xr.DataArray(neuroid_r, dims=(NEUROID,), attrs={
             "units": "1", "long_name": "held-out r per neuroid (mean over splits)"}),
     }
-    if alpha is not None:
-        data["alpha"] = xr.DataArray(alpha, dims=("split", NEUROID), attrs={
+    if penalty is not None:
+        data["penalty"] = xr.DataArray(penalty, dims=("split", NEUROID), attrs={
             "units": "1", "long_name": "ridge penalty chosen by leave-one-out CV"})
     return xr.Dataset(data, coords={**neuroid_coords, "split": np.arange(n_splits)}, attrs=attrs)

@@ -38,10 +38,11 @@ import numpy as np
 import scipy.linalg
 from sklearn.base import BaseEstimator, RegressorMixin
 
+from neurocomp._deprecation import REMOVED_IN, renamed_kwargs
 from neurocomp._sklearn import validate_X, validate_X_y
 from neurocomp._validation import NeurocompWarning, ValidationError, check_array, check_int, check_is_fitted
 
-__all__ = ["PLSMapping", "RidgeMapping", "pearson_r", "default_alphas", "ridge_loo_errors"]
+__all__ = ["PLSMapping", "RidgeMapping", "pearson_r", "default_penalties", "default_alphas", "ridge_loo_errors"]
 
 
 def _check_xy(X, Y):
@@ -304,9 +305,42 @@ def _eigenbasis(Xc):
     return Q, lam, V
 
 
+def default_penalties(n_penalties: int = 20, low: float = 1e-4, high: float = 1e4) -> np.ndarray:
+    """Relative ridge-penalty grid: multiples of the mean eigenvalue of the centred Gram matrix.
+
+    Parameters
+    ----------
+    n_penalties : int, default 20
+        Number of grid points.
+    low, high : float, default 1e-4 and 1e4
+        Smallest and largest multiple, spaced logarithmically.
+
+    Returns
+    -------
+    ndarray of shape (n_penalties,)
+        Dimensionless multiples.
+    """
+    return np.logspace(np.log10(low), np.log10(high), n_penalties)
+
+
 def default_alphas(n_alphas: int = 20, low: float = 1e-4, high: float = 1e4) -> np.ndarray:
-    """Relative penalty grid: multiples of the mean eigenvalue of the centred Gram matrix."""
-    return np.logspace(np.log10(low), np.log10(high), n_alphas)
+    """Deprecated name of :func:`default_penalties` (``alpha`` is the diffusion exponent elsewhere).
+
+    Parameters
+    ----------
+    n_alphas : int, default 20
+        Number of grid points.
+    low, high : float, default 1e-4 and 1e4
+        Smallest and largest multiple.
+
+    Returns
+    -------
+    ndarray of shape (n_alphas,)
+        The grid of :func:`default_penalties`.
+    """
+    warnings.warn(f"default_alphas is deprecated and will be removed in neurocomp {REMOVED_IN}; use default_penalties",
+                  DeprecationWarning, stacklevel=2)
+    return default_penalties(n_alphas, low, high)
 
 
 def ridge_loo_errors(Q, lam, Yc, alphas, n_samples: int, *, dtype=np.float32, chunk_bytes: int = 2**28):
@@ -363,49 +397,70 @@ class RidgeMapping(_LinearMapping):
 
     Parameters
     ----------
-    alphas : array-like of float, optional
-        Candidate penalties. With ``alphas_relative=True`` (the default when
-        ``alphas`` is None) they are multiples of the mean eigenvalue of the
+    penalties : array-like of float, optional
+        Candidate penalties. With ``penalties_relative=True`` (the default when
+        ``penalties`` is None) they are multiples of the mean eigenvalue of the
         centred training Gram matrix, so the grid does not depend on the scale of
         the features; default 20 values from 1e-4 to 1e4. With
-        ``alphas_relative=False`` they are absolute (scikit-learn's ``alpha``).
-    alpha_per_target : bool, default True
+        ``penalties_relative=False`` they are absolute (scikit-learn's ``alpha``).
+        (Named ``alphas`` before 0.2; the old keywords ``alphas``,
+        ``alpha_per_target``, ``alphas_relative`` and the attribute ``alpha_``
+        still work with a DeprecationWarning: ``alpha`` is the anomalous-diffusion
+        exponent elsewhere in neurocomp.)
+    penalty_per_target : bool, default True
         Choose the penalty separately for each target (neuroid) by exact
         leave-one-out cross-validation; otherwise one penalty minimising the mean
         error over targets.
-    alphas_relative : bool, optional
-        See ``alphas``; default True when ``alphas`` is None, else False.
+    penalties_relative : bool, optional
+        See ``penalties``; default True when ``penalties`` is None, else False.
 
     Attributes
     ----------
     coef_ : ndarray of shape (n_features, n_targets)
     intercept_ : ndarray of shape (n_targets,)
-    alpha_ : ndarray of shape (n_targets,)
+    penalty_ : ndarray of shape (n_targets,)
         Absolute penalty chosen for each target.
-    cv_mse_ : ndarray of shape (n_alphas, n_targets)
-        Leave-one-out mean squared error (only when more than one alpha).
+    cv_mse_ : ndarray of shape (n_penalties, n_targets)
+        Leave-one-out mean squared error (only when more than one penalty).
 
     Notes
     -----
     One eigendecomposition per fit: ``Xc Xc' = Q diag(lam) Q'``. Then for penalty
     ``a_j`` of target j the coefficients are ``Xc' Q diag(1/(lam+a_j)) Q' y_j``
     (kernel form; the primal form ``V diag(sqrt(lam)/(lam+a_j)) Q' y_j`` is used
-    when features < samples). With a single alpha this is scikit-learn's
+    when features < samples). With a single penalty this is scikit-learn's
     ``Ridge(alpha, fit_intercept=True)``.
     """
 
-    def __init__(self, alphas=None, *, alpha_per_target: bool = True, alphas_relative: bool | None = None):
-        self.alphas = alphas
-        self.alpha_per_target = alpha_per_target
-        self.alphas_relative = alphas_relative
+    @renamed_kwargs(alphas="penalties", alpha_per_target="penalty_per_target", alphas_relative="penalties_relative")
+    def __init__(self, penalties=None, *, penalty_per_target: bool = True, penalties_relative: bool | None = None):
+        self.penalties = penalties
+        self.penalty_per_target = penalty_per_target
+        self.penalties_relative = penalties_relative
+
+    #: Attribute names before 0.2, renamed in pickles written then (issue 22).
+    _OLD_NAMES = {"alphas": "penalties", "alpha_per_target": "penalty_per_target",
+                  "alphas_relative": "penalties_relative", "alpha_": "penalty_"}
+
+    def __setstate__(self, state):
+        state = {self._OLD_NAMES.get(k, k): v for k, v in state.items()}
+        super().__setstate__(state)
+
+    @property
+    def alpha_(self):
+        """Deprecated name of ``penalty_``."""
+        warnings.warn(f"RidgeMapping.alpha_ is deprecated and will be removed in neurocomp {REMOVED_IN}; use penalty_",
+                      DeprecationWarning, stacklevel=2)
+        return self.penalty_
 
     def _grid(self, lam, n):
-        relative = self.alphas is None if self.alphas_relative is None else self.alphas_relative
-        alphas = default_alphas() if self.alphas is None else check_array("alphas", self.alphas, ndim=(0, 1)).ravel()
-        if alphas.size == 0 or (alphas <= 0).any():
-            raise ValidationError(f"alphas must be a non-empty list of positive numbers; got {self.alphas!r}")
+        relative = self.penalties is None if self.penalties_relative is None else self.penalties_relative
+        grid = (default_penalties() if self.penalties is None
+                else check_array("penalties", self.penalties, ndim=(0, 1)).ravel())
+        if grid.size == 0 or (grid <= 0).any():
+            raise ValidationError(f"penalties must be a non-empty list of positive numbers; got {self.penalties!r}")
         scale = lam.sum() / n if relative else 1.0
-        return alphas * (scale if scale > 0 else 1.0)
+        return grid * (scale if scale > 0 else 1.0)
 
     def fit(self, X, Y):
         """Fit on X (n_samples, n_features) and Y (n_samples, n_targets) or (n_samples,); return self."""
@@ -419,15 +474,15 @@ class RidgeMapping(_LinearMapping):
         grid = self._grid(lam, n)
         if grid.size > 1:
             self.cv_mse_ = ridge_loo_errors(Q, lam, Yc, grid, n)
-            if self.alpha_per_target:
+            if self.penalty_per_target:
                 best = np.argmin(self.cv_mse_, axis=0)
             else:
                 best = np.full(Y.shape[1], np.argmin(self.cv_mse_.mean(axis=1)))
-            self.alpha_ = grid[best]
+            self.penalty_ = grid[best]
         else:
-            self.alpha_ = np.full(Y.shape[1], grid[0])
+            self.penalty_ = np.full(Y.shape[1], grid[0])
         QtY = Q.T @ Yc
-        scaled = QtY / (lam[:, None] + self.alpha_[None, :])
+        scaled = QtY / (lam[:, None] + self.penalty_[None, :])
         if V is None:
             self.coef_ = Xc.T @ (Q @ scaled)
         else:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from neurocomp._deprecation import renamed_kwargs
 from neurocomp._validation import ValidationError, check_array, check_int, check_positive
 from neurocomp.random import as_generator
 
@@ -154,8 +155,25 @@ def _check_recordings(recordings, name="recordings", min_reps=1) -> xr.DataArray
 def fano_factor(recordings: xr.DataArray) -> xr.DataArray:
     """Fano factor of spike counts (variance / mean over repetitions), per presentation and neuroid.
 
+    The trial-to-trial Fano factor: the variance is taken over repeated
+    presentations of the same stimulus. (For one spike train cut into
+    consecutive counting windows, see
+    :func:`neurocomp.spiking.windowed_fano_factor`, named ``fano_factor``
+    there before 0.2.)
+
     Counts are recovered as response × ``duration`` (attr). Entries with a
     zero mean count are NaN.
+
+    Parameters
+    ----------
+    recordings : xarray.DataArray
+        Rates, dims (repetition x presentation x neuroid), at least 2
+        repetitions, with ``attrs["duration"]`` (s).
+
+    Returns
+    -------
+    xarray.DataArray
+        Dims (presentation x neuroid), units ``"1"``; ``ddof=1``.
     """
     rec = _check_recordings(recordings, min_reps=2)
     T = rec.attrs.get("duration")
@@ -225,7 +243,9 @@ def expected_reliability(rates: xr.DataArray, *, n_repetitions: int, duration: f
                         name="reliability", attrs={"units": "1", "long_name": "expected reliability"})
 
 
-def category_decoding(responses: xr.DataArray, *, label: str = "object_name", n_splits: int = 5, alpha: float = 1.0, rng=None) -> float:
+@renamed_kwargs(alpha="penalty")
+def category_decoding(responses: xr.DataArray, *, label: str = "object_name", n_splits: int = 5, penalty: float = 1.0,
+                      rng=None) -> xr.DataArray:
     """Cross-validated accuracy of a linear classifier reading the category from responses.
 
     Parameters
@@ -236,13 +256,18 @@ def category_decoding(responses: xr.DataArray, *, label: str = "object_name", n_
         Presentation coord holding the category.
     n_splits : int
         Stratified folds (each category needs at least ``n_splits`` presentations).
-    alpha : float
-        Ridge penalty of the classifier (features are z-scored on the training fold).
+    penalty : float
+        Ridge penalty of the classifier (features are z-scored on the training
+        fold). Named ``alpha`` before 0.2 (still accepted, with a DeprecationWarning).
+    rng : None, int, SeedSequence or Generator
+        Seeds the shuffled folds.
 
     Returns
     -------
-    float
-        Mean held-out accuracy (chance = 1 / n_categories).
+    xarray.DataArray
+        0-d, ``accuracy``: mean held-out accuracy (units ``"1"``; attrs ``chance``
+        = 1 / n_categories and ``n_splits``). ``float(...)`` gives the number
+        (a bare float before 0.2).
     """
     from sklearn.linear_model import RidgeClassifier
     from sklearn.model_selection import StratifiedKFold
@@ -263,9 +288,10 @@ def category_decoding(responses: xr.DataArray, *, label: str = "object_name", n_
     cv = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     acc = []
     for tr, te in cv.split(X, y):
-        clf = make_pipeline(StandardScaler(), RidgeClassifier(alpha=alpha)).fit(X[tr], y[tr])
+        clf = make_pipeline(StandardScaler(), RidgeClassifier(alpha=penalty)).fit(X[tr], y[tr])
         acc.append((clf.predict(X[te]) == y[te]).mean())
-    return float(np.mean(acc))
+    return xr.DataArray(float(np.mean(acc)), name="accuracy", attrs={
+        "units": "1", "long_name": "held-out category decoding accuracy", "chance": 1.0 / counts.size, "n_splits": n_splits})
 
 
 def position_tolerance(responses_a: xr.DataArray, responses_b: xr.DataArray, *, min_std: float = 1e-6,

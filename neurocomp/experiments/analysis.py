@@ -165,7 +165,7 @@ def locust_auditory_encoding(
     r_transfer = np.empty(2)
     kinds = ["envelope"] + (["envelope squared"] if features == "envelope+square" else [])
     filters = np.empty((2, len(kinds), n_lags))
-    alpha = np.empty(2)
+    penalty = np.empty(2)
     observed = np.empty((2, n_bins))
     predicted = np.empty((2, n_bins))
     rates = np.empty(2)
@@ -175,7 +175,7 @@ def locust_auditory_encoding(
         r_shift[i], _ = _blocked_r(X, np.roll(y, y.size // 2), n_folds)
         full = RidgeMapping().fit(X, y)
         filters[i] = full.coef_[:, 0].reshape(len(kinds), n_lags) / bin_s  # spikes/s per unit feature
-        alpha[i] = full.alpha_[0]
+        penalty[i] = full.penalty_[0]
         other_y, other_X = design[2 if number == 1 else 1]
         r_transfer[i] = pearson_r(full.predict(other_X)[:, None], other_y[:, None])[0]
         observed[i], predicted[i] = y[:n_bins] / bin_s, pred[:n_bins] / bin_s
@@ -195,7 +195,7 @@ def locust_auditory_encoding(
             "r_shifted": var(r_shift, ("recording", "split"), "1", "held-out r, spikes shifted by half the recording"),
             "r_transfer": var(r_transfer, ("recording",), "1", "r on the other stimulus ensemble"),
             "filter": var(filters, ("recording", "feature", "lag"), "Hz", "encoding filter (rate per unit feature)"),
-            "alpha": var(alpha, ("recording",), "1", "ridge penalty (leave-one-out)"),
+            "penalty": var(penalty, ("recording",), "1", "ridge penalty (leave-one-out)"),
             "observed": var(observed, ("recording", "time"), "Hz", "observed spike rate"),
             "predicted": var(predicted, ("recording", "time"), "Hz", "held-out predicted rate"),
             "mean_rate": var(rates, ("recording",), "Hz", "mean firing rate"),

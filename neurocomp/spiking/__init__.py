@@ -11,7 +11,7 @@ Quick tour
 * Convert a brian2 network's monitors: :func:`spike_monitor_to_dataset`,
   :func:`state_monitor_to_dataarray`, :func:`rate_monitor_to_dataarray`.
 * Analyse spike datasets: :func:`firing_rate`, :func:`isi_cv`,
-  :func:`fano_factor`, :func:`psth`, :func:`binned_rate`.
+  :func:`windowed_fano_factor`, :func:`psth`, :func:`binned_rate`.
 * Theory: :func:`lif_rate` (f–I curve), :func:`siegert_rate` (white-noise
   input; Brunel 2000), :func:`rheobase`.
 
@@ -20,7 +20,9 @@ References: Gerstner et al., *Neuronal Dynamics* (2014); Dayan & Abbott,
 """
 
 from neurocomp.spiking._units import UnitError
-from neurocomp.spiking.analysis import binned_rate, fano_factor, firing_rate, isi_cv, psth, spike_counts
+from neurocomp.spiking.analysis import (
+    binned_rate, fano_factor, firing_rate, isi_cv, psth, spike_counts, windowed_fano_factor,
+)
 from neurocomp.spiking.backend import (
     brian2_settings,
     cache_dir,
@@ -73,6 +75,7 @@ __all__ = [
     "rate_monitor_to_dataarray",
     "firing_rate",
     "isi_cv",
+    "windowed_fano_factor",
     "fano_factor",
     "psth",
     "binned_rate",

@@ -13,10 +13,13 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+import warnings
+
+from neurocomp._deprecation import REMOVED_IN
 from neurocomp._validation import ValidationError
 from neurocomp.spiking._units import to_si
 
-__all__ = ["firing_rate", "isi_cv", "fano_factor", "psth", "binned_rate", "spike_counts"]
+__all__ = ["firing_rate", "isi_cv", "windowed_fano_factor", "fano_factor", "psth", "binned_rate", "spike_counts"]
 
 
 def _unpack(spikes, name="spikes", *, with_span=False):
@@ -179,8 +182,14 @@ def _edges(name, width, a, b):
     return width, a + width * np.arange(n_bins + 1)
 
 
-def fano_factor(spikes, *, window=0.1, t_start=None, t_stop=None) -> xr.DataArray:
+def windowed_fano_factor(spikes, *, window=0.1, t_start=None, t_stop=None) -> xr.DataArray:
     """Fano factor of each neuron's spike counts in consecutive windows, var / mean.
+
+    The variance is taken over consecutive counting windows of one spike train
+    (1 for a stationary Poisson process at any window). For the trial-to-trial
+    Fano factor over repeated presentations of a stimulus, see
+    :func:`neurocomp.cortex.fano_factor`. Named ``fano_factor`` here before 0.2
+    (still accepted, with a DeprecationWarning).
 
     Parameters
     ----------
@@ -189,6 +198,8 @@ def fano_factor(spikes, *, window=0.1, t_start=None, t_stop=None) -> xr.DataArra
     window : float or Quantity
         Counting window in s; the observation window is cut into
         ``floor(T / window)`` consecutive windows (at least 2).
+    t_start, t_stop : float or Quantity, optional
+        Observation window in s (default: the dataset's span).
 
     Returns
     -------
@@ -206,6 +217,29 @@ def fano_factor(spikes, *, window=0.1, t_start=None, t_stop=None) -> xr.DataArra
     ff = np.divide(var, mean, out=np.full(neuron.size, np.nan), where=mean > 0)
     return xr.DataArray(ff, dims=("neuron",), coords=_neuron_coord(neuron), name="fano_factor",
                         attrs={"units": "1", "long_name": "Fano factor", "window": width})
+
+
+def fano_factor(spikes, *, window=0.1, t_start=None, t_stop=None) -> xr.DataArray:
+    """Deprecated name of :func:`windowed_fano_factor` (same arguments, same result).
+
+    Parameters
+    ----------
+    spikes : xarray.Dataset
+        A spike dataset.
+    window : float or Quantity
+        Counting window in s.
+    t_start, t_stop : float or Quantity, optional
+        Observation window in s.
+
+    Returns
+    -------
+    xarray.DataArray
+        As :func:`windowed_fano_factor`.
+    """
+    warnings.warn("neurocomp.spiking.fano_factor is deprecated and will be removed in neurocomp "
+                  f"{REMOVED_IN}; use windowed_fano_factor (neurocomp.cortex.fano_factor is the one over "
+                  "repetitions)", DeprecationWarning, stacklevel=2)
+    return windowed_fano_factor(spikes, window=window, t_start=t_start, t_stop=t_stop)
 
 
 def binned_rate(spikes, *, bin_width=0.01, t_start=None, t_stop=None) -> xr.DataArray:
