@@ -72,7 +72,25 @@ class SpecError(ValidationError):
 
 @dataclasses.dataclass
 class Spec:
-    """A loaded spec. ``params`` holds the resolved keyword arguments (defaults filled in)."""
+    """A loaded spec. ``params`` holds the resolved keyword arguments (defaults filled in).
+
+    Parameters
+    ----------
+    title : str
+        Human-readable title (stored in the results' attrs).
+    experiment : str
+        Registered name of the experiment to run.
+    params : dict
+        The resolved keyword arguments of the experiment (defaults filled in).
+    seed : int, optional
+        The spec's seed (None: fresh entropy at run time unless ``--seed`` is given).
+    description : str, optional
+        Free text from the spec.
+    sweep : dict, optional
+        The ``[sweep]`` table: parameter name -> values or a range.
+    path : Path, optional
+        The TOML file the spec was read from.
+    """
 
     title: str
     experiment: str
@@ -104,7 +122,30 @@ def _check_text(name: str, value, limit: int | None, *, multiline: bool = False)
 
 
 def check_seed(value, name: str = "seed") -> int:
-    """Check a seed: an integer in [0, 2**63 - 1] (not a bool, not 1.5); return it."""
+    """Check a seed: an integer in [0, 2**63 - 1] (not a bool, not 1.5); return it.
+
+    Parameters
+    ----------
+    value : int
+        The seed to check.
+    name : str, default "seed"
+        How to name the value in the error message.
+
+    Returns
+    -------
+    int
+        ``value``.
+
+    Raises
+    ------
+    SpecError
+        A bool, a non-integer, or an integer outside [0, 2**63 - 1].
+
+    Examples
+    --------
+    >>> check_seed(42)
+    42
+    """
     if isinstance(value, bool) or not isinstance(value, int):
         raise SpecError(f"{name} must be a non-negative integer; got {value!r} ({type(value).__name__})")
     if not 0 <= value <= MAX_SEED:
@@ -129,7 +170,27 @@ def _read_spec_text(path: Path) -> str:
 
 
 def load_spec(path, overrides: list[str] | None = None) -> Spec:
-    """Read and validate a spec file; apply ``KEY=VALUE`` overrides first."""
+    """Read and validate a spec file; apply ``KEY=VALUE`` overrides first.
+
+    Parameters
+    ----------
+    path : str or Path
+        A TOML spec file (``title``, ``experiment``, ``[params]``, optional ``seed``,
+        ``description``, ``requires`` and ``[sweep]``).
+    overrides : list of str, optional
+        ``KEY=VALUE`` items (the command line's ``--set``); ``seed=N`` sets the seed.
+
+    Returns
+    -------
+    Spec
+        The validated spec, its parameters resolved against the experiment's signature.
+
+    Raises
+    ------
+    SpecError
+        A missing, unreadable or invalid file, an unknown key or parameter, or a value
+        out of its range.
+    """
     path = Path(path)
     if not path.exists():
         raise SpecError(f"spec must be an existing TOML file; got {str(path)!r}, which does not exist")
@@ -196,7 +257,25 @@ def spec_from_dict(raw: dict, *, path=None, overrides: list[str] | None = None) 
 
 
 def parse_override(item: str) -> tuple[str, object]:
-    """Parse ``KEY=VALUE`` (VALUE as a TOML value, else a plain string)."""
+    """Parse ``KEY=VALUE`` (VALUE as a TOML value, else a plain string).
+
+    Parameters
+    ----------
+    item : str
+        ``KEY=VALUE``; a ``params.`` prefix of KEY is dropped.
+
+    Returns
+    -------
+    key : str
+        The parameter name.
+    value : object
+        The value parsed as TOML (int, float, bool, list ...), or the plain string.
+
+    Examples
+    --------
+    >>> parse_override("params.n_neurons=200"), parse_override("mode=fast")
+    (('n_neurons', 200), ('mode', 'fast'))
+    """
     if not isinstance(item, str) or "=" not in item:
         raise SpecError(f"--set must be KEY=VALUE; got {item!r}")
     key, _, text = item.partition("=")
@@ -315,7 +394,28 @@ def _coerce(name: str, value, annotation):
 
 
 def validate_params(func, params: dict, *, experiment: str = "") -> dict:
-    """Check ``params`` against ``func``'s signature; return all kwargs with defaults filled in."""
+    """Check ``params`` against ``func``'s signature; return all kwargs with defaults filled in.
+
+    Parameters
+    ----------
+    func : callable
+        The experiment function.
+    params : dict
+        Keyword arguments from a spec (values are coerced to the annotated types and
+        checked against their ``Range`` bounds); deprecated names are renamed with a warning.
+    experiment : str, optional
+        The experiment's name for messages (default ``func.__name__``).
+
+    Returns
+    -------
+    dict
+        Every keyword parameter of ``func`` with its value.
+
+    Raises
+    ------
+    SpecError
+        An unknown parameter or a value of the wrong type or out of range.
+    """
     allowed = _params_of(func)
     renamed = getattr(func, "deprecated_kwargs", {})  # old names kept for a release (neurocomp._deprecation)
     if renamed and set(params) & set(renamed):
@@ -352,6 +452,21 @@ def run_spec(spec: Spec, seed: int | None = None, *, check_resources: bool = Tru
     recorded in the Dataset's attrs either way so the result can be made again.
     Before it starts, a run whose memory estimate (the experiment's ``memory=``)
     exceeds the memory available is refused (:func:`check_memory`).
+
+    Parameters
+    ----------
+    spec : Spec
+        The spec to run.
+    seed : int, optional
+        Overrides the spec's seed.
+    check_resources : bool, default True
+        Refuse a run whose memory estimate exceeds the memory available.
+
+    Returns
+    -------
+    ExperimentResult
+        The experiment's result; its dataset's attrs carry :func:`neurocomp.io.provenance_attrs`
+        and ``title``, and ``elapsed`` (s) and ``seed`` are set on it.
     """
     import numpy as np
 
@@ -391,6 +506,20 @@ def prepare_out_dir(out, *, overwrite: bool = False, option: str = "--out") -> P
     lies under a file, a folder that cannot be written, and a folder that
     already holds files (another run's) unless ``overwrite``. Hidden temporary
     files left by a killed run do not count (they are removed when the run writes).
+
+    Parameters
+    ----------
+    out : str or Path
+        The output folder (it need not exist).
+    overwrite : bool, default False
+        Accept a folder that already holds files.
+    option : str, default "--out"
+        How to name the folder in messages.
+
+    Returns
+    -------
+    pathlib.Path
+        ``out`` as a Path.
     """
     from neurocomp.io import _TEMP_NAME
 
@@ -454,6 +583,22 @@ def write_result(result, out_dir, spec: Spec, *, overwrite: bool = False) -> lis
     Stale temporary files of a killed run are removed first; with ``overwrite``
     the previous run's files go too. If writing fails (a full disk), the files
     this call wrote are removed again.
+
+    Parameters
+    ----------
+    result : ExperimentResult
+        The result to write (dataset, extra data, figures, summary, table).
+    out_dir : str or Path
+        The run folder (created if needed).
+    spec : Spec
+        The spec that was run (its title, experiment and parameters go to summary.json).
+    overwrite : bool, default False
+        Remove the previous run's files first.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, ``summary.json`` last.
     """
     import matplotlib.pyplot as plt
     import xarray as xr
