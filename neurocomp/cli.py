@@ -28,6 +28,11 @@ def bundled_spec_dirs() -> list[Path]:
     In an installed wheel they are package data (``neurocomp/_bundled/``, copied
     there by the build); in a source checkout or an editable install they are the
     top-level folders beside the package.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The ``models`` and ``analyses`` folders, in that order (they may not exist).
     """
     package = Path(__file__).resolve().parent
     installed = package / "_bundled"
@@ -41,6 +46,23 @@ def find_spec_file(name: str) -> Path:
 
     An existing file wins; otherwise the name (with or without ``.toml`` and the
     folder) is looked up among the bundled specs.
+
+    Parameters
+    ----------
+    name : str
+        A path to a spec file, or a bundled spec's name with or without ``.toml`` and its
+        folder (``models/`` or ``analyses/``).
+
+    Returns
+    -------
+    pathlib.Path
+        The file found, or ``Path(name)`` when none is (:func:`neurocomp.specs.load_spec`
+        then reports it missing).
+
+    Raises
+    ------
+    ValidationError
+        A name found in both bundled folders, without a folder to choose.
     """
     path = Path(name)
     if path.is_file():
@@ -166,6 +188,25 @@ def escape(text, *, limit: int | None = None, keep_newlines: bool = False) -> st
 
     Whatever a results file or a spec holds, no terminal escape sequence reaches
     the terminal raw. ``limit`` cuts the text (adding ``...``).
+
+    Parameters
+    ----------
+    text : object
+        Converted with ``str``.
+    limit : int, optional
+        Most characters kept before ``"..."`` is added.
+    keep_newlines : bool, default False
+        Leave newlines as they are (other control characters are still escaped).
+
+    Returns
+    -------
+    str
+        The escaped text.
+
+    Examples
+    --------
+    >>> print(escape("red" + chr(27) + "[31m"))
+    red\\x1b[31m
     """
     import unicodedata
 
@@ -397,7 +438,13 @@ def _cmd_info(args) -> int:
 
 
 class ArgumentParser(argparse.ArgumentParser):
-    """argparse's parser, but a usage error is one line on stderr (and exit status 2), not a usage dump."""
+    """argparse's parser, but a usage error is one line on stderr (and exit status 2), not a usage dump.
+
+    Parameters
+    ----------
+    prog, usage, description, epilog, parents, formatter_class, prefix_chars, fromfile_prefix_chars, argument_default, conflict_handler, add_help, allow_abbrev, exit_on_error
+        As for :class:`argparse.ArgumentParser`.
+    """
 
     def error(self, message):
         text = escape(" ".join(str(message).split()), limit=300)
@@ -424,6 +471,11 @@ def add_plugin_argument(parser: argparse.ArgumentParser) -> None:
     :func:`neurocomp.experiments.load_plugin`) before the command runs, so the
     experiments they register can be named by a spec. The ``sweep`` and
     ``regress`` parsers get it too (see :func:`build_parser`).
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The subcommand's parser (left as it is if it already has ``--plugin``).
     """
     if "--plugin" in parser._option_string_actions:
         return
@@ -435,7 +487,18 @@ def add_plugin_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def load_plugins(plugins) -> list[str]:
-    """Load each ``--plugin`` (a .py file or a module name); return the experiment names they registered."""
+    """Load each ``--plugin`` (a .py file or a module name); return the experiment names they registered.
+
+    Parameters
+    ----------
+    plugins : list of str or None
+        ``.py`` file paths or importable module names.
+
+    Returns
+    -------
+    list of str
+        The names of the experiments the plugins registered.
+    """
     from neurocomp.experiments import load_plugin
 
     registered = []
@@ -445,6 +508,20 @@ def load_plugins(plugins) -> list[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``neurocomp`` command line's parser: ``list``, ``run``, ``info``, and ``sweep`` and
+    ``regress`` where their modules import.
+
+    Returns
+    -------
+    ArgumentParser
+        The parser; each subcommand sets ``func``, the function :func:`main` calls.
+
+    Examples
+    --------
+    >>> args = build_parser().parse_args(["run", "ventral_stream", "--seed", "3"])
+    >>> args.command, args.spec, args.seed
+    ('run', 'ventral_stream', 3)
+    """
     from neurocomp import __version__
 
     parser = ArgumentParser(prog="neurocomp", description=__doc__.splitlines()[0])
@@ -494,6 +571,19 @@ def _one_line(exc: BaseException) -> str:
 
 
 def main(argv=None) -> int:
+    """Run the ``neurocomp`` command line.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments after the program name (default ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit status: 0 on success, 2 for a user's mistake (one line on stderr),
+        1 for an internal error or a full disk, 130 when interrupted.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     command = args.command
