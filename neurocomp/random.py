@@ -22,6 +22,26 @@ def as_generator(rng=None, *, name: str = "rng") -> np.random.Generator:
     A Generator passes through unchanged (the caller's stream advances); an int
     or SeedSequence gives a new PCG64 generator; ``None`` draws fresh entropy.
 
+    Parameters
+    ----------
+    rng : None, int, SeedSequence or Generator
+        The stream: None for fresh entropy, an int seed, a SeedSequence, or a Generator
+        (passed through).
+    name : str, default "rng"
+        How to name the argument in the error message.
+
+    Returns
+    -------
+    numpy.random.Generator
+        ``rng`` itself if it is a Generator, else a new PCG64 generator.
+
+    Raises
+    ------
+    TypeError
+        Anything else (e.g. a float or numpy's legacy RandomState).
+
+    Examples
+    --------
     >>> bool(as_generator(3).integers(100) == as_generator(3).integers(100))
     True
     """
@@ -36,12 +56,46 @@ def spawn(rng=None, n: int = 2) -> list[np.random.Generator]:
 
     Children are derived from the parent's bit generator, so they are
     reproducible from the same ``rng`` and independent of each other.
+
+    Parameters
+    ----------
+    rng : None, int, SeedSequence or Generator
+        The parent stream (see :func:`as_generator`); a Generator advances.
+    n : int, default 2
+        Number of children.
+
+    Returns
+    -------
+    list of numpy.random.Generator
+        ``n`` independent generators.
+
+    Examples
+    --------
+    >>> a, b = spawn(0, 2)
+    >>> bool(a.random() != b.random()), bool(spawn(0, 2)[0].random() == spawn(0, 2)[0].random())
+    (True, True)
     """
     return as_generator(rng).spawn(n)
 
 
 def derive_seed(rng=None) -> int:
-    """Draw one 32-bit seed from ``rng`` (for engines that want an integer seed)."""
+    """Draw one 32-bit seed from ``rng`` (for engines that want an integer seed).
+
+    Parameters
+    ----------
+    rng : None, int, SeedSequence or Generator
+        The stream to draw from (see :func:`as_generator`).
+
+    Returns
+    -------
+    int
+        A seed in 0 … 2**31 - 2.
+
+    Examples
+    --------
+    >>> derive_seed(5) == derive_seed(5)
+    True
+    """
     return int(as_generator(rng).integers(0, 2**31 - 1))
 
 
@@ -50,6 +104,16 @@ def seed_for_brian2(rng=None) -> int:
 
     Calls :func:`brian2.seed` with an integer drawn from ``rng``, so the same
     ``rng`` gives identical spike trains and another gives different ones.
+
+    Parameters
+    ----------
+    rng : None, int, SeedSequence or Generator
+        The stream the seed is drawn from (see :func:`as_generator`).
+
+    Returns
+    -------
+    int
+        The seed given to :func:`brian2.seed`.
     """
     import brian2
 
@@ -70,6 +134,11 @@ def brian2_seeded(rng=None):
 
         with brian2_seeded(rng) as seed:
             net.run(duration)
+
+    Parameters
+    ----------
+    rng : None, int, SeedSequence or Generator
+        The stream brian2's seed is drawn from (see :func:`as_generator`).
 
     Yields
     ------
