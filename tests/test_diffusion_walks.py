@@ -181,6 +181,69 @@ def test_fbm_exact_covariance(hurst, dtype):
     assert np.allclose(var_end, 2 * 0.5 * 256 ** (2 * hurst), rtol=5 * math.sqrt(2 / 4000))
 
 
+def _cov_z_scores(x, theory):
+    """Sample covariance of x (samples, times) against ``theory``, in units of its standard error
+    sqrt((C_ss C_tt + C_st^2) / N) (Gaussian fourth moments)."""
+    n = x.shape[0]
+    cov = x.T @ x / n  # zero mean by construction
+    se = np.sqrt((np.outer(np.diag(theory), np.diag(theory)) + theory ** 2) / n)
+    return (cov - theory) / se
+
+
+@pytest.mark.parametrize("hurst,seed", [(0.15, 31), (0.5, 32), (0.85, 33)])
+def test_fbm_whole_covariance_matrix_is_exact(hurst, seed):
+    # the cumulated Davies-Harte transform and the polar normals: every entry of the 33 x 33
+    # covariance of (x_0..x_32) agrees with K (s^2H + t^2H - |t-s|^2H) within 5 standard errors
+    # (561 entries: a false alarm has probability < 561 * 6e-7); a wrong weight shows at > 20 SE
+    K, n = 0.7, 32
+    x = nd.fbm(20000, n, hurst=hurst, K=K, rng=seed).values[:, :, 0]
+    assert np.all(x[:, 0] == 0.0)
+    t = np.arange(n + 1.0)
+    theory = K * (t[:, None] ** (2 * hurst) + t[None] ** (2 * hurst) - np.abs(t[:, None] - t[None]) ** (2 * hurst))
+    z = _cov_z_scores(x[:, 1:], theory[1:, 1:])
+    assert np.abs(z).max() < 5
+    # the first and second path of one complex FFT (real and imaginary parts) are independent
+    # (d = 2 puts them in x and y of one walker): correlation within 5 SE of 0
+    xy = nd.fbm(20000, n, hurst=hurst, K=K, d=2, rng=seed).values[:, -1]
+    assert abs(np.corrcoef(xy.T)[0, 1]) < 5 / math.sqrt(20000)
+
+
+@pytest.mark.parametrize("alpha,seed", [(0.4, 41), (1.6, 42)])
+def test_sbm_increments_are_independent_gaussians_of_the_right_variance(alpha, seed):
+    # the row-by-row cumulation (>= 64 walkers) and numpy's cumsum give the same path
+    K, n, W = 0.3, 40, 20000
+    tr = nd.sbm(W, n, alpha=alpha, K=K, rng=seed)
+    x = tr.values[:, :, 0]
+    t = np.arange(n + 1.0)
+    theory = 2 * K * np.minimum.outer(t, t) ** alpha  # Cov(x_s, x_t) = 2K min(s, t)^alpha
+    assert np.abs(_cov_z_scores(x[:, 1:], theory[1:, 1:])).max() < 5
+    z = np.diff(x, axis=1) / np.sqrt(np.diff(2 * K * t ** alpha))  # standardised increments
+    z = z.ravel()
+    # Gaussian: kurtosis 3 (SE sqrt(96/N)), tails P(|z| > 3) and P(|z| > 4) (binomial SE)
+    assert abs(np.mean(z ** 4) - 3) < 5 * math.sqrt(96 / z.size)
+    for c in (3.0, 4.0):
+        p = 1 - erf(c / math.sqrt(2))
+        assert abs(np.mean(np.abs(z) > c) - p) < 5 * math.sqrt(p / z.size)
+    part = nd.sbm(W, n, alpha=alpha, K=K, record_steps=[0, 5, n], rng=seed)
+    assert np.array_equal(part.values, tr.values[:, [0, 5, n]])
+
+
+def test_polar_normals_match_the_normal_distribution():
+    # Kolmogorov distance of 10^6 normals from Box-Muller pairs (float64 modulus, float32 phase)
+    # below the 99.9 % point 1.95/sqrt(N); the pairs R cos, R sin are uncorrelated also in z^2
+    from scipy.special import ndtr
+
+    from neurocomp.diffusion.walks import _rayleigh_phase
+
+    r, theta = _rayleigh_phase(np.random.default_rng(5), 500_000)
+    a, b = r * np.cos(theta), r * np.sin(theta)
+    z = np.sort(np.concatenate([a, b]))
+    ecdf = np.arange(1, z.size + 1) / z.size
+    assert np.max(np.abs(ecdf - ndtr(z))) < 1.95 / math.sqrt(z.size)
+    assert abs(np.corrcoef(a * a, b * b)[0, 1]) < 5 / math.sqrt(a.size)
+    assert r.dtype == np.float64 and np.isfinite(r).all()
+
+
 @pytest.mark.parametrize("alpha", [0.5, 1.5])
 def test_sbm_exponent(alpha):
     fit = _ensemble_alpha(nd.sbm(4000, 500, alpha=alpha, rng=10), 1, 500)
@@ -274,8 +337,8 @@ def test_andi_record_steps_and_float32_keep_the_same_path(model):
     assert np.array_equal(part["step"].values, steps)
     single = nd.andi_model(model, 7, 300, alpha=alpha, d=3, dtype="float32", rng=21)
     assert single.dtype == np.float32
-    if model != "fbm":  # fBm draws its noise in float32 then, so only the statistics agree (above)
-        assert np.allclose(single.values, full.values, rtol=1e-5, atol=1e-4 * np.abs(full.values).max())
+    # same draws in both precisions; float32 only rounds them (fBm: its FFT runs in single precision)
+    assert np.allclose(single.values, full.values, rtol=1e-5, atol=1e-5 * np.abs(full.values).max())
     again = nd.andi_model(model, 7, 300, alpha=alpha, d=3, rng=21)
     assert np.array_equal(again.values, full.values)
 

@@ -638,12 +638,35 @@ def levy_walk(n_walkers: int = 1000, n_steps: int = 1000, *, alpha: float = 1.5,
     return make_trajectories(pos, idx, dt, model="lw", alpha=alpha, speed=speed, t0=t0)
 
 
-@functools.lru_cache(maxsize=8)
-def _davies_harte_scale(n, hurst):
-    """sqrt(eigenvalues / 2n) of the circulant embedding (length 2n) of unit fGn, cached per (n, H).
+def _rayleigh_phase(gen, shape):
+    """Polar parts of complex standard normals (Box & Muller 1958): modulus and phase.
 
-    Read-only array of shape (2n,). The eigenvalues of the fGn embedding are all
-    non-negative (Craigmile 2003); a tiny negative from rounding is clipped.
+    Returns ``(R, theta)``: R = sqrt(-2 ln U) in float64 from 53-bit uniforms (so the
+    tails are exact out to 8.5 SD, as for numpy's own float64 normals) and the phase
+    theta uniform on [0, 2 pi) in float32. R cos(theta) and R sin(theta) are two
+    independent standard normals; taking the phase and its cosine and sine in single
+    precision rounds each normal by at most 6e-8 of its size, far below any statistic
+    a sample can resolve, and costs a third of numpy's ziggurat per normal here
+    (measured: 3 vs 9 ns; the float64 sine/cosine have no SIMD loops in numpy).
+    """
+    r = gen.random(shape)
+    np.subtract(1.0, r, out=r)  # (0, 1]: log is finite
+    np.log(r, out=r)
+    r *= -2.0
+    np.sqrt(r, out=r)
+    theta = gen.random(shape, dtype=np.float32)
+    theta *= np.float32(2 * np.pi)
+    return r, theta
+
+
+@functools.lru_cache(maxsize=8)
+def _davies_harte_weights(n, hurst):
+    """Weights of the cumulated Davies–Harte embedding (length 2n) of unit fGn, cached per (n, H).
+
+    Read-only float64 array ``w`` of shape (2n,): ``w[0] = sqrt(lambda_0 / 2n)`` and
+    ``w[j] = sqrt(lambda_j / 2n) / |1 - exp(-2 pi i j / 2n)|`` for j >= 1, with
+    lambda_j the eigenvalues of the circulant embedding of the fGn autocovariance
+    (all non-negative for fGn, Craigmile 2003; a rounding negative is clipped).
     """
     k = np.arange(n + 1, dtype=float)
     h2 = 2 * hurst
@@ -653,35 +676,51 @@ def _davies_harte_scale(n, hurst):
     lam = np.concatenate([lam.real, lam.real[-2:0:-1]])
     if lam.min() < -1e-8 * lam.max():  # pragma: no cover - never for fGn (Craigmile 2003)
         raise ValidationError(f"Davies–Harte embedding is not positive for hurst={hurst}")
-    scale = np.sqrt(np.clip(lam, 0, None) / (2 * n))
-    scale.flags.writeable = False
-    return scale
+    w = np.sqrt(np.clip(lam, 0, None) / (2 * n))
+    w[1:] /= 2 * np.sin(np.pi * np.arange(1, 2 * n) / (2 * n))
+    w.flags.writeable = False
+    return w
 
 
 def _fbm_paths(gen, n_paths, n, hurst, amplitude, dtype):
     """``n_paths`` fBm paths of ``n`` steps, shape (n_paths, n + 1), starting at 0 (Davies–Harte).
 
     The increments are fGn of variance ``amplitude²``. The embedding uses a length
-    n' >= n with small prime factors (fast FFTs); the first n values of an exact fGn
-    series of length n' are an exact fGn series. One complex FFT of a complex
-    Gaussian vector gives two independent paths (its real and imaginary parts).
-    With ``dtype`` float32 the noise is drawn and transformed in single precision.
+    M = 2n' (n' >= n with small prime factors, for fast FFTs); the first n values of
+    an exact fGn series of length n' are an exact fGn series. Davies–Harte writes the
+    increments as y_k = sum_j a_j exp(-2 pi i jk/M) with a_j = sqrt(lambda_j/M) z_j and
+    z_j complex standard normals; one complex FFT gives two independent paths (its
+    real and imaginary parts). The path is cumulated inside the transform:
+    sum_{k<t} y_k = t a_0 + B_0 - B_t with B = FFT(b), b_0 = 0 and
+    b_j = a_j / (1 - exp(-2 pi i j/M)), so no cumulative sum is needed. z_j is
+    circularly symmetric, so the phase of 1/(1 - exp(..)) can be dropped (same law).
+    The normals come from :func:`_rayleigh_phase`; with ``dtype`` float32 the
+    transform runs in single precision (same draws).
     """
     n_fft = sfft.next_fast_len(n)
+    m_len = 2 * n_fft
     cdtype = np.complex64 if dtype == np.float32 else np.complex128
-    scale = (_davies_harte_scale(n_fft, float(hurst)) * amplitude).astype(dtype)
+    weights = _davies_harte_weights(n_fft, float(hurst)) * amplitude
+    t = np.arange(n + 1, dtype=dtype)
     out = np.empty((n_paths, n + 1), dtype=dtype)
-    out[:, 0] = 0.0
     m = (n_paths + 1) // 2  # complex rows: each gives two paths
-    chunk = max(1, (1 << 22) // (2 * n_fft))
+    chunk = max(1, (1 << 17) // (2 * m_len))  # ~1 MiB of complex rows: draws, FFT and sums stay in cache
     for s in range(0, m, chunk):
         e = min(m, s + chunk)
-        w = gen.standard_normal((e - s, 4 * n_fft), dtype=dtype).view(cdtype)  # (rows, 2n') complex
-        w *= scale
-        y = sfft.fft(w, axis=1, overwrite_x=True)[:, :n]
+        r, theta = _rayleigh_phase(gen, (e - s, m_len))
+        r *= weights
+        b = np.empty((e - s, m_len), dtype=cdtype)
+        np.multiply(r, np.cos(theta), out=b.real, casting="same_kind")
+        np.multiply(r, np.sin(theta), out=b.imag, casting="same_kind")
+        a0 = b[:, :1].copy()
+        b[:, 0] = 0.0
+        y = sfft.fft(b, axis=1, overwrite_x=True)[:, :n + 1]
         re, im = out[2 * s:2 * e:2], out[2 * s + 1:2 * e:2]  # row views; the last im may be empty
-        np.cumsum(y.real, axis=1, out=re[:, 1:])
-        np.cumsum(y.imag[:im.shape[0]], axis=1, out=im[:, 1:])
+        np.subtract(y.real[:, :1], y.real, out=re)
+        re += a0.real * t
+        k = im.shape[0]
+        np.subtract(y.imag[:k, :1], y.imag[:k], out=im)
+        im += a0.imag[:k] * t
     return out
 
 
@@ -787,15 +826,44 @@ def sbm(n_walkers: int = 1000, n_steps: int = 1000, *, alpha: float = 0.5, K: fl
     alpha = _check_alpha("sbm", alpha)
     K = check_positive("K", K)
     gen = as_generator(rng)
+    width = n_walkers * d
+    sub = max(1, (1 << 16) // width)  # steps per draw: ~512 KiB of normals, cache-sized
 
-    def draw(s, n):
-        t = (np.arange(s, s + n + 1) * dt) ** alpha
-        sd = np.sqrt(2 * K * np.diff(t))
-        inc = gen.standard_normal((n_walkers, n, d))
-        inc *= sd[None, :, None]
-        return inc
+    def fill(out, s):
+        # standard normals times the step SDs into out (k steps from step s, time-major (k, W, d)):
+        # Box-Muller pairs, cosines in the first half of the block and sines in the second
+        k = out.shape[0]
+        flat = out.reshape(-1)
+        size = flat.size
+        half = (size + 1) // 2
+        r, theta = _rayleigh_phase(gen, half)
+        np.multiply(r, np.cos(theta), out=flat[:half])
+        np.multiply(r[:size - half], np.sin(theta[:size - half]), out=flat[half:])
+        out *= np.sqrt(2 * K * np.diff((np.arange(s, s + k + 1) * dt) ** alpha))[:, None, None]
 
-    pos = _cumulative(draw, n_walkers, n_steps, d, idx, dtype)
+    def increments(s, n):
+        inc = np.empty((n, n_walkers, d))
+        for a in range(0, n, sub):
+            fill(inc[a:a + sub], s + a)
+        return inc.transpose(1, 0, 2)
+
+    if dtype == np.float64 and idx.size == n_steps + 1 and n_steps * width <= _BLOCK_ELEMENTS:
+        # one block, every step kept: draw and cumulate block by block along time, in cache; with
+        # many walkers a loop over time adds whole rows (vectorised), 3x faster than numpy's
+        # accumulate; the same sums in the same order as np.cumsum, so the same numbers
+        pos = np.empty((n_steps + 1, n_walkers, d))
+        pos[0] = 0.0
+        for a in range(0, n_steps, sub):
+            e = min(n_steps, a + sub)
+            fill(pos[a + 1:e + 1], a)
+            if width >= 64:
+                for k in range(a + 1, e + 1):
+                    pos[k] += pos[k - 1]
+            else:
+                np.cumsum(pos[a:e + 1], axis=0, out=pos[a:e + 1])
+        pos = pos.transpose(1, 0, 2)
+    else:
+        pos = _cumulative(increments, n_walkers, n_steps, d, idx, dtype)
     return make_trajectories(pos, idx, dt, model="sbm", alpha=alpha, K=K)
 
 
