@@ -766,8 +766,10 @@ def fbm(n_walkers: int = 1000, n_steps: int = 1000, *, hurst: float | None = Non
     Notes
     -----
     The circulant eigenvalues are cached per (length, H), so repeated calls pay only
-    for the Gaussian draws, one batched FFT and the cumulative sum. With
-    ``dtype="float32"`` the whole computation runs in single precision.
+    for the Gaussian draws (Box–Muller pairs: float64 modulus, float32 phase) and one
+    batched FFT, which also cumulates the increments into positions
+    (sum_{k<t} y_k = t a_0 + B_0 − B_t, see ``_fbm_paths``). With
+    ``dtype="float32"`` the same draws are transformed in single precision.
     """
     n_walkers, n_steps, d, dt, dtype, idx = _common_args(n_walkers, n_steps, d, dt, dtype, record_steps)
     if hurst is not None and alpha is not None:
