@@ -45,6 +45,19 @@ class Range:
     """Admissible interval of a numeric experiment parameter (``None`` = unbounded).
 
     Applies to each element when the parameter is a list.
+
+    Parameters
+    ----------
+    low, high : float, optional
+        Lower and upper bounds (None: unbounded on that side).
+    low_open, high_open : bool, default False
+        Exclude the bound itself.
+
+    Examples
+    --------
+    >>> r = Range(0, 1, low_open=True)
+    >>> r.contains(0.0), r.contains(1.0), str(r)
+    (False, True, '(0, 1]')
     """
 
     low: float | None = None
@@ -74,6 +87,13 @@ class Length:
     ``Annotated[list[float], Range(0, 1), Length(1, 50)]``: from 1 to 50 numbers in [0, 1].
     A list parameter without a ``Length`` takes 1 to :data:`DEFAULT_MAX_LENGTH` elements.
     ``unique=True``: no element twice (a list of choices such as gates or models).
+
+    Parameters
+    ----------
+    low, high : int
+        Fewest and most elements (inclusive), default 1 and 1000.
+    unique : bool, default False
+        Refuse a list with an element twice.
     """
 
     low: int = 1
@@ -95,7 +115,7 @@ DEFAULT_MAX_LENGTH = 1000
 class ExperimentResult:
     """What an experiment returns.
 
-    Attributes
+    Parameters
     ----------
     dataset : xarray.Dataset
         The labelled results (written as ``results.nc``).
@@ -148,6 +168,12 @@ def experiment(name: str, *, memory: Callable[..., float] | None = None):
         these (validated, defaults filled in) parameters needs. Runs whose
         estimate exceeds the memory available are refused before they start
         (see :func:`check_memory`).
+
+    Returns
+    -------
+    callable
+        A decorator that registers the function and returns it, with
+        ``experiment_name`` (and ``memory_estimate``) set on it.
 
     Examples
     --------
@@ -240,6 +266,11 @@ def load_plugin(plugin: str) -> list[str]:
     plugin : str
         A path to a Python file (``my_lab/experiments.py``) or a dotted module
         name (``my_lab.experiments``).
+
+    Returns
+    -------
+    list of str
+        The names of the experiments the plugin registered (new or replaced), sorted.
     """
     import importlib.util
     import sys
@@ -281,6 +312,11 @@ def names() -> list[str]:
     """Names of all experiments: built-in, registered by plugins, and offered by entry points; sorted.
 
     Entry points are listed by name, not loaded.
+
+    Returns
+    -------
+    list of str
+        The registered names, sorted.
     """
     _load_all()
     return sorted(set(_REGISTRY) | set(_entry_points()))
@@ -305,6 +341,26 @@ def get(name: str) -> Callable:
     only the one asked for is loaded). Nothing else is ever imported: a name
     such as ``"os:system"`` or ``"package.module:function"`` is refused with a
     :class:`ValidationError` before any import.
+
+    Parameters
+    ----------
+    name : str
+        A registered experiment's name (``neurocomp list --experiments`` shows them).
+
+    Returns
+    -------
+    callable
+        The experiment function.
+
+    Raises
+    ------
+    ValidationError
+        An unknown name, listing the registered ones.
+
+    Examples
+    --------
+    >>> get("brownian_einstein").experiment_name
+    'brownian_einstein'
     """
     if not isinstance(name, str):
         raise ValidationError(f"experiment must be a string naming a registered experiment; got {type(name).__name__}")
@@ -384,6 +440,11 @@ def check_memory(func: Callable, params: dict, *, available: int | None = None, 
         Bytes available; default :func:`available_memory`.
     what : str, optional
         How to name the run in the message (default ``experiment 'NAME'``).
+
+    Returns
+    -------
+    float or None
+        The estimate in bytes, or None when the experiment has no estimator.
 
     Raises
     ------
