@@ -78,6 +78,23 @@ def _sample(probs, rng):
 def random_walk_values(n_states: int = 5) -> np.ndarray:
     """True values k/(n+1) of the random walk's non-terminal states under the random policy.
 
+    Parameters
+    ----------
+    n_states : int, default 5
+        Number of non-terminal states of :func:`neurocomp.rl.environments.RandomWalk`.
+
+    Returns
+    -------
+    numpy.ndarray of shape (n_states,)
+        The values (expected return, reward units).
+
+    References
+    ----------
+    .. [1] Sutton, R. S. & Barto, A. G. (2018). Reinforcement Learning: An Introduction,
+       2nd ed., Example 6.2. MIT Press.
+
+    Examples
+    --------
     >>> random_walk_values(5).round(3).tolist()
     [0.167, 0.333, 0.5, 0.667, 0.833]
     """
@@ -324,6 +341,26 @@ def greedy_path(env, q_values, *, max_steps: int | None = None):
 
     A path that revisits a state (a loop) stops there with return ``-inf``.
 
+    Parameters
+    ----------
+    env : TabularEnv
+        The environment.
+    q_values : array_like of shape (n_states, n_actions)
+        Action values; the path takes the argmax in each state.
+    max_steps : int, optional
+        Most steps (default ``4 * n_states``); a path that has not ended by then gets
+        return ``-inf``.
+
+    Returns
+    -------
+    states : list of int
+        The states visited, the start first.
+    return : float
+        The expected return of the path (each reward times its probability of being paid),
+        or ``-inf`` for a loop or a path that did not end.
+
+    Examples
+    --------
     >>> from neurocomp.rl import GridWorld
     >>> import numpy as np
     >>> greedy_path(GridWorld(["S.G"]), np.array([[0, 1, 0, 0]] * 3, float))

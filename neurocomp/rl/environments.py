@@ -154,6 +154,21 @@ def RandomWalk(n_states: int = 5) -> TabularEnv:
     the equiprobable policy the true values are k / (n_states + 1), k = 1 … n_states.
     States 0 and n_states + 1 are the terminal exits; actions 0 = left, 1 = right.
 
+    Parameters
+    ----------
+    n_states : int, default 5
+        Number of non-terminal states, odd, 1 … 10000.
+
+    Returns
+    -------
+    TabularEnv
+        ``n_states + 2`` states (the exits included) and two actions.
+
+    References
+    ----------
+    .. [1] Sutton, R. S. & Barto, A. G. (2018). Reinforcement Learning: An Introduction,
+       2nd ed., Example 6.2. MIT Press.
+
     Examples
     --------
     >>> RandomWalk().n_states
@@ -191,6 +206,11 @@ def GridWorld(layout, *, goal_reward: float = 1.0, step_reward: float = 0.0, cli
         sends the agent back to the start).
     goal_reward, step_reward, cliff_reward : float
         Reward for entering the goal, for every other step, for stepping off the cliff.
+
+    max_episode_steps : int, default 10000
+        Episodes longer than this are truncated.
+    name : str, default "grid_world"
+        The environment's name.
 
     Returns
     -------
@@ -256,6 +276,22 @@ def CliffWalking(*, max_episode_steps: int = 10_000) -> TabularEnv:
     Every step costs 1; stepping onto the cliff costs 100 and sends the agent back to
     the start. The shortest path (along the cliff's edge) returns −13.
 
+    Parameters
+    ----------
+    max_episode_steps : int, default 10000
+        Episodes longer than this are truncated.
+
+    Returns
+    -------
+    TabularEnv
+        A :func:`GridWorld` of 48 cells with a ``layout`` attribute; actions up, right,
+        down, left; rewards in reward units (−1 per step, −100 for the cliff).
+
+    References
+    ----------
+    .. [1] Sutton, R. S. & Barto, A. G. (2018). Reinforcement Learning: An Introduction,
+       2nd ed., Example 6.6. MIT Press.
+
     Examples
     --------
     >>> CliffWalking().n_states
@@ -267,6 +303,18 @@ def CliffWalking(*, max_episode_steps: int = 10_000) -> TabularEnv:
 
 def TwoArmedBandit(reward_prob=(0.4, 0.6), *, reward: float = 1.0) -> TabularEnv:
     """A two-armed (or k-armed) Bernoulli bandit: one choice per episode.
+
+    Parameters
+    ----------
+    reward_prob : sequence of float, default (0.4, 0.6)
+        Probability that each arm pays (two or more arms, each in [0, 1]).
+    reward : float, default 1.0
+        The payment of an arm that pays.
+
+    Returns
+    -------
+    TabularEnv
+        Two states (``"choice"``, then the terminal ``"done"``) and one action per arm.
 
     Examples
     --------
@@ -291,6 +339,21 @@ ENVIRONMENTS = {"random_walk": RandomWalk, "cliff_walking": CliffWalking, "grid_
 def make(name: str, **kwargs) -> TabularEnv:
     """An environment by name: ``"random_walk"``, ``"cliff_walking"``, ``"grid_world"`` or ``"bandit"``.
 
+    Parameters
+    ----------
+    name : {"random_walk", "cliff_walking", "grid_world", "bandit"}
+        The environment.
+    **kwargs
+        Passed to its constructor (:func:`RandomWalk`, :func:`CliffWalking`,
+        :func:`GridWorld`, :func:`TwoArmedBandit`).
+
+    Returns
+    -------
+    TabularEnv
+        The environment.
+
+    Examples
+    --------
     >>> make("cliff_walking").name
     'cliff_walking'
     """
@@ -300,6 +363,17 @@ def make(name: str, **kwargs) -> TabularEnv:
 
 def from_gymnasium(env) -> TabularEnv:
     """Tables of a Gymnasium toy-text environment (one with a deterministic transition table ``P``).
+
+    Parameters
+    ----------
+    env : gymnasium.Env
+        A toy-text environment (or a wrapper of one) whose ``P[s][a]`` lists a single
+        outcome ``(1.0, next_state, reward, done)``; ``initial_state_distrib`` gives the start.
+
+    Returns
+    -------
+    TabularEnv
+        The same tables; terminal states become absorbing with reward 0.
 
     Examples
     --------
