@@ -106,6 +106,33 @@ def reach_costs(system: LinearSystem, *, effort: float = 1e-5, position_weight: 
     Final cost: position_weight·|p − target|² + velocity_weight·|v|² + force_weight·|f|²;
     running cost effort·|u|². Returns ``(Q, R, Q_final)``.
 
+    Parameters
+    ----------
+    system : LinearSystem
+        A plant from :func:`reaching_arm` (axis blocks p, v, f, then the targets).
+    effort : float, default 1e-5
+        Weight of the squared command per step, in cost per N².
+    position_weight : float, default 1.0
+        Weight of the squared final distance to the target, in cost per m².
+    velocity_weight : float, default 0.02
+        Weight of the squared final speed, in cost per (m/s)².
+    force_weight : float, default 0.0004
+        Weight of the squared final muscle force, in cost per N².
+
+    Returns
+    -------
+    Q : numpy.ndarray of shape (n_states, n_states)
+        Running state cost (zero).
+    R : numpy.ndarray of shape (n_controls, n_controls)
+        Running command cost, ``effort`` times the identity.
+    Q_final : numpy.ndarray of shape (n_states, n_states)
+        Final state cost.
+
+    References
+    ----------
+    .. [1] Todorov, E. (2005). Stochastic optimal control and estimation methods adapted to
+       the noise characteristics of the sensorimotor system. Neural Comput. 17, 1084-1108.
+
     Examples
     --------
     >>> Q, R, Qf = reach_costs(reaching_arm(n_axes=1))
@@ -136,6 +163,31 @@ def redundant_effectors(*, dt: float = 0.01, mass: float = MASS, tau: float = TA
     The same plant as :func:`reaching_arm` with two axes, read as two effectors
     p_1 and p_2 with one shared target for their sum (Todorov & Jordan 2002).
 
+    Parameters
+    ----------
+    dt : float, default 0.01
+        Time step in s.
+    mass : float, default 1.0
+        Mass of each effector in kg.
+    tau : float, default 0.04
+        Muscle time constant in s.
+    signal_noise : float, default 0.5
+        Relative SD of the command-proportional motor noise (dimensionless).
+    motor_noise : float, default 0.05
+        SD of additive force noise per step, in N.
+    position_noise, velocity_noise, force_noise : float
+        Sensory noise SDs in m, m/s and N (defaults 0.01, 0.1, 1.0).
+
+    Returns
+    -------
+    LinearSystem
+        States ``p_1, v_1, f_1, p_2, v_2, f_2, target_sum, unused``; two commands (N).
+
+    References
+    ----------
+    .. [1] Todorov, E. & Jordan, M. I. (2002). Optimal feedback control as a theory of motor
+       coordination. Nat. Neurosci. 5, 1226-1235.
+
     Examples
     --------
     >>> redundant_effectors().n_states
@@ -155,6 +207,33 @@ def redundant_costs(system: LinearSystem, *, task: str = "sum", effort: float = 
     ``task="sum"``: only p_1 + p_2 must reach the target (the redundant task);
     ``task="each"``: each effector must reach half of it (no redundancy left).
     Returns ``(Q, R, Q_final)``.
+
+    Parameters
+    ----------
+    system : LinearSystem
+        A plant from :func:`redundant_effectors`.
+    task : {"sum", "each"}
+        Which final error is penalised.
+    effort : float, default 1e-5
+        Weight of the squared command per step, in cost per N².
+    position_weight : float, default 1.0
+        Weight of the squared final position error, in cost per m².
+    velocity_weight : float, default 0.02
+        Weight of each effector's squared final speed, in cost per (m/s)².
+
+    Returns
+    -------
+    Q : numpy.ndarray of shape (8, 8)
+        Running state cost (zero).
+    R : numpy.ndarray of shape (2, 2)
+        Running command cost, ``effort`` times the identity.
+    Q_final : numpy.ndarray of shape (8, 8)
+        Final state cost.
+
+    References
+    ----------
+    .. [1] Todorov, E. & Jordan, M. I. (2002). Optimal feedback control as a theory of motor
+       coordination. Nat. Neurosci. 5, 1226-1235.
 
     Examples
     --------
@@ -193,6 +272,41 @@ def delayed_hand(*, dt: float = 0.01, mass: float = MASS, damping: float = 2.0, 
     State [p, v, p(t − dt), …, p(t − delay)] (the delay line makes the late
     observation part of a linear-Gaussian system); the force u (N) is known to the
     brain (efference copy). Returns ``(A, B, H, process_cov, obs_cov, names)``.
+
+    Parameters
+    ----------
+    dt : float, default 0.01
+        Time step in s.
+    mass : float, default 1.0
+        Mass of the hand in kg.
+    damping : float, default 2.0
+        Viscous damping in N·s/m.
+    delay : float, default 0.1
+        Proprioceptive delay in s (rounded to whole steps).
+    motor_noise : float, default 0.5
+        SD of the force noise per step, in N.
+    position_noise : float, default 0.01
+        SD of the sensed position, in m.
+
+    Returns
+    -------
+    A : numpy.ndarray of shape (n, n)
+        State transition, n = 2 + round(delay / dt).
+    B : numpy.ndarray of shape (n, 1)
+        Effect of the force command (N) on the state.
+    H : numpy.ndarray of shape (1, n)
+        Observation: the position ``delay`` ago (the current one if no delay).
+    process_cov : numpy.ndarray of shape (n, n)
+        Process noise covariance (on the velocity, (m/s)²).
+    obs_cov : numpy.ndarray of shape (1, 1)
+        Observation noise variance, in m².
+    names : list of str
+        State names ``p, v, p_delay_1, …``.
+
+    References
+    ----------
+    .. [1] Wolpert, D. M., Ghahramani, Z. & Jordan, M. I. (1995). An internal model for
+       sensorimotor integration. Science 269, 1880-1882.
 
     Examples
     --------

@@ -107,6 +107,8 @@ def kalman_filter(observations, A, H, process_cov, obs_cov, *, x0, P0, B=None, c
     B : array of shape (n, m), optional
         Control matrix; then ``controls`` (time, m) or (trial, time, m) is u[t],
         which acts between t and t + 1.
+    controls : array of shape (time, m) or (trial, time, m), optional
+        The known commands u[t] (efference copy); needed with ``B``.
     dt : float
         Time step in seconds (labels the ``time`` coordinate).
     state_names : list of str, optional
@@ -213,6 +215,19 @@ def kalman_smoother(observations, A, H, process_cov, obs_cov, *, x0, P0, B=None,
     Takes the arguments of :func:`kalman_filter` and returns the same variables,
     with ``estimate`` and ``covariance`` now conditioned on y[0..T-1].
 
+    Parameters
+    ----------
+    observations, A, H, process_cov, obs_cov, x0, P0, B, controls, dt, state_names, units
+        As for :func:`kalman_filter`.
+
+    Returns
+    -------
+    xarray.Dataset
+        As :func:`kalman_filter`'s, with ``estimate`` (trial, time, state), in ``units``,
+        the smoothed mean E[x[t] | y[0..T-1]] and ``covariance`` (time, state,
+        state_post) the smoothed covariance; ``prediction``, ``gain`` and
+        ``log_likelihood`` are the filter's.
+
     Notes
     -----
     Backward pass: G = P_t Aᵀ (P⁻_{t+1})⁻¹, m_t^s = m_t + G (m_{t+1}^s − m⁻_{t+1}),
@@ -262,6 +277,20 @@ def is_stabilizable(A, B) -> bool:
 
     Every eigenvalue λ of A with |λ| ≥ 1 must be controllable: rank [A − λI, B] = n.
 
+    Parameters
+    ----------
+    A : array_like of shape (n, n)
+        State transition.
+    B : array_like of shape (n, m)
+        Control matrix.
+
+    Returns
+    -------
+    bool
+        True when some feedback gain L makes A − B L stable (spectral radius < 1).
+
+    Examples
+    --------
     >>> is_stabilizable([[2.0]], [[0.0]])
     False
     """
@@ -302,6 +331,8 @@ def lqr(A, B, Q, R, *, horizon: int | None = None, Q_final=None, dt: float = 1.0
         Cost on the final state of a finite horizon (default ``Q``).
     dt : float
         Time step in seconds (labels ``time``).
+    state_names : list of str, optional
+        Labels of the state variables (the ``state`` coordinate).
 
     Returns
     -------
