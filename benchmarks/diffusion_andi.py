@@ -62,7 +62,7 @@ print(json.dumps(times))
 
 def _alpha(x, T):
     msd = nd.ensemble_msd(np.asarray(x, dtype=float))
-    return nd.fit_msd(msd, t_range=(10, T - 1)).alpha
+    return float(nd.fit_msd(msd, t_range=(10, T - 1)).alpha)
 
 
 def main(n=500, T=1000, repeat=5):

@@ -18,7 +18,7 @@ def test_1d_solver_matches_gaussian(method, dt):
     assert sol.dims == ("time", "x") and sol["time"].values[-1] == pytest.approx(1.0)
     assert np.abs(sol.values[-1] - exact).max() < 1e-3 * exact.max()
     # no-flux walls conserve mass
-    assert sol.values[-1].sum() * dx == pytest.approx(c0.sum() * dx, rel=1e-10)
+    assert sol.values[-1].sum() * dx == pytest.approx(float(c0.sum()) * dx, rel=1e-10)
 
 
 def test_2d_crank_nicolson_matches_gaussian():

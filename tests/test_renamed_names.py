@@ -106,3 +106,53 @@ def test_category_decoding_takes_penalty_and_returns_a_labelled_accuracy():
     with pytest.warns(DeprecationWarning, match="'alpha' is deprecated"):
         old = category_decoding(resp, alpha=2.0, rng=0)
     assert float(old) == float(acc)
+
+
+# ---------------------------------------------------------------- sibling functions, sibling return types
+def test_gaussian_solution_is_labelled_like_solve_diffusion():
+    from neurocomp import diffusion as nd
+    from neurocomp.vocabulary import check_dataset
+
+    x = (np.arange(41) - 20) * 0.1
+    c0 = nd.gaussian_solution(x, 0.5, D=1.0)
+    sol = nd.solve_diffusion(c0, D=1.0, dx=0.1, dt=0.01, n_steps=5)
+    assert isinstance(c0, xr.DataArray) and c0.dims == sol.dims[1:] == ("x",)
+    assert c0.attrs["units"] == sol.attrs["units"] == "1/m" and check_dataset(c0) == []
+    np.testing.assert_array_equal(c0["x"].values, x)
+    np.testing.assert_allclose(c0.values, np.exp(-x ** 2 / 2.0) / np.sqrt(2 * np.pi), rtol=1e-12)
+    c2 = nd.gaussian_solution(x, 0.5, D=1.0, y=x[:30])
+    assert c2.dims == ("x", "y") and c2.attrs["units"] == "1/m^2" and check_dataset(c2) == []
+    np.testing.assert_allclose(c2.values, np.outer(c0.values, c0.values[:30]), rtol=1e-12)
+
+
+def test_stimulus_functions_all_return_presentation_y_x_images():
+    from neurocomp.cortex import gratings, natural_backgrounds, object_images, render_objects
+    from neurocomp.vocabulary import check_dataset
+
+    bg = natural_backgrounds(3, size=16, rng=0)
+    obj = render_objects(["disk", "disk", "disk"], scales=[1.0, 0.8, 0.6], backgrounds=bg, size=16)
+    for images in (bg, obj, gratings(size=16), object_images(n_per_category=2, size=16, rng=0)):
+        assert isinstance(images, xr.DataArray) and images.dims == ("presentation", "y", "x")
+        assert images.name == "images" and images.attrs["units"] == "1" and check_dataset(images) == []
+        assert images["stimulus_id"].to_index().is_unique
+    np.testing.assert_array_equal(obj["scale"].values, [1.0, 0.8, 0.6])
+    # the same draw as before the change (values only), and object_images is render_objects + variation
+    imgs = object_images(n_per_category=2, size=16, rng=0)
+    assert set(imgs.coords) - set(obj.coords) == {"variation"}
+
+
+def test_fit_msd_returns_a_dataset_that_answers_the_old_attribute_names():
+    from neurocomp import diffusion as nd
+    from neurocomp.vocabulary import check_dataset
+
+    msd = nd.ensemble_msd(nd.brownian(500, 100, D=0.5, dt=0.01, rng=0))
+    fit = nd.fit_msd(msd)
+    assert isinstance(fit, xr.Dataset) and fit.method == "least squares" and fit.d == 1
+    assert fit.alpha_ci == (float(fit.alpha_low), float(fit.alpha_high))
+    assert fit.alpha_ci[0] < fit.alpha < fit.alpha_ci[1] and f"{fit.alpha:.1f}" == "1.0"
+    assert fit.D_ci == (float(fit.D_low), float(fit.D_high)) and fit.t_max == pytest.approx(1.0)
+    lin = nd.fit_msd(msd, fix_alpha=True)
+    assert lin.D.attrs["units"] == "m^2/s" and check_dataset(lin) == []
+    with pytest.warns(DeprecationWarning, match="MSDFit is deprecated"):
+        nd.MSDFit(alpha=1.0, D=0.5, alpha_ci=(1, 1), D_ci=(0.4, 0.6), t_min=0.01, t_max=1.0, d=1, level=0.95,
+                  method="least squares")

@@ -65,9 +65,7 @@ SPIKING = {"lif_fi_curve", "spiking_gates", "spiking_hopfield"}
 
 #: Known departures in modules owned elsewhere, to be fixed there; this list only shrinks.
 KNOWN = {
-    "gratings_v1": {"coordinate 'position_x'", "coordinate 'position_y'"},
-    "ventral_stream": {"coordinate 'position_x'", "coordinate 'position_y'",  # units "half-width" (cortex/stimuli.py)
-                       "unknown dim 'region_pair'", "unknown dim 'half'",  # flagship's depth analysis, in progress
+    "ventral_stream": {"unknown dim 'region_pair'", "unknown dim 'half'",  # flagship's depth analysis, in progress
                        "data variable 'committed_layer'"},
 }
 

@@ -92,7 +92,7 @@ def gratings(
         Shape (n_orientations * n_sf * n_phases * n_contrasts, size, size),
         dims ("presentation", "y", "x"), luminance in [0, 1]; presentation
         coords ``stimulus_id``, ``orientation`` (deg), ``spatial_frequency``
-        (cycles/pixel), ``phase`` (rad), ``contrast``.
+        (cycle/pixel), ``phase`` (rad), ``contrast``.
     """
     size = check_int("size", size, low=8)
     ori = check_array("orientations", orientations, ndim=1)
@@ -125,7 +125,7 @@ def gratings(
         coords={
             "stimulus_id": ("presentation", [f"grating{i:05d}" for i in range(n)]),
             "orientation": ("presentation", O, {"units": "deg"}),
-            "spatial_frequency": ("presentation", S, {"units": "cycles/pixel"}),
+            "spatial_frequency": ("presentation", S, {"units": "cycle/pixel"}),
             "phase": ("presentation", P, {"units": "rad"}),
             "contrast": ("presentation", C),
         },
@@ -182,17 +182,31 @@ def _sample_photos() -> tuple[np.ndarray, ...]:
     return tuple(photos)
 
 
-def natural_backgrounds(n: int, *, size: int = 32, contrast: float = 0.15, rng=None) -> np.ndarray:
+def natural_backgrounds(n: int, *, size: int = 32, contrast: float = 0.15, rng=None) -> xr.DataArray:
     """Random crops of scikit-learn's two sample photographs, as grayscale backgrounds.
 
     Each crop (side 64–192 pixels of the 427 × 640 photo) is block-averaged to
     ``size`` × ``size``, then set to mean 0.5 and standard deviation
     ``contrast``.
 
+    Parameters
+    ----------
+    n : int
+        Number of backgrounds.
+    size : int, default 32
+        Image side in pixels.
+    contrast : float, default 0.15
+        RMS contrast (standard deviation of luminance) before clipping, in [0, 0.5].
+    rng : None, int, SeedSequence or Generator
+        Chooses the photo, crop size and crop position of each background.
+
     Returns
     -------
-    numpy.ndarray
-        Shape (n, size, size), values clipped to [0, 1].
+    xarray.DataArray
+        Shape (n, size, size), dims ("presentation", "y", "x") like
+        :func:`gratings` and :func:`object_images`; luminance (units ``"1"``)
+        clipped to [0, 1]; presentation coord ``stimulus_id`` (``bg00000``, ...).
+        (A bare ndarray before 0.2; ``.values`` gives it.)
     """
     n = check_int("n", n, low=0)
     size = check_int("size", size, low=8)
@@ -219,7 +233,19 @@ def natural_backgrounds(n: int, *, size: int = 32, contrast: float = 0.15, rng=N
             out[idx] = crops.reshape(idx.size, size, int(f), size, int(f)).mean(axis=(2, 4))
     mean = out.mean(axis=(1, 2), keepdims=True)
     std = out.std(axis=(1, 2), keepdims=True) + 1e-9
-    return np.clip(0.5 + contrast * (out - mean) / std, 0.0, 1.0)
+    return _image_array(np.clip(0.5 + contrast * (out - mean) / std, 0.0, 1.0), "bg", {}, "background luminance")
+
+
+def _image_array(images, prefix, coords, long_name):
+    """Images (n, H, W) as the package's image stack: dims (presentation, y, x), stimulus ids, luminance."""
+    n = images.shape[0]
+    return xr.DataArray(
+        images,
+        dims=("presentation", "y", "x"),
+        coords={"stimulus_id": ("presentation", [f"{prefix}{i:05d}" for i in range(n)]), **coords},
+        name="images",
+        attrs={"units": "1", "long_name": long_name},
+    )
 
 
 def render_objects(
@@ -233,7 +259,7 @@ def render_objects(
     backgrounds=None,
     size: int = 32,
     object_contrast: float = 0.4,
-) -> np.ndarray:
+) -> xr.DataArray:
     """Render one object per image with explicit pose parameters (vectorised over images).
 
     Parameters
@@ -251,8 +277,9 @@ def render_objects(
         Exemplar stretch along the object's own x axis; default 1.
     polarities : array of shape (n,), optional
         +1 for an object brighter than mean grey, -1 for darker; default +1.
-    backgrounds : array of shape (n, size, size), optional
-        Background images in [0, 1]; default uniform mean grey (0.5).
+    backgrounds : array or DataArray of shape (n, size, size), optional
+        Background images in [0, 1] (e.g. :func:`natural_backgrounds`); default
+        uniform mean grey (0.5).
     size : int
         Image side in pixels.
     object_contrast : float
@@ -260,8 +287,13 @@ def render_objects(
 
     Returns
     -------
-    numpy.ndarray
-        Images of shape (n, size, size), luminance in [0, 1].
+    xarray.DataArray
+        Shape (n, size, size), dims ("presentation", "y", "x") like
+        :func:`object_images`; luminance (units ``"1"``) in [0, 1];
+        presentation coords ``stimulus_id`` (``obj00000``, ...),
+        ``object_name``, ``position_x``, ``position_y`` (half-widths),
+        ``scale``, ``rotation`` (deg), ``aspect``, ``polarity``. (A bare ndarray
+        before 0.2; ``.values`` gives it.)
     """
     size = check_int("size", size, low=8)
     cats = np.asarray(list(categories), dtype=object)
@@ -298,7 +330,15 @@ def render_objects(
     pixel = 1.0 / (half * radius)  # one pixel in object units
     mask = np.clip(0.5 - field / pixel, 0.0, 1.0)  # anti-aliased edge
     lum = 0.5 + pol[:, None, None] * object_contrast
-    return np.clip(bg * (1 - mask) + lum * mask, 0.0, 1.0)
+    return _image_array(np.clip(bg * (1 - mask) + lum * mask, 0.0, 1.0), "obj", {
+        "object_name": ("presentation", cats.astype(str)),
+        "position_x": ("presentation", pos[:, 0], {"units": "1", "long_name": "object x (fraction of the half-width)"}),
+        "position_y": ("presentation", pos[:, 1], {"units": "1", "long_name": "object y (fraction of the half-width)"}),
+        "scale": ("presentation", sc),
+        "rotation": ("presentation", rot, {"units": "deg"}),
+        "aspect": ("presentation", asp),
+        "polarity": ("presentation", pol),
+    }, "luminance")
 
 
 def object_images(
@@ -367,25 +407,9 @@ def object_images(
     bgs = natural_backgrounds(n, size=size, contrast=background_contrast, rng=bg_rng)
     imgs = render_objects(
         cat_col, positions=pos, scales=scale, rotations=rot, aspects=aspect, polarities=polarity,
-        backgrounds=bgs, size=size, object_contrast=object_contrast,
+        backgrounds=bgs.values, size=size, object_contrast=object_contrast,
     )
-    return xr.DataArray(
-        imgs,
-        dims=("presentation", "y", "x"),
-        coords={
-            "stimulus_id": ("presentation", [f"obj{i:05d}" for i in range(n)]),
-            "object_name": ("presentation", cat_col.astype(str)),
-            "variation": ("presentation", var_col.astype(str)),
-            "position_x": ("presentation", pos[:, 0], {"units": "half-width"}),
-            "position_y": ("presentation", pos[:, 1], {"units": "half-width"}),
-            "scale": ("presentation", scale),
-            "rotation": ("presentation", rot, {"units": "deg"}),
-            "aspect": ("presentation", aspect),
-            "polarity": ("presentation", polarity),
-        },
-        name="images",
-        attrs={"units": "1", "long_name": "luminance"},
-    )
+    return imgs.assign_coords(variation=("presentation", var_col.astype(str)))
 
 
 def boundary_fragments(*, size: int = 32, shift=(0.0, 0.0), contrast: float = 0.4) -> xr.DataArray:

@@ -1,8 +1,8 @@
 """Fitting MSD curves and estimating the anomalous exponent α of single trajectories.
 
 * :func:`fit_msd` fits MSD = 2 d K t^α to an ensemble or time-averaged MSD and
-  returns D (= K when α = 1) and α with confidence intervals (Einstein 1905;
-  Metzler & Klafter 2000).
+  returns D (= K when α = 1) and α with confidence intervals, as a Dataset
+  (Einstein 1905; Metzler & Klafter 2000).
 * :func:`estimate_alpha` estimates α for each trajectory of an arbitrary set,
   e.g. a user's tracked particles. Two methods:
 
@@ -23,11 +23,13 @@
 from __future__ import annotations
 
 import dataclasses
+import warnings
 
 import numpy as np
 import xarray as xr
 from scipy import stats
 
+from neurocomp._deprecation import REMOVED_IN
 from neurocomp._validation import ValidationError, check_in_range, check_int, check_option
 from neurocomp.diffusion._common import as_trajectories
 from neurocomp.diffusion.msd import _tamsd_array
@@ -38,7 +40,13 @@ __all__ = ["MSDFit", "fit_msd", "estimate_alpha", "alpha_features"]
 
 @dataclasses.dataclass(frozen=True)
 class MSDFit:
-    """Result of :func:`fit_msd`.
+    """Result of :func:`fit_msd` before 0.2 (deprecated).
+
+    :func:`fit_msd` now returns an :class:`xarray.Dataset` like its sibling
+    :func:`estimate_alpha` returns a DataArray; the Dataset answers the same
+    attribute names (``fit.alpha``, ``fit.D``, ``fit.alpha_ci``, ``fit.D_ci``,
+    ``fit.t_min``, ``fit.t_max``, ``fit.d``, ``fit.level``, ``fit.method``).
+    This class is kept for one release for code that builds or type-checks it.
 
     Attributes
     ----------
@@ -67,6 +75,10 @@ class MSDFit:
     level: float
     method: str
 
+    def __post_init__(self):
+        warnings.warn(f"MSDFit is deprecated and will be removed in neurocomp {REMOVED_IN}; fit_msd returns an "
+                      "xarray.Dataset with the same attribute names", DeprecationWarning, stacklevel=3)
+
 
 def _loglog(t, y):
     X = np.stack([np.ones_like(t), np.log(t)], axis=1)
@@ -75,7 +87,7 @@ def _loglog(t, y):
 
 
 def fit_msd(msd, *, t_range=None, d: int | None = None, fix_alpha: bool = False, level: float = 0.95,
-            n_boot: int = 200, rng=None) -> MSDFit:
+            n_boot: int = 200, rng=None) -> xr.Dataset:
     """Fit MSD(t) = 2 d K t^α (least squares in log-log, log-spaced points).
 
     Parameters
@@ -100,7 +112,16 @@ def fit_msd(msd, *, t_range=None, d: int | None = None, fix_alpha: bool = False,
 
     Returns
     -------
-    MSDFit
+    xarray.Dataset
+        0-d variables ``alpha`` (units ``"1"``), ``D`` (K, in m²/s^α: units
+        ``"m^2/s"`` when α is fixed at 1), and their interval bounds
+        ``alpha_low``, ``alpha_high``, ``D_low``, ``D_high`` at ``level``; attrs
+        ``t_min``, ``t_max`` (s, the lag range used), ``d``, ``level``,
+        ``method`` ("bootstrap over walkers" or "least squares") and, as in the
+        ``MSDFit`` this returned before 0.2, ``alpha_ci`` and ``D_ci`` as
+        (low, high) tuples. Attribute access works as it did: ``fit.alpha``,
+        ``fit.D`` (0-d DataArrays; ``float(fit.alpha)`` for a number),
+        ``fit.alpha_ci``, ``fit.method``, ...
 
     Notes
     -----
@@ -172,8 +193,25 @@ def fit_msd(msd, *, t_range=None, d: int | None = None, fix_alpha: bool = False,
             a_ci = (res.slope - tq * res.stderr, res.slope + tq * res.stderr)
             k_ci = (K * np.exp(-tq * res.intercept_stderr), K * np.exp(tq * res.intercept_stderr))
         method = "least squares"
-    return MSDFit(alpha=alpha, D=K, alpha_ci=tuple(map(float, a_ci)), D_ci=tuple(map(float, k_ci)),
-                  t_min=float(ts[0]), t_max=float(ts[-1]), d=d, level=level, method=method)
+    a_ci, k_ci = tuple(map(float, a_ci)), tuple(map(float, k_ci))
+    d_units = "m^2/s" if fix_alpha else "m^2/s^alpha"
+    pct = f"{level:.0%}"
+
+    def scalar(value, units, long_name):
+        return xr.DataArray(float(value), attrs={"units": units, "long_name": long_name})
+
+    return xr.Dataset(
+        {
+            "alpha": scalar(alpha, "1", "anomalous exponent α" + (" (fixed)" if fix_alpha else "")),
+            "alpha_low": scalar(a_ci[0], "1", f"lower {pct} bound of α"),
+            "alpha_high": scalar(a_ci[1], "1", f"upper {pct} bound of α"),
+            "D": scalar(K, d_units, "generalised diffusion coefficient K (MSD = 2 d K t^α)"),
+            "D_low": scalar(k_ci[0], d_units, f"lower {pct} bound of K"),
+            "D_high": scalar(k_ci[1], d_units, f"upper {pct} bound of K"),
+        },
+        attrs={"t_min": float(ts[0]), "t_max": float(ts[-1]), "d": d, "level": level, "method": method,
+               "alpha_ci": a_ci, "D_ci": k_ci},
+    )
 
 
 # ----------------------------------------------------------------- estimate_alpha

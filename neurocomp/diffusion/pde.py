@@ -138,19 +138,58 @@ def solve_diffusion(c0, *, D: float, dx: float, dt: float, n_steps: int, method:
                                "boundary": boundary, "units": "1/m" if nd == 1 else f"1/m^{nd}"})
 
 
-def gaussian_solution(x, t, *, D: float, x0: float = 0.0, mass: float = 1.0, y=None, y0: float = 0.0) -> np.ndarray:
+def gaussian_solution(x, t, *, D: float, x0: float = 0.0, mass: float = 1.0, y=None, y0: float = 0.0) -> xr.DataArray:
     """Free-space solution from a point source of ``mass`` at ``x0`` (and ``y0``) at t = 0.
 
-    ``x`` [m] (and ``y`` for 2-D, giving an (nx, ny) grid), ``t`` > 0 [s], ``D`` [m²/s].
-    Returns the density [mass/m^d]. A Gaussian of variance σ0² is the point-source
-    solution at time t + σ0²/(2D).
+    A Gaussian of variance σ0² is the point-source solution at time t + σ0²/(2D).
+
+    Parameters
+    ----------
+    x : float or array of shape (nx,)
+        Positions [m].
+    t : float
+        Time since the release [s], > 0.
+    D : float
+        Diffusion coefficient [m²/s].
+    x0 : float, default 0
+        Release position [m].
+    mass : float, default 1
+        Released amount (the density integrates to it).
+    y : array of shape (ny,), optional
+        Positions along y [m] for the 2-D solution on the (nx, ny) grid.
+    y0 : float, default 0
+        Release position along y [m].
+
+    Returns
+    -------
+    xarray.DataArray
+        ``concentration`` on dims ``("x",)`` or ``("x", "y")`` like
+        :func:`solve_diffusion`'s profiles, coords in m, density in 1/m (1-D)
+        or 1/m^2 (2-D) per unit of ``mass``; attrs ``t``, ``D``. (A bare
+        ndarray before 0.2; ``.values`` gives it.)
+
+    Examples
+    --------
+    >>> c = gaussian_solution([-1.0, 0.0, 1.0], 0.5, D=1.0)
+    >>> c.dims, round(float(c.sel(x=0.0)), 4)  # 1 / sqrt(4 pi D t)
+    (('x',), 0.3989)
     """
     D = check_positive("D", D)
     t = check_positive("t", t)
     x = np.asarray(x, dtype=float)
+    if x.ndim > 1:
+        raise ValidationError(f"x must be a number or a 1-D array of positions; got shape {x.shape}")
     s2 = 4 * D * t
+    coord = {"units": "m", "long_name": "position"}
+    attrs = {"t": t, "D": D}
     if y is None:
-        return mass / np.sqrt(np.pi * s2) * np.exp(-((x - x0) ** 2) / s2)
+        c = mass / np.sqrt(np.pi * s2) * np.exp(-((x - x0) ** 2) / s2)
+        return xr.DataArray(c, dims=("x",)[:x.ndim], coords={"x": (("x",)[:x.ndim], x, coord)}, name="concentration",
+                            attrs={"units": "1/m", "long_name": "concentration (point source)", **attrs})
     y = np.asarray(y, dtype=float)
+    if x.ndim != 1 or y.ndim != 1:
+        raise ValidationError(f"x and y must be 1-D arrays of positions for the 2-D solution; got shapes {x.shape}, {y.shape}")
     r2 = (x[:, None] - x0) ** 2 + (y[None, :] - y0) ** 2
-    return mass / (np.pi * s2) * np.exp(-r2 / s2)
+    c = mass / (np.pi * s2) * np.exp(-r2 / s2)
+    return xr.DataArray(c, dims=("x", "y"), coords={"x": ("x", x, coord), "y": ("y", y, coord)}, name="concentration",
+                        attrs={"units": "1/m^2", "long_name": "concentration (point source)", **attrs})

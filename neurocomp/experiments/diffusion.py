@@ -194,10 +194,10 @@ def ctrw_subdiffusion(
     a2.set_title("trapped for long, power-law waits")
     ds = xr.Dataset({"ensemble_msd": ens, "tamsd": tam.isel(walker=slice(0, 200)), "eb": eb},
                     attrs={"alpha": a_true, "waiting": waiting})
-    summary = {"alpha_true": a_true, "alpha_ensemble": fit_e.alpha, "alpha_tamsd": fit_t.alpha,
+    summary = {"alpha_true": a_true, "alpha_ensemble": float(fit_e.alpha), "alpha_tamsd": float(fit_t.alpha),
                "eb_lag1": float(eb.values[0]), "eb_long_time_limit": eb_inf}
-    table = pd.DataFrame([{"quantity": "ensemble MSD exponent", "simulated": fit_e.alpha, "theory": a_true},
-                          {"quantity": "mean TAMSD exponent", "simulated": fit_t.alpha, "theory": 1.0},
+    table = pd.DataFrame([{"quantity": "ensemble MSD exponent", "simulated": float(fit_e.alpha), "theory": a_true},
+                          {"quantity": "mean TAMSD exponent", "simulated": float(fit_t.alpha), "theory": 1.0},
                           {"quantity": "EB at lag 1", "simulated": float(eb.values[0]), "theory": eb_inf}])
     return ExperimentResult(dataset=ds, figures={"msd": fig}, summary=summary, table=table)
 
@@ -266,8 +266,8 @@ def levy_walk_experiment(
     a2.legend(frameon=False, fontsize="small")
     a2.set_title(f"{n_show} s of each")
     ds = xr.Dataset({"msd_levy_walk": msd_lw, "msd_brownian": msd_bm}, attrs={"alpha": alpha})
-    summary = {"alpha_true": alpha, "alpha_fit": fit.alpha, "alpha_ci_low": fit.alpha_ci[0],
-               "alpha_ci_high": fit.alpha_ci[1]}
+    summary = {"alpha_true": alpha, "alpha_fit": float(fit.alpha), "alpha_ci_low": float(fit.alpha_low),
+               "alpha_ci_high": float(fit.alpha_high)}
     return ExperimentResult(dataset=ds, figures={"msd": fig}, summary=summary)
 
 
@@ -435,14 +435,14 @@ def diffusion_equation(
     dx = length / n_cells
     x = (np.arange(n_cells) - (n_cells - 1) / 2) * dx
     t0 = sigma0 ** 2 / (2 * D)  # a point source has this width after t0
-    c0 = nd.gaussian_solution(x, t0, D=D)
+    c0 = nd.gaussian_solution(x, t0, D=D).values
     dt_max = dx * dx / (2 * D)
     n_cn = max(1, round(duration / dt_cn))
     n_ex = max(1, math.ceil(duration / (0.9 * dt_max)))
     cn = nd.solve_diffusion(c0, D=D, dx=dx, dt=duration / n_cn, n_steps=n_cn, record_every=max(1, n_cn // 4))
     ex = nd.solve_diffusion(c0, D=D, dx=dx, dt=duration / n_ex, n_steps=n_ex, method="explicit",
                             record_every=n_ex)
-    exact = nd.gaussian_solution(x, t0 + duration, D=D)
+    exact = nd.gaussian_solution(x, t0 + duration, D=D).values
     walkers = nd.brownian(n_walkers, 1, D=D, dt=t0 + duration, rng=rng).isel(time=-1).values[:, 0]
     edges = np.concatenate([x - dx / 2, [x[-1] + dx / 2]])
     coarse = 8  # histogram on coarser bins for a readable comparison
@@ -538,7 +538,7 @@ def anomalous_exponent(
             if (a <= lo if lo_open else a < lo) or (a >= hi if hi_open else a > hi):
                 continue
             tr = nd.andi_model(m, n_walkers, n_steps, alpha=a, d=d, rng=r)
-            ens[i, j] = nd.fit_msd(nd.ensemble_msd(tr), t_range=(n_steps / 10, n_steps)).alpha
+            ens[i, j] = float(nd.fit_msd(nd.ensemble_msd(tr), t_range=(n_steps / 10, n_steps)).alpha)
             x = tr.values
             inc = np.diff(x, axis=1)
             sd = inc.std(axis=1, keepdims=True)
