@@ -20,6 +20,23 @@ def log_steps(n_steps: int, n_points: int = 50) -> np.ndarray:
     """Roughly log-spaced, unique step indices in ``[0, n_steps]`` (always containing 0 and ``n_steps``).
 
     Pass the result as ``record_steps`` to a generator to keep long runs small.
+
+    Parameters
+    ----------
+    n_steps : int
+        The last step (at least 1).
+    n_points : int, default 50
+        At most this many indices (fewer where rounding makes early ones coincide).
+
+    Returns
+    -------
+    numpy.ndarray of int
+        Sorted unique step indices, 0 first and ``n_steps`` last.
+
+    Examples
+    --------
+    >>> log_steps(1000, 5).tolist()
+    [0, 1, 10, 100, 1000]
     """
     n_steps = check_int("n_steps", n_steps, low=1)
     n_points = check_int("n_points", n_points, low=2)

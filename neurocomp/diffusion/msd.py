@@ -148,6 +148,32 @@ def ergodicity_breaking(trajectories, *, lags=(1,), dt: float | None = None) -> 
     ``lags`` in steps. Returns a DataArray over ``lag`` [s] (dimensionless values).
     For Brownian motion EB ≈ 4Δ/(3T) → 0; for a subdiffusive CTRW it tends to a
     finite value 2Γ(1+α)²/Γ(1+2α) − 1 (He et al. 2008).
+
+    Parameters
+    ----------
+    trajectories : DataArray (walker, time[, space]) or array (n_walkers, n_times[, n_space])
+        Positions (m) sampled at regular times; NaN gaps are skipped.
+    lags : sequence of int, default (1,)
+        Lags Δ in steps, each in 1 … n_times − 1.
+    dt : float, optional
+        Sampling interval [s] for numpy input (default 1; a DataArray's own times are used).
+
+    Returns
+    -------
+    xarray.DataArray
+        EB (dimensionless) over dim ``lag`` (s).
+
+    References
+    ----------
+    .. [1] He, Y., Burov, S., Metzler, R. & Barkai, E. (2008). Random time-scale invariant
+       diffusion and transport coefficients. Phys. Rev. Lett. 101, 058101.
+
+    Examples
+    --------
+    >>> from neurocomp.diffusion.walks import brownian
+    >>> eb = ergodicity_breaking(brownian(200, 400, D=1e-12, dt=1e-3, rng=0), lags=[1, 10])
+    >>> eb.dims, bool(abs(float(eb[0])) < 0.05)
+    (('lag',), True)
     """
     arr, dt, _ = as_trajectories(trajectories, dt=dt)
     lags = np.atleast_1d(np.asarray(lags))
@@ -166,6 +192,22 @@ def velocity_autocorrelation(trajectories, *, max_lag: int | None = None, dt: fl
     Velocities are finite differences (r(t+dt) − r(t))/dt [m/s]. Returns a DataArray
     over ``lag`` (0..max_lag steps, in s) in [m²/s²] (or normalised to 1 at lag 0).
     Gaps (NaN) are refused.
+
+    Parameters
+    ----------
+    trajectories : DataArray (walker, time[, space]) or array (n_walkers, n_times[, n_space])
+        Positions (m) sampled at regular times, without gaps.
+    max_lag : int, optional
+        Largest lag in steps (default: all, n_times − 2).
+    dt : float, optional
+        Sampling interval [s] for numpy input (default 1; a DataArray's own times are used).
+    normalize : bool, default False
+        Divide by the value at lag 0 (then dimensionless).
+
+    Returns
+    -------
+    xarray.DataArray
+        The autocorrelation over dim ``lag`` (s), summed over space, in m²/s² (or 1).
     """
     arr, dt, _ = as_trajectories(trajectories, dt=dt, allow_nan=False)
     v = np.diff(arr, axis=1) / dt
@@ -190,6 +232,24 @@ def van_hove(trajectories, *, lag: int = 1, bins: int = 61, component: str = "x"
     (the displacement in m, also as coordinate ``displacement``; the dim was
     ``displacement`` before 0.2) with density values [1/m]; Gaussian for Brownian motion and fBm, cusped for
     CTRW, heavy-tailed for Lévy flights.
+
+    Parameters
+    ----------
+    trajectories : DataArray (walker, time[, space]) or array (n_walkers, n_times[, n_space])
+        Positions (m); NaN gaps are skipped.
+    lag : int, default 1
+        Lag in steps.
+    bins : int, default 61
+        Number of histogram bins (at least 3).
+    component : {"x", "y", "z"}
+        The spatial component whose displacements are binned.
+    dt : float, optional
+        Sampling interval [s] for numpy input (default 1; a DataArray's own times are used).
+
+    Returns
+    -------
+    xarray.DataArray
+        Density (1/m) over dim ``space`` (bin centres, m); attr ``lag`` in s.
     """
     arr, dt, _ = as_trajectories(trajectories, dt=dt)
     lag = check_int("lag", lag, low=1, high=arr.shape[1] - 1)
@@ -216,6 +276,29 @@ def first_passage_times(trajectories, *, level: float, component: str = "x", dt:
     The crossing direction is taken from the start: walkers starting below the
     level are timed until they reach or exceed it, and vice versa. Sampled
     points only (no bridge correction; see :func:`walks.bounded_brownian` for that).
+
+    Parameters
+    ----------
+    trajectories : DataArray (walker, time[, space]) or array (n_walkers, n_times[, n_space])
+        Positions (m).
+    level : float
+        The level in m.
+    component : {"x", "y", "z"}
+        The spatial component compared with ``level``.
+    dt : float, optional
+        Sampling interval [s] for numpy input (default 1; a DataArray's own times are used).
+
+    Returns
+    -------
+    xarray.DataArray
+        First-passage time (s) over dim ``walker``; NaN for a walker that never reached it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.array([[0.0, 0.5, 1.2, 0.8], [0.0, -0.1, -0.3, -0.2]])
+    >>> first_passage_times(x, level=1.0, dt=0.1).values.round(2).tolist()
+    [0.2, nan]
     """
     arr, dt, times = as_trajectories(trajectories, dt=dt)
     comps = ["x", "y", "z"][: arr.shape[2]]
@@ -241,12 +324,15 @@ def streaming_msd(model, n_walkers: int, n_steps: int, *, chunk_size: int = 2000
         A generator from :mod:`neurocomp.diffusion.walks` (or its name, e.g. ``"brownian"``),
         called as ``model(n, n_steps, rng=child, **model_kwargs)``.
     n_walkers, n_steps : int
+        Number of walkers and of steps of each.
     chunk_size : int
         Walkers per chunk; peak memory ≈ a few × chunk_size × n_recorded × d × 8 bytes.
     tamsd_lags : list of int, optional
         Lags (steps) at which to accumulate the walker-averaged TAMSD too.
     rng : None, int, SeedSequence or Generator
         Each chunk gets its own child stream, so the result depends on ``chunk_size``.
+    **model_kwargs
+        Passed to ``model`` (e.g. ``D``, ``dt``, ``d``, ``record_steps``).
 
     Returns
     -------
