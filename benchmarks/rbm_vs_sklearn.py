@@ -4,8 +4,9 @@ Same data (sklearn digits scaled to [0, 1], 80/20 split), same n_hidden (64 and 
 size, learning rate and epochs; plain PCD-1 on both sides (neurocomp: momentum 0, no weight
 decay, to match sklearn). Prints the time per epoch of each and their ratio, and the held-out
 log-likelihood of both trained models computed by neurocomp's AIS (same chains, temperatures
-and base-rate model), on the held-out digits binarised at 0.5. Times are the best of 3 fits
-after a warm-up of each, wall clock (the machine may be shared).
+and base-rate model), on the held-out digits binarised at 0.5. Times are the best of 5 fits
+per side after a warm-up of each, wall clock, the two sides' fits alternating so that a
+shared machine's changing load falls on both alike.
 
 Run: python benchmarks/rbm_vs_sklearn.py
 """
@@ -22,7 +23,7 @@ N_EPOCHS = 20
 BATCH = 10
 LR = 0.05
 AIS = dict(n_chains=100, betas=10000)
-REPEATS = 3
+REPEATS = 5
 
 
 def main():
@@ -41,20 +42,22 @@ def main():
     RBM(n_hidden=8, n_epochs=1, rng=0).fit(X_train)
     BernoulliRBM(n_components=8, n_iter=1, random_state=0).fit(X_train)
 
-    def timed(make):
-        """Best of REPEATS wall-clock times per epoch (the machine is shared), and the model."""
-        best = np.inf
+    def timed(*makers):
+        """Best of REPEATS wall-clock times per epoch of each maker, run alternately, and the models."""
+        best, models = [np.inf] * len(makers), [None] * len(makers)
         for _ in range(REPEATS):
-            t0 = time.perf_counter()
-            model = make()
-            best = min(best, (time.perf_counter() - t0) / N_EPOCHS)
-        return best, model
+            for i, make in enumerate(makers):
+                t0 = time.perf_counter()
+                models[i] = make()
+                best[i] = min(best[i], (time.perf_counter() - t0) / N_EPOCHS)
+        return best, models
 
     for n_hidden in (64, 256):
-        t_ours, ours = timed(lambda: RBM(n_hidden=n_hidden, learning_rate=LR, batch_size=BATCH, n_epochs=N_EPOCHS,
-                                         k=1, persistent=True, momentum=0.0, weight_decay=0.0, rng=1).fit(X_train))
-        t_sk, sk = timed(lambda: BernoulliRBM(n_components=n_hidden, learning_rate=LR, batch_size=BATCH,
-                                              n_iter=N_EPOCHS, random_state=1).fit(X_train))
+        (t_ours, t_sk), (ours, sk) = timed(
+            lambda: RBM(n_hidden=n_hidden, learning_rate=LR, batch_size=BATCH, n_epochs=N_EPOCHS,
+                        k=1, persistent=True, momentum=0.0, weight_decay=0.0, rng=1).fit(X_train),
+            lambda: BernoulliRBM(n_components=n_hidden, learning_rate=LR, batch_size=BATCH,
+                                 n_iter=N_EPOCHS, random_state=1).fit(X_train))
         theirs = RBM.from_weights(sk.components_, sk.intercept_hidden_, sk.intercept_visible_,
                                   visible_marginals=base)
         ours_eval = RBM.from_weights(ours.components_, ours.intercept_hidden_, ours.intercept_visible_,
