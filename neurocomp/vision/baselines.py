@@ -52,6 +52,20 @@ def gabor_sigma(wavelength, bandwidth: float = 1.0):
 
     (0.56 λ for one octave).
 
+    Parameters
+    ----------
+    wavelength : float or array_like
+        Wavelength λ in px.
+    bandwidth : float, default 1.0
+        Spatial-frequency bandwidth b in octaves.
+
+    Returns
+    -------
+    numpy.ndarray or float
+        The envelope s.d. σ in px, of ``wavelength``'s shape.
+
+    Examples
+    --------
     >>> round(float(gabor_sigma(10.0)), 2)
     5.62
     """

@@ -59,6 +59,25 @@ def s1_filters(n_bands: int = 8, n_orientations: int = 4, gamma: float = GAMMA) 
     Returns an object array ``bank[size, orientation]`` of square float arrays
     (zero mean, unit norm, zero outside the inscribed disk), orientations
     ``k * 180° / n_orientations``.
+
+    Parameters
+    ----------
+    n_bands : int, default 8
+        Scale bands; the bank holds the first ``2 * n_bands`` sizes of :data:`S1_TABLE`.
+    n_orientations : int, default 4
+        Orientations, evenly spaced over 180°.
+    gamma : float, default 0.3
+        Aspect ratio of the Gabors.
+
+    Returns
+    -------
+    numpy.ndarray of object, shape (2 * n_bands, n_orientations)
+        Each element a square float array (side in px from :data:`S1_TABLE`).
+
+    References
+    ----------
+    .. [1] Serre, T., Oliva, A. & Poggio, T. (2007). A feedforward architecture accounts for
+       rapid categorization. PNAS 104, 6424-6429.
     """
     bank = np.empty((2 * n_bands, n_orientations), dtype=object)
     for i, (size, sigma, lam) in enumerate(S1_TABLE[: 2 * n_bands]):
@@ -69,7 +88,25 @@ def s1_filters(n_bands: int = 8, n_orientations: int = 4, gamma: float = GAMMA) 
 
 
 def s1_layer(images: np.ndarray, bank: FFTBank, sizes: np.ndarray) -> np.ndarray:
-    """S1 maps (n, n_sizes, n_orientations, H, W) of images (n, H, W) from an :class:`FFTBank` of the S1 filters."""
+    """S1 maps (n, n_sizes, n_orientations, H, W) of images (n, H, W) from an :class:`FFTBank` of the S1 filters.
+
+    Parameters
+    ----------
+    images : numpy.ndarray of shape (n, H, W)
+        Grey-level images.
+    bank : FFTBank
+        The S1 filters (from :func:`s1_filters`) prepared for FFT convolution, sizes in the
+        order of ``sizes``.
+    sizes : numpy.ndarray of int
+        Side (px) of each filter size in the bank; the image patch norm is taken over the same
+        square.
+
+    Returns
+    -------
+    numpy.ndarray of shape (n, n_sizes, n_orientations, H, W)
+        |filter · patch| / ‖patch‖ (dimensionless, ≤ 1); 0 where the patch norm is below
+        :data:`NORM_FLOOR`.
+    """
     n, H, W = images.shape
     n_sizes = len(sizes)
     dots = np.abs(bank(images)).reshape(n, n_sizes, -1, H, W)
@@ -83,6 +120,19 @@ def c1_layer(s1: np.ndarray, n_bands: int) -> list[np.ndarray]:
     """C1 maps per band: MAX over the band's 2 sizes, then over N_Σ × N_Σ windows every ΔS px.
 
     Returns a list of ``n_bands`` arrays (n, n_orientations, ny_b, nx_b).
+
+    Parameters
+    ----------
+    s1 : numpy.ndarray of shape (n, 2 * n_bands, n_orientations, H, W)
+        S1 maps from :func:`s1_layer`.
+    n_bands : int
+        Number of bands to pool (each pools two consecutive S1 sizes; grid and step from
+        :data:`C1_TABLE`).
+
+    Returns
+    -------
+    list of numpy.ndarray
+        One array (n, n_orientations, ny_b, nx_b) per band.
     """
     out = []
     for b in range(n_bands):

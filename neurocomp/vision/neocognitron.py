@@ -57,6 +57,13 @@ def load_digit_images(*, upsample: int = 2, pad: int = 6):
     images : ndarray (1797, 8 upsample + 2 pad, same)
     labels : ndarray (1797,) of int
 
+    Parameters
+    ----------
+    upsample : int, default 2
+        Repeats of each pixel along each axis, 1 … 8.
+    pad : int, default 6
+        Blank pixels around each digit, 0 … 64.
+
     Examples
     --------
     >>> images, labels = load_digit_images()
@@ -75,6 +82,18 @@ def load_digit_images(*, upsample: int = 2, pad: int = 6):
 
 def shift_images(images, dy: int, dx: int) -> np.ndarray:
     """Images (n, H, W) shifted by (dy, dx) pixels, blank (0) where nothing moves in.
+
+    Parameters
+    ----------
+    images : array_like of shape (n, H, W)
+        Images.
+    dy, dx : int
+        Shift in pixels, down and right (negative: up and left).
+
+    Returns
+    -------
+    numpy.ndarray of shape (n, H, W)
+        The shifted images (all blank when a shift is as large as the image).
 
     Examples
     --------

@@ -29,6 +29,13 @@ MODELS = {
 def model_names() -> tuple[str, ...]:
     """The names :func:`get_model` accepts.
 
+    Returns
+    -------
+    tuple of str
+        The model names.
+
+    Examples
+    --------
     >>> model_names()
     ('pixels', 'v1_like', 'hmax', 'neocognitron', 'cnn_untrained', 'cnn_trained')
     """
