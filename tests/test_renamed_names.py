@@ -156,3 +156,40 @@ def test_fit_msd_returns_a_dataset_that_answers_the_old_attribute_names():
     with pytest.warns(DeprecationWarning, match="MSDFit is deprecated"):
         nd.MSDFit(alpha=1.0, D=0.5, alpha_ci=(1, 1), D_ci=(0.4, 0.6), t_min=0.01, t_max=1.0, d=1, level=0.95,
                   method="least squares")
+
+
+# ---------------------------------------------------------------- experiments compute, plotting draws
+def test_gratings_v1_panels_are_plot_functions_that_draw_what_they_are_given():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from neurocomp.plotting import cortex as cplot
+
+    ori = np.arange(0.0, 180.0, 30.0)
+    pref = np.array([0.0, 60.0, 120.0, 30.0])
+    d = (ori[:, None] - pref[None, :] + 90) % 180 - 90
+    ds = xr.Dataset(
+        {"tuning": (("orientation", "neuroid"), np.exp(-d ** 2 / 800.0)), "hwhh": (("neuroid",), np.full(4, 23.5)),
+         "f1_f0": (("neuroid",), [1.7, 1.6, 0.0, 0.1]),
+         "contrast_response": (("contrast", "neuroid"), np.outer([0.1, 0.5, 1.0], [1.0, 2.0, 3.0, 4.0]))},
+        coords={"orientation": ori, "contrast": [0.1, 0.5, 1.0],
+                "preferred_orientation": ("neuroid", pref), "cell_type": ("neuroid", ["simple", "simple", "complex", "complex"])},
+        attrs={"hwhh_theory_deg": 21.8, "f1_f0_theory_simple": 16 / (3 * np.pi)})
+    fig, axes = plt.subplots(1, 3)
+    assert cplot.plot_orientation_tuning(ds, ax=axes[0]) is axes[0]
+    assert len(axes[0].get_lines()) == 4 + 1 and axes[0].get_legend() is None  # 4 curves, the half-height line
+    for line in axes[0].get_lines()[:4]:  # each curve re-centred: its maximum at offset 0
+        assert line.get_xdata()[np.argmax(line.get_ydata())] == 0.0
+    assert "21.8" in axes[0].get_title() and "23.5" in axes[0].get_title()
+    theory = xr.DataArray([0.5, 1.0, 0.5], dims=("orientation",), coords={"orientation": [-30.0, 0.0, 30.0]})
+    ax = cplot.plot_orientation_tuning(ds, theory=theory)
+    assert ax.get_legend() is not None and list(ax.get_lines()[-2].get_ydata()) == [0.5, 1.0, 0.5]
+    assert cplot.plot_phase_sensitivity(ds, ax=axes[1]) is axes[1]
+    assert any(abs(line.get_xdata()[0] - 16 / (3 * np.pi)) < 1e-12 for line in axes[1].get_lines())
+    assert cplot.plot_contrast_response(ds, ax=axes[2]) is axes[2]
+    np.testing.assert_allclose(axes[2].get_lines()[0].get_ydata(), [0.1, 0.5, 1.0])
+    with pytest.raises(ValueError, match="gratings_v1 Dataset"):
+        cplot.plot_contrast_response(ds[["tuning"]])
+    plt.close("all")

@@ -342,7 +342,7 @@ def gratings_v1(
 
     from neurocomp.cortex import VentralStream, gratings
     from neurocomp.cortex.ventral import V1_SIGMA_PER_WAVELENGTH, V1_WAVELENGTHS
-    from neurocomp.plotting.cortex import plot_tuning_curves
+    from neurocomp.plotting import cortex as cplot
 
     model = VentralStream(n_v1=n_v1, n_v4=0, n_it=0, image_size=image_size, rng=rng)
     table = model.neuroids
@@ -390,39 +390,14 @@ def gratings_v1(
         coords={"orientation": ("orientation", ori, {"units": "deg"}), "contrast": ("contrast", list(contrasts)), **neuroid_coords},
         attrs={"hwhh_theory_deg": theory, "f1_f0_theory_simple": 16 / (3 * np.pi)},
     )
+    # the Gabor prediction of the normalised tuning, over the offset from the preferred orientation
+    offset = ori - ori[n_ori // 2]
+    amp2 = np.exp(-16 * np.pi**2 * V1_SIGMA_PER_WAVELENGTH**2 * np.sin(np.deg2rad(offset) / 2) ** 2)
+    gabor = xr.DataArray(amp2, dims=("orientation",), coords={"orientation": ("orientation", offset, {"units": "deg"})})
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.6), layout="constrained")
-    # re-centre each curve on its preferred orientation for display
-    shift = np.array([np.argmin(np.abs((ori - p + 90) % 180 - 90)) for p in table.preferred_orientation.values[:n_v1]])
-    rolled = np.stack([np.roll(tuning[:, i], n_ori // 2 - shift[i]) for i in range(n_v1)], axis=1)
-    centred = xr.DataArray(rolled, dims=("orientation", "neuroid"),
-                           coords={"orientation": ("orientation", ori - ori[n_ori // 2], {"units": "deg"})})
-    plot_tuning_curves(centred, ax=axes[0], color="C0", alpha=0.4)
-    x = centred.orientation.values
-    sig_f = V1_SIGMA_PER_WAVELENGTH
-    amp2 = np.exp(-16 * np.pi**2 * sig_f**2 * np.sin(np.deg2rad(x) / 2) ** 2)
-    axes[0].plot(x, amp2, "k--", lw=1.5, label="Gabor theory")
-    axes[0].axhline(0.5, color="0.6", lw=0.6)
-    axes[0].legend(fontsize=8, frameon=False)
-    axes[0].set_xlabel("orientation - preferred [deg]")
-    axes[0].set_title(f"orientation tuning: HWHH {np.nanmedian(hwhh):.1f} deg (theory {theory:.1f})", fontsize=9)
-    bins = np.linspace(0, 2, 21)
-    for t, c in (("simple", "C1"), ("complex", "C2")):
-        axes[1].hist(f1f0[ctype == t], bins=bins, color=c, alpha=0.7, label=t)
-    axes[1].axvline(1.0, color="0.4", ls="--", lw=0.8)
-    axes[1].axvline(16 / (3 * np.pi), color="C1", ls=":", lw=1, label="theory 16/(3\u03c0)")
-    axes[1].set_xlabel("modulation ratio F1/F0")
-    axes[1].set_ylabel("number of neuroids")
-    # between the complex cells' bar and the dashed line at 1, clear of both
-    axes[1].legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(0.1, 1.0))
-    axes[1].set_title("phase sensitivity (simple > 1 > complex)", fontsize=9)
-    for t, c, style in (("simple", "C1", "s-"), ("complex", "C2", "o--")):
-        m = contrast_resp[:, ctype == t]
-        axes[2].plot(contrasts, np.nanmean(m / m[-1], axis=1), style, color=c, label=t, mfc="none" if t == "complex" else None)
-    axes[2].set_xscale("log")
-    axes[2].set_xlabel("contrast")
-    axes[2].set_ylabel("response / response at contrast 1")
-    axes[2].legend(fontsize=8, frameon=False)
-    axes[2].set_title("contrast response (divisive normalisation)", fontsize=9)
+    cplot.plot_orientation_tuning(ds, ax=axes[0], theory=gabor)
+    cplot.plot_phase_sensitivity(ds, ax=axes[1], theory=16 / (3 * np.pi))
+    cplot.plot_contrast_response(ds, ax=axes[2])
     summary = {
         "hwhh_median_deg": float(np.nanmedian(hwhh)),
         "hwhh_theory_deg": theory,

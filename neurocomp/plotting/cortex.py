@@ -14,7 +14,8 @@ import xarray as xr
 from neurocomp._validation import ValidationError, check_int
 from neurocomp.plotting._core import get_ax
 
-__all__ = ["plot_stimuli", "plot_tuning_curves", "plot_decoding"]
+__all__ = ["plot_stimuli", "plot_tuning_curves", "plot_decoding", "plot_orientation_tuning", "plot_phase_sensitivity",
+           "plot_contrast_response"]
 
 
 def plot_stimuli(images: xr.DataArray, *, ax=None, n_columns: int = 8, n_rows: int = 3, label: str = "object_name", **kwargs):
@@ -153,4 +154,140 @@ def plot_decoding(accuracy: xr.DataArray, *, ax=None, chance: float | None = Non
     ax.set_xlabel("region")
     ax.set_ylabel("category decoding accuracy (held out)")
     ax.set_ylim(0, 1)
+    return ax
+
+
+def _v1_dataset(data, needs):
+    if not isinstance(data, xr.Dataset) or any(v not in data for v in needs):
+        raise ValidationError(f"data must be the gratings_v1 Dataset with variables {list(needs)}; "
+                              f"got {type(data).__name__} with {sorted(getattr(data, 'data_vars', []))}")
+    return data
+
+
+def plot_orientation_tuning(data: xr.Dataset, *, ax=None, theory: xr.DataArray | None = None, max_curves: int = 12,
+                            **kwargs):
+    """Phase-averaged orientation tuning of V1 neuroids, each re-centred on its preferred orientation.
+
+    Parameters
+    ----------
+    data : xarray.Dataset
+        From the ``gratings_v1`` experiment: ``tuning`` (orientation x neuroid,
+        Hz above baseline) with a ``preferred_orientation`` coord (deg) on
+        neuroid, and ``hwhh`` (neuroid, deg); ``attrs["hwhh_theory_deg"]`` is
+        quoted in the title when present.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+    theory : xarray.DataArray, optional
+        Predicted normalised tuning over ``orientation`` (offset from the
+        preferred orientation, deg), computed by the caller; drawn dashed.
+    max_curves : int, default 12
+        Most curves drawn (the first neuroids).
+    **kwargs
+        Passed to :func:`plot_tuning_curves` (``ax.plot`` of each curve).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+    """
+    data = _v1_dataset(data, ("tuning", "hwhh"))
+    ax = get_ax(ax)
+    tuning = data["tuning"].transpose("orientation", "neuroid")
+    ori = tuning["orientation"].values
+    n_ori = ori.size
+    # re-centre each curve on its preferred orientation for display
+    pref = data["preferred_orientation"].values
+    shift = np.array([np.argmin(np.abs((ori - p + 90) % 180 - 90)) for p in pref])
+    rolled = np.stack([np.roll(tuning.values[:, i], n_ori // 2 - shift[i]) for i in range(pref.size)], axis=1)
+    centred = xr.DataArray(rolled, dims=("orientation", "neuroid"),
+                           coords={"orientation": ("orientation", ori - ori[n_ori // 2], {"units": "deg"})})
+    plot_tuning_curves(centred, ax=ax, max_curves=max_curves, **{"color": "C0", "alpha": 0.4, **kwargs})
+    if theory is not None:
+        ax.plot(theory["orientation"].values, theory.values, "k--", lw=1.5, label="Gabor theory")
+    ax.axhline(0.5, color="0.6", lw=0.6)
+    if theory is not None:
+        ax.legend(fontsize=8, frameon=False)
+    ax.set_xlabel("orientation - preferred [deg]")
+    title = f"orientation tuning: HWHH {np.nanmedian(data['hwhh'].values):.1f} deg"
+    if "hwhh_theory_deg" in data.attrs:
+        title += f" (theory {data.attrs['hwhh_theory_deg']:.1f})"
+    ax.set_title(title, fontsize=9)
+    return ax
+
+
+def plot_phase_sensitivity(data: xr.Dataset, *, ax=None, theory: float | None = None, bins=None, **kwargs):
+    """Histogram of the modulation ratio F1/F0 of simple and complex cells.
+
+    Parameters
+    ----------
+    data : xarray.Dataset
+        From the ``gratings_v1`` experiment: ``f1_f0`` (neuroid) with a
+        ``cell_type`` coord ("simple" / "complex") on neuroid.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+    theory : float, optional
+        The simple cells' predicted F1/F0 (16 / (3 pi) for half-squared
+        cells), drawn as a dotted line; default ``attrs["f1_f0_theory_simple"]``
+        when present.
+    bins : array-like, optional
+        Histogram bin edges (default 20 bins from 0 to 2).
+    **kwargs
+        Passed to ``Axes.hist``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+    """
+    data = _v1_dataset(data, ("f1_f0",))
+    ax = get_ax(ax)
+    f1f0 = data["f1_f0"].values
+    ctype = data["cell_type"].values
+    bins = np.linspace(0, 2, 21) if bins is None else bins
+    for t, c in (("simple", "C1"), ("complex", "C2")):
+        ax.hist(f1f0[ctype == t], bins=bins, **{"color": c, "alpha": 0.7, "label": t, **kwargs})
+    ax.axvline(1.0, color="0.4", ls="--", lw=0.8)
+    theory = data.attrs.get("f1_f0_theory_simple") if theory is None else theory
+    if theory is not None:
+        ax.axvline(theory, color="C1", ls=":", lw=1, label="theory 16/(3\u03c0)")
+    ax.set_xlabel("modulation ratio F1/F0")
+    ax.set_ylabel("number of neuroids")
+    # between the complex cells' bar and the dashed line at 1, clear of both
+    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(0.1, 1.0))
+    ax.set_title("phase sensitivity (simple > 1 > complex)", fontsize=9)
+    return ax
+
+
+def plot_contrast_response(data: xr.Dataset, *, ax=None, **kwargs):
+    """Mean contrast response of simple and complex cells, each normalised by its response at the highest contrast.
+
+    Parameters
+    ----------
+    data : xarray.Dataset
+        From the ``gratings_v1`` experiment: ``contrast_response`` (contrast x
+        neuroid) with a ``cell_type`` coord on neuroid.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+    **kwargs
+        Passed to ``Axes.plot``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+    """
+    data = _v1_dataset(data, ("contrast_response",))
+    ax = get_ax(ax)
+    resp = data["contrast_response"].transpose("contrast", "neuroid")
+    contrasts = resp["contrast"].values
+    ctype = data["cell_type"].values
+    for t, c, style in (("simple", "C1", "s-"), ("complex", "C2", "o--")):
+        m = resp.values[:, ctype == t]
+        ax.plot(contrasts, np.nanmean(m / m[-1], axis=1), style,
+                **{"color": c, "label": t, "mfc": "none" if t == "complex" else None, **kwargs})
+    ax.set_xscale("log")
+    ax.set_xlabel("contrast")
+    ax.set_ylabel("response / response at contrast 1")
+    ax.legend(fontsize=8, frameon=False)
+    ax.set_title("contrast response (divisive normalisation)", fontsize=9)
     return ax
