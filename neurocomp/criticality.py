@@ -208,6 +208,26 @@ def subsample(activity: xr.DataArray, n_observed: int, *, rng=None) -> xr.DataAr
     In a branching network whose active units are a random subset at each step, the
     observed count is hypergeometric: of A_t active among N, n are recorded.
 
+    Parameters
+    ----------
+    activity : xarray.DataArray
+        Active units per step, dims (trial, time), from :func:`branching_process` (it must
+        carry ``attrs["n_units"]``).
+    n_observed : int
+        Number of recorded units, 1 … n_units.
+    rng : None, int, SeedSequence or Generator
+        Stream for the hypergeometric draws.
+
+    Returns
+    -------
+    xarray.DataArray
+        Active units among the recorded ones, same dims and coords; attr ``n_observed``.
+
+    References
+    ----------
+    .. [1] Wilting, J. & Priesemann, V. (2018). Inferring collective dynamical states from
+       widely unobserved systems. Nat. Commun. 9, 2325.
+
     Examples
     --------
     >>> a = branching_process(m=0.9, n_units=1000, drive=1e-2, n_steps=100, rng=0)
@@ -234,11 +254,26 @@ def galton_watson_avalanches(*, m: float = 1.0, n_avalanches: int = 10_000, max_
     when none is active (or is cut at ``max_size`` total activations). At m = 1 the
     size distribution falls as s^(−3/2) and the duration distribution as T^(−2).
 
+    Parameters
+    ----------
+    m : float, default 1.0
+        Branching ratio (mean descendants per active unit, ≥ 0).
+    n_avalanches : int, default 10000
+        Number of avalanches, each started by one unit.
+    max_size : int, default 10**6
+        Total activations at which an avalanche is cut.
+    rng : None, int, SeedSequence or Generator
+        The random stream.
+
     Returns
     -------
     xarray.Dataset
         ``size`` and ``duration`` (avalanche); ``truncated`` marks avalanches cut at
         ``max_size``.
+
+    References
+    ----------
+    .. [1] Harris, T. E. (1963). The Theory of Branching Processes. Springer.
 
     Examples
     --------
@@ -627,11 +662,28 @@ def crackling_noise(av: xr.Dataset, *, min_duration: int = 2, max_duration: int 
     Fits size and duration exponents (:func:`fit_power_law`), and γ as the slope of
     log mean size on log duration for durations in [min_duration, max_duration].
 
+    Parameters
+    ----------
+    av : xarray.Dataset
+        Avalanches with ``size`` (events) and ``duration`` (bins) over dim ``avalanche``,
+        from :func:`avalanches` or :func:`galton_watson_avalanches`.
+    min_duration : int, default 2
+        Shortest duration (bins) used for the fit of γ.
+    max_duration : int, optional
+        Longest duration (bins) used for the fit of γ (default: all).
+
     Returns
     -------
     xarray.Dataset
         ``size_exponent``, ``duration_exponent`` (with SEs), ``gamma_fit``,
         ``gamma_predicted`` and their difference.
+
+    References
+    ----------
+    .. [1] Sethna, J. P., Dahmen, K. A. & Myers, C. R. (2001). Crackling noise. Nature 410,
+       242-250.
+    .. [2] Friedman, N. et al. (2012). Universal critical dynamics in high resolution neuronal
+       avalanche data. Phys. Rev. Lett. 108, 208102.
 
     Examples
     --------

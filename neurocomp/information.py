@@ -67,6 +67,18 @@ def _check_counts(counts, n_states=None):
 def counts_from_samples(samples) -> np.ndarray:
     """Counts of the distinct values in ``samples`` (any hashable array), one per observed state.
 
+    Parameters
+    ----------
+    samples : array_like of shape (n,) or (n, ...)
+        Observations; with more than one dim each row is one symbol (e.g. a word of spikes).
+
+    Returns
+    -------
+    numpy.ndarray of int
+        The count of each distinct value (or row), in sorted order of the values.
+
+    Examples
+    --------
     >>> counts_from_samples([3, 1, 3, 3]).tolist()
     [1, 3]
     """
@@ -229,6 +241,17 @@ def extrapolated_entropy(samples, *, fractions=(1.0, 0.9, 0.8, 0.7, 0.6, 0.5), n
         Random subsets per fraction.
     units : {"nat", "bit"}
     rng : None, int or Generator
+
+    Returns
+    -------
+    xarray.DataArray
+        0-d: the extrapolated entropy H∞ in ``units`` (attrs ``units``, ``long_name``, ``method``, ``sd`` in ``units``,
+        ``n_samples``).
+
+    References
+    ----------
+    .. [1] Strong, S. P., Koberle, R., de Ruyter van Steveninck, R. R. & Bialek, W. (1998).
+       Entropy and information in neural spike trains. Phys. Rev. Lett. 80, 197-200.
 
     Examples
     --------
