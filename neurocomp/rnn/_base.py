@@ -105,8 +105,6 @@ class RecurrentEstimator(BaseEstimator):
     # ---------------------------------------------------------------------- inputs
     def _check_X(self, X, mask=None, *, name="X", mask_name="mask", fitting=False):
         """Validate sequences ``X`` and ``mask``; return (X (n, T, F) in dtype, mask (n, T) bool or None)."""
-        if hasattr(X, "tocsr") or hasattr(X, "toarray"):
-            raise TypeError(f"{name} must be a dense array; got a sparse matrix (sparse input is not supported)")
         if isinstance(X, (list, tuple)) or (isinstance(X, np.ndarray) and X.dtype == object):
             lengths = []
             for s in X:
@@ -120,30 +118,25 @@ class RecurrentEstimator(BaseEstimator):
                     f"{name} holds sequences of different lengths ({sorted(set(lengths))[:5]} steps); "
                     f"pad them at the end to one length and pass {mask_name}= (True where a step counts)"
                 )
+        from sklearn.utils import check_array as sk_check_array
+
         try:
-            arr = np.asarray(X)
-            if arr.dtype == object:
-                arr = np.asarray(arr.tolist())
+            arr = sk_check_array(X, dtype=np.float64, allow_nd=True, ensure_all_finite=False, input_name=name)
         except ValueError as exc:
-            raise ValidationError(
-                f"{name} holds sequences of different lengths or shapes ({exc}); pad them at the end to one "
-                f"length and pass {mask_name}= (True where a step counts)"
-            ) from None
-        if arr.dtype.kind == "c":
-            raise ValueError(f"{name} must be real; got complex data")
-        if arr.dtype.kind not in "biuf":
-            try:
-                arr = arr.astype(np.float64)
-            except (TypeError, ValueError):
-                raise TypeError(f"{name} must be numeric; got dtype {arr.dtype}") from None
+            if "inhomogeneous" in str(exc) or "sequence" in str(exc):
+                raise ValidationError(
+                    f"{name} holds sequences of different lengths or shapes ({exc}); pad them at the end to one "
+                    f"length and pass {mask_name}= (True where a step counts)"
+                ) from None
+            raise
         if arr.ndim not in (2, 3):
             raise ValidationError(
                 f"{name} must be a 3-D array (n_sequences, n_steps, n_features) or a 2-D array (n_sequences, "
                 f"n_steps) of univariate sequences; got {arr.ndim}-D array of shape {arr.shape}"
             )
-        two_d = arr.ndim == 2
-        if arr.shape[0] < 1 or arr.shape[1] < 1:
+        if arr.shape[0] < 1 or arr.shape[1] < 1 or (arr.ndim == 3 and arr.shape[2] < 1):
             raise ValidationError(f"{name} must hold at least one sequence of at least one step; got shape {arr.shape}")
+        two_d = arr.ndim == 2
         if two_d:
             if fitting:
                 self.n_features_in_ = arr.shape[1]
@@ -216,6 +209,7 @@ class RecurrentEstimator(BaseEstimator):
                 raise ValidationError(f"{name} must hold at least 2 classes; got 1 class {classes.tolist()}")
             if self.output == "sigmoid" and classes.size > 2:
                 raise ValidationError(
+                    "Only binary classification is supported with one sigmoid output: "
                     f"{name} must hold two classes for a sigmoid output with label targets; got {classes.size} "
                     f"classes {classes.tolist()[:6]} (use output='softmax', or give 0/1 targets with one column per output)"
                 )
@@ -245,7 +239,9 @@ class RecurrentEstimator(BaseEstimator):
         if self.readout == "last":
             counted = np.ones(n, bool)
             if y.ndim == 2 and y.shape[1] == 1 and self.output == "softmax":
-                y = y[:, 0]
+                from sklearn.utils.validation import column_or_1d
+
+                y = column_or_1d(y, warn=True)
             if y.shape[:1] != (n,) or y.ndim not in (1, 2):
                 raise ValidationError(f"{name} must have shape (n_sequences,) or (n_sequences, n_outputs) with "
                                       f"n_sequences={n} for readout='last'; got {y.shape}")
@@ -274,7 +270,11 @@ class RecurrentEstimator(BaseEstimator):
             return ("index", idx if self.readout == "last" else np.ascontiguousarray(idx.T))
         # real-valued (linear) or 0/1 multi-output (sigmoid)
         if y.dtype.kind not in "biuf":
-            raise ValidationError(f"{name} must be numeric for output={self.output!r}; got dtype {y.dtype}")
+            try:
+                y = y.astype(np.float64)
+            except (TypeError, ValueError):
+                raise ValidationError(f"Unknown label type: {name} must be numeric for output={self.output!r}; "
+                                      f"got dtype {y.dtype}") from None
         vals = np.array(y, dtype=self._dt)
         if y.ndim == label_ndim:
             vals = vals[..., None]
@@ -471,7 +471,23 @@ class RecurrentEstimator(BaseEstimator):
             if val is not None:
                 vcurve.append(self._objective(params, *val, want_grad=False)[0])
 
-        record()
+        with self._threads(batch):
+            record()
+            self._train_epochs(params, opt, Xt, target, mask_t, last, n, batch, order_rng, noise_rng, curve, vcurve,
+                               norms, record)
+        return self._finish_curve(curve, vcurve, norms, val)
+
+    def _threads(self, batch):
+        """One BLAS thread when the recurrent product per step is small (threads cost more than they save)."""
+        import contextlib
+
+        from neurocomp._threads import one_blas_thread
+
+        width = int(getattr(self, "n_hidden", 1)) * self._n_state_all() * 4
+        return one_blas_thread() if batch * width < 2 ** 21 else contextlib.nullcontext()
+
+    def _train_epochs(self, params, opt, Xt, target, mask_t, last, n, batch, order_rng, noise_rng, curve, vcurve,
+                      norms, record):
         from neurocomp._progress import progress
 
         for _ in progress(range(int(self.n_epochs)), desc=f"{type(self).__name__} training", unit="epoch",
@@ -490,6 +506,9 @@ class RecurrentEstimator(BaseEstimator):
                     f"training diverged (loss became {curve[-1]}); lower learning_rate (now {self.learning_rate}) "
                     "or set clip_norm"
                 )
+
+    def _finish_curve(self, curve, vcurve, norms, val):
+        """Store ``learning_curve_`` (and ``n_iter_``); return self."""
         epochs = np.arange(len(curve))
         unit = "1" if self.output == "linear" else "nat"
         data = {
