@@ -27,6 +27,13 @@ class UnitError(ValidationError, _DME):
 
     Both a :class:`ValueError` (so the CLI reports it in one line) and a
     :class:`brian2.DimensionMismatchError` (so brian2 users catch it as usual).
+
+    Parameters
+    ----------
+    message : str
+        The error message.
+    *dims : brian2.Dimension
+        The dimensions involved, as for :class:`brian2.DimensionMismatchError`.
     """
 
     def __init__(self, message: str, *dims):

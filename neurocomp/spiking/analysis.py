@@ -102,7 +102,21 @@ def _neuron_coord(neuron):
 
 
 def spike_counts(spikes, *, t_start=None, t_stop=None) -> xr.DataArray:
-    """Spikes per neuron in ``[t_start, t_stop)``; DataArray of shape (n_neurons,), dim ``neuron``."""
+    """Spikes per neuron in ``[t_start, t_stop)``; DataArray of shape (n_neurons,), dim ``neuron``.
+
+    Parameters
+    ----------
+    spikes : xarray.Dataset
+        A spike dataset: ``spike_time`` (s) and ``spike_neuron`` over dim ``spike``, and a
+        ``neuron`` coordinate listing the population.
+    t_start, t_stop : float or Quantity, optional
+        Window in s (default: the dataset's ``t_start`` / ``t_stop``).
+
+    Returns
+    -------
+    xarray.DataArray of shape (n_neurons,)
+        Dim ``neuron``; spike counts (dimensionless).
+    """
     times, pos, neuron, span = _unpack(spikes, with_span=True)
     a, b = _window(t_start, t_stop, span)
     keep = (times >= a) & (times < b)
@@ -140,6 +154,13 @@ def isi_cv(spikes, *, t_start=None, t_stop=None) -> xr.DataArray:
 
     Neurons with fewer than 3 spikes (under 2 intervals) get NaN. The standard
     deviation uses ``ddof=1``.
+
+    Parameters
+    ----------
+    spikes : xarray.Dataset
+        A spike dataset.
+    t_start, t_stop : float or Quantity, optional
+        Window in s (default: the dataset's ``t_start`` / ``t_stop``).
 
     Returns
     -------
@@ -245,6 +266,16 @@ def fano_factor(spikes, *, window=0.1, t_start=None, t_stop=None) -> xr.DataArra
 def binned_rate(spikes, *, bin_width=0.01, t_start=None, t_stop=None) -> xr.DataArray:
     """Spike counts per neuron and time bin divided by the bin width.
 
+    Parameters
+    ----------
+    spikes : xarray.Dataset
+        A spike dataset.
+    bin_width : float or Quantity, default 0.01
+        Bin width in s.
+    t_start, t_stop : float or Quantity, optional
+        Window in s (default: the dataset's ``t_start`` / ``t_stop``); the first bin starts
+        at ``t_start``.
+
     Returns
     -------
     xarray.DataArray of shape (n_neurons, n_bins)
@@ -277,6 +308,8 @@ def psth(spikes, *, bin_width=0.01, t_start=None, t_stop=None, neurons=None) -> 
         A spike dataset; times are taken relative to the stimulus at ``t_start``.
     bin_width : float or Quantity
         Bin width in s.
+    t_start, t_stop : float or Quantity, optional
+        Window in s (default: the dataset's ``t_start`` / ``t_stop``).
     neurons : array-like of int, optional
         Neuron labels to include (default all).
 

@@ -53,7 +53,15 @@ _override: str | None = None
 
 
 def cache_dir() -> Path:
-    """The persistent folder for brian2's compiled code."""
+    """The persistent folder for brian2's compiled code.
+
+    Returns
+    -------
+    pathlib.Path
+        ``$NEUROCOMP_CACHE_DIR/brian2`` if that variable is set, else
+        ``$XDG_CACHE_HOME/neurocomp/brian2`` (default ``~/.cache/neurocomp/brian2``); created
+        if missing.
+    """
     root = os.environ.get("NEUROCOMP_CACHE_DIR")
     base = Path(root) if root else Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "neurocomp"
     path = base / "brian2"
@@ -73,7 +81,15 @@ def _cython_available() -> bool:
 
 
 def default_codegen_target() -> str:
-    """The code-generation target neurocomp uses for brian2 runs."""
+    """The code-generation target neurocomp uses for brian2 runs.
+
+    Returns
+    -------
+    str
+        ``"numpy"`` or ``"cython"``: the one set by :func:`set_codegen_target`, else the
+        environment variable ``NEUROCOMP_BRIAN2_TARGET``, else ``"cython"`` when a C compiler
+        and Cython are available.
+    """
     if _override is not None:
         return _override
     env = os.environ.get("NEUROCOMP_BRIAN2_TARGET")
@@ -83,7 +99,13 @@ def default_codegen_target() -> str:
 
 
 def set_codegen_target(target: str | None) -> None:
-    """Choose the target for later runs (``None`` returns to the automatic choice)."""
+    """Choose the target for later runs (``None`` returns to the automatic choice).
+
+    Parameters
+    ----------
+    target : {"numpy", "cython"} or None
+        The target for later runs.
+    """
     global _override
     _override = None if target is None else check_option("target", target, _TARGETS)
 
@@ -94,6 +116,16 @@ def brian2_settings(target: str | None = None):
 
     Sets the code-generation target and the Cython cache folder, switches off
     brian2's per-run file logging, and restores every preference afterwards.
+
+    Parameters
+    ----------
+    target : {"numpy", "cython"}, optional
+        Code-generation target (default :func:`default_codegen_target`).
+
+    Yields
+    ------
+    str
+        The target in use.
     """
     import brian2
 
@@ -125,7 +157,13 @@ def _has_compiled_code(folder: Path) -> bool:
 
 
 def cython_cache_dir() -> Path:
-    """The folder where brian2's compiled Cython extensions are kept (inside :func:`cache_dir`)."""
+    """The folder where brian2's compiled Cython extensions are kept (inside :func:`cache_dir`).
+
+    Returns
+    -------
+    pathlib.Path
+        ``cache_dir() / "cython"``.
+    """
     return cache_dir() / "cython"
 
 
@@ -182,6 +220,19 @@ def standalone_project_dir(kind: str, structure: dict) -> Path:
     folder, so ``make`` finds every object file up to date; networks that
     differ in their code get separate folders and never overwrite each
     other's build.
+
+    Parameters
+    ----------
+    kind : str
+        A name for the kind of network (the folder's prefix).
+    structure : dict
+        Everything that shapes the generated code (JSON-able; other values are hashed by
+        their ``repr``).
+
+    Returns
+    -------
+    pathlib.Path
+        The project folder (created if missing).
     """
     import brian2
 
@@ -203,6 +254,13 @@ def seed_standalone(device, seed: int) -> None:
     threads gets ``seed + i``), so the random numbers are those of
     ``brian2.seed(seed)`` and a new seed compiles nothing. Call it after
     :func:`standalone_device` is entered and before the first ``run``.
+
+    Parameters
+    ----------
+    device : brian2 device
+        The ``cpp_standalone`` device yielded by :func:`standalone_device`.
+    seed : int
+        The seed; generator ``i`` gets ``seed + i``.
     """
     import numpy as np
     import brian2

@@ -101,6 +101,32 @@ def lif_parameters(
 ) -> LIFParameters:
     """Check LIF parameters (quantities or SI floats) and return them as SI floats.
 
+    Parameters
+    ----------
+    tau_m : float or Quantity, default 0.01
+        Membrane time constant in s.
+    t_ref : float or Quantity, default 0.002
+        Absolute refractory period in s.
+    v_rest, v_reset, v_threshold : float or Quantity
+        Resting, reset and threshold potentials in V (defaults −0.07, −0.07, −0.05).
+    resistance : float or Quantity, default 1e8
+        Membrane resistance in Ω.
+    e_exc, e_inh : float or Quantity
+        Reversal potentials of excitatory and inhibitory conductances in V (defaults 0.0, −0.08).
+    tau_exc, tau_inh : float or Quantity
+        Synaptic time constants in s (defaults 0.005, 0.01).
+
+    Returns
+    -------
+    LIFParameters
+        A dict of the same keys with SI floats (s, V, Ω).
+
+    Examples
+    --------
+    >>> p = lif_parameters(tau_m=0.02)
+    >>> p["tau_m"], p["v_threshold"]
+    (0.02, -0.05)
+
     Raises
     ------
     ValueError
@@ -327,10 +353,13 @@ def poisson_population(n_neurons: int, rate, *, name: str = "poisson*", dt=None)
         Rate in Hz (>= 0).
     dt : float or Quantity, optional
         Time step in s; a source fires in a step with probability ``rate * dt``.
+    name : str, default "poisson*"
+        brian2 name of the group (``*`` is replaced by a unique number).
 
     Returns
     -------
     brian2.PoissonGroup
+        The group, not yet part of a network.
     """
     import brian2 as b2
 

@@ -41,7 +41,25 @@ def _membrane(tau_m, t_ref, v_rest, v_reset, v_threshold):
 
 
 def rheobase(*, resistance=RESISTANCE, v_rest=V_REST, v_threshold=V_THRESHOLD) -> float:
-    """The smallest constant current that makes the LIF fire, ``(v_threshold - v_rest) / R`` in A."""
+    """The smallest constant current that makes the LIF fire, ``(v_threshold - v_rest) / R`` in A.
+
+    Parameters
+    ----------
+    resistance : float or Quantity, default 1e8
+        Membrane resistance in Ω.
+    v_rest, v_threshold : float or Quantity
+        Resting and threshold potentials in V (defaults −0.07 and −0.05).
+
+    Returns
+    -------
+    float
+        The rheobase current in A.
+
+    Examples
+    --------
+    >>> round(rheobase() * 1e12)                  # 20 mV / 100 MΩ = 200 pA
+    200
+    """
     r = to_si("resistance", resistance, "ohm", positive=True)
     return (to_si("v_threshold", v_threshold, "V") - to_si("v_rest", v_rest, "V")) / r
 
