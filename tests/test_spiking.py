@@ -178,6 +178,22 @@ def test_same_rng_same_spikes_other_rng_other_spikes():
 
 
 @pytest.mark.spiking
+def test_simulated_rates_equal_the_analysis_functions_on_the_spikes():
+    # simulate_* count the rates directly (labels are positions 0..n-1); the result must be identical
+    # to binned_rate / firing_rate on the spike dataset, bin edges, coordinates and attributes included
+    lif = simulate_lif(60, duration=0.37, poisson_rate=10.0, poisson_n=1000, poisson_weight=0.2e-3, bin_width=0.03,
+                       rng=3)
+    poi = simulate_poisson(40, rate=np.linspace(1.0, 80.0, 40), duration=1.3, bin_width=0.1, rng=4)
+    for ds in (lif, poi):
+        assert ds.sizes["spike"] > 100
+        spikes = spike_dataset(ds["spike_time"].values, ds["spike_neuron"].values, n_neurons=ds.sizes["neuron"],
+                               t_start=0.0, t_stop=ds.attrs["t_stop"])
+        xr.testing.assert_identical(ds["rate"], binned_rate(spikes, bin_width=ds["rate"].attrs["bin_width"]))
+        expected = firing_rate(spikes).assign_attrs(long_name="mean firing rate").rename("mean_rate")
+        xr.testing.assert_identical(ds["mean_rate"], expected)
+
+
+@pytest.mark.spiking
 def test_step_current_spikes_only_while_on():
     ds = simulate_lif(3, current=0.5e-9, current_start=0.05, current_stop=0.15, duration=0.25, rng=0,
                       record_voltage=[1])
