@@ -82,6 +82,16 @@ MAX_DRIVE = 120.0  # Hz above baseline at which firing saturates
 def gabor_bank(wavelengths=None, orientations=None, sigma_per_wavelength=V1_SIGMA_PER_WAVELENGTH):
     """Even and odd Gabor kernels, zero mean and unit norm.
 
+    Parameters
+    ----------
+    wavelengths : array_like of float, optional
+        Wavelengths in pixels (default :data:`V1_WAVELENGTHS`, 4 and 8 px).
+    orientations : array_like of float, optional
+        Preferred orientations in degrees (default :data:`V1_ORIENTATIONS`, 0 to 157.5 in
+        steps of 22.5).
+    sigma_per_wavelength : float, default 0.35
+        Envelope s.d. as a fraction of the wavelength.
+
     Returns
     -------
     even, odd : numpy.ndarray
@@ -112,6 +122,22 @@ def as_images(images, *, name: str = "images", stimulus_id=None):
 
     ``images`` may be a DataArray with dims ("presentation", "y", "x") (its
     ``stimulus_id`` coord is used when present) or an array of shape (n, H, W).
+
+    Parameters
+    ----------
+    images : xarray.DataArray or array_like
+        Dims ("presentation", "y", "x"), or shape (n, H, W); at least one image.
+    name : str, default "images"
+        How to name the argument in error messages.
+    stimulus_id : array_like of shape (n,), optional
+        Unique ids (default: the DataArray's ``stimulus_id`` coord, else ``"stim00000"`` …).
+
+    Returns
+    -------
+    images : numpy.ndarray of shape (n, H, W)
+        The images as floats.
+    stimulus_id : numpy.ndarray of str, shape (n,)
+        Their ids.
     """
     if isinstance(images, xr.DataArray):
         if images.ndim != 3 or images.dims[0] != "presentation":

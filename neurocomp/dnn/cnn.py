@@ -119,6 +119,19 @@ def cnn_architecture(depth: int = 2, width: int = 8) -> dict:
     ``cnn_architecture(2, 8)`` is the default network, ``channels=(8, 16)``,
     ``kernel_sizes=(5, 3)``.
 
+    Parameters
+    ----------
+    depth : int, default 2
+        Number of convolution blocks.
+    width : int, default 8
+        Channels of the first block, 1 … 512.
+
+    Returns
+    -------
+    dict
+        ``{"channels": tuple of int, "kernel_sizes": tuple of int}``, one entry per block,
+        to pass to :class:`CNN`.
+
     Examples
     --------
     >>> cnn_architecture(4, 6)
@@ -135,6 +148,18 @@ def cnn_architecture(depth: int = 2, width: int = 8) -> dict:
 def layer_names(depth: int) -> tuple[str, ...]:
     """Layer names of a CNN with ``depth`` conv blocks, in forward order.
 
+    Parameters
+    ----------
+    depth : int
+        Number of convolution blocks.
+
+    Returns
+    -------
+    tuple of str
+        ``conv<i>``, ``pool<i>`` per block, then ``fc1`` and ``output``.
+
+    Examples
+    --------
     >>> layer_names(3)
     ('conv1', 'pool1', 'conv2', 'pool2', 'conv3', 'pool3', 'fc1', 'output')
     """

@@ -176,7 +176,18 @@ def _photos():
 
 
 def sample_photos() -> list[np.ndarray]:
-    """scikit-learn's two sample photographs (china, flower), grayscale in [0, 1], shape (427, 640) each."""
+    """scikit-learn's two sample photographs (china, flower), grayscale in [0, 1], shape (427, 640) each.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        Two arrays of shape (427, 640), grey levels in [0, 1] (copies: safe to modify).
+
+    Examples
+    --------
+    >>> [p.shape for p in sample_photos()]
+    [(427, 640), (427, 640)]
+    """
     return [p.copy() for p in _photos()]
 
 
