@@ -130,6 +130,12 @@ DIMS: dict[str, str] = {
     "fixed_point": "a fixed (or slow) point of a network's dynamics",
     "mode": "an eigenmode (eigenvalue) of a Jacobian, sorted by growth rate",
     "order": "a block length (word length) of a block-entropy estimate",
+    "context": "a task context (which cue is relevant)",
+    "coherence": "a signed stimulus coherence level",
+    "coherence_fine": "a fine grid of coherences on which a fitted curve is drawn",
+    "condition": "a task condition over which trials are averaged",
+    "length_bin": "a bin of sequence lengths",
+    "training": "a stage of training (e.g. initial, trained)",
 }
 
 #: Well-known coordinates and what each holds.

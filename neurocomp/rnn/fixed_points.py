@@ -112,7 +112,7 @@ def classify_eigenvalues(eigenvalues, *, continuous: bool = False, marginal_tol:
 
 
 def _n_inputs(model):
-    for attr in ("n_features_in_", "n_inputs_", "n_inputs"):
+    for attr in ("n_input_", "n_features_in_"):
         if hasattr(model, attr):
             return int(getattr(model, attr))
     raise ValidationError("model must have n_features_in_ (the number of inputs); is it fitted?")

@@ -9,8 +9,8 @@ Every task returns an :class:`xarray.Dataset` of the same layout, ready for
     The desired output at every step: real values for regression and decision
     tasks, integer symbol indices for next-symbol prediction (softmax readout).
 ``mask`` (trial, time)
-    Which steps count in the loss (padding, free "stimulus" periods and the steps
-    of a last-step task are ``False``).
+    True on the real steps of each sequence, False on the padding after its end
+    (ragged sequences; a prefix of True per trial, as ``RNN.fit`` takes it).
 
 plus per-trial labels (coherences, context, the string) as coordinates or
 variables. ``time`` is in s for the neuroscience tasks (``dt`` per step) and in
@@ -52,6 +52,7 @@ __all__ = [
     "reber_score",
     "grammar_corpus",
     "grammar_entropy_rate",
+    "grammar_sentences",
     "load_text",
     "encode_text",
     "char_sequences",
@@ -205,8 +206,7 @@ def perceptual_decision(*, n_trials: int = 256, coherences=(-0.4, -0.2, -0.1, -0
 
     During the stimulus period the evidence channel carries ``c + noise_sd·ξ_t``
     (ξ standard normal per step); a fixation channel is 1 until the response
-    period, in which the output must be sign(c). The output should be 0 during
-    fixation; the stimulus period is left free (``mask`` False).
+    period, in which the output must be sign(c); before it the output must be 0.
 
     Parameters
     ----------
@@ -254,7 +254,7 @@ def perceptual_decision(*, n_trials: int = 256, coherences=(-0.4, -0.2, -0.1, -0
     inputs[:, ~resp, 1] = 1.0
     targets = np.zeros((n_trials, n, 1))
     targets[:, resp, 0] = np.sign(coh)[:, None]
-    mask = np.broadcast_to(~stim, (n_trials, n)).copy()
+    mask = np.ones((n_trials, n), bool)
     return _dataset(inputs, targets, mask, input_names=["evidence", "fixation"], output_names=["choice"], dt=dt,
                     coherence=("trial", coh, {**_ONE, "long_name": "signed coherence"}),
                     response_period=("time", resp, {**_ONE, "long_name": "response period"}))
@@ -288,8 +288,8 @@ def context_dependent_integration(*, n_trials: int = 512, coherences=(-0.5, -0.1
     -------
     xarray.Dataset
         ``inputs`` (channels "motion", "colour", "motion context", "colour
-        context"), ``targets`` (output "choice": 0 at fixation, ±1 in the response
-        period), ``mask`` (the stimulus period is free), and per trial
+        context"), ``targets`` (output "choice": 0 before the response period, ±1
+        in it), ``mask`` (all True), and per trial
         ``motion_coherence``, ``colour_coherence``, ``context`` (0 motion, 1 colour);
         ``response_period`` (time).
 
@@ -324,7 +324,7 @@ def context_dependent_integration(*, n_trials: int = 512, coherences=(-0.5, -0.1
     relevant = np.where(context == 0, motion, colour)
     targets = np.zeros((n_trials, n, 1))
     targets[:, resp, 0] = np.sign(relevant)[:, None]
-    mask = np.broadcast_to(~stim, (n_trials, n)).copy()
+    mask = np.ones((n_trials, n), bool)
     return _dataset(inputs, targets, mask, input_names=["motion", "colour", "motion context", "colour context"],
                     output_names=["choice"], dt=dt,
                     motion_coherence=("trial", motion, {**_ONE, "long_name": "motion coherence"}),
@@ -352,7 +352,8 @@ def adding_problem(*, n_trials: int = 256, n_steps: int = 50, rng=None) -> xr.Da
     -------
     xarray.Dataset
         ``inputs`` (trial, time, input), ``targets`` (trial, time, output "sum";
-        the sum at every step, only the last counts), ``mask`` True at the last step.
+        the sum at every step; only the last is read out: use
+        ``to_arrays(ds, readout="last")``), ``mask`` all True.
 
     References
     ----------
@@ -376,8 +377,7 @@ def adding_problem(*, n_trials: int = 256, n_steps: int = 50, rng=None) -> xr.Da
     marker[rows, first] = 1.0
     marker[rows, second] = 1.0
     total = values[rows, first] + values[rows, second]
-    mask = np.zeros((n_trials, n_steps), bool)
-    mask[:, -1] = True
+    mask = np.ones((n_trials, n_steps), bool)
     targets = np.broadcast_to(total[:, None, None], (n_trials, n_steps, 1)).copy()
     return _dataset(np.stack([values, marker], -1), targets, mask, input_names=["value", "marker"],
                     output_names=["sum"])
@@ -782,6 +782,37 @@ def grammar_entropy_rate(*, units: str = "bit") -> float:
     h, n = expect("S")
     rate = h / (n + 1.0)  # + the space after the full stop
     return rate if units == "bit" else rate * np.log(2.0)
+
+
+def grammar_sentences() -> dict:
+    """Every sentence of the :func:`grammar_corpus` grammar with its probability.
+
+    The grammar is finite (about 1.3 × 10⁵ sentences), so membership of a generated
+    sentence can be checked exactly.
+
+    Returns
+    -------
+    dict of str to float
+        Sentence text (with its trailing ". ") -> probability; the values sum to 1.
+
+    Examples
+    --------
+    >>> s = grammar_sentences()
+    >>> round(sum(s.values()), 12), "the cat sleeps. " in s, "the sleeps cat. " in s
+    (1.0, True, False)
+    """
+    def expand(symbol):
+        if symbol not in _GRAMMAR:
+            return [((symbol,), 1.0)]
+        out = []
+        for q, rhs in _GRAMMAR[symbol]:
+            partial = [((), q)]
+            for s in rhs:
+                partial = [(w + w2, p * p2) for w, p in partial for w2, p2 in expand(s)]
+            out.extend(partial)
+        return out
+
+    return {" ".join(w) + ". ": p for w, p in expand("S")}
 
 
 def load_text(path) -> str:
