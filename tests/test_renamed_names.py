@@ -193,3 +193,34 @@ def test_gratings_v1_panels_are_plot_functions_that_draw_what_they_are_given():
     with pytest.raises(ValueError, match="gratings_v1 Dataset"):
         cplot.plot_contrast_response(ds[["tuning"]])
     plt.close("all")
+
+
+# ---------------------------------------------------------------- one set of LIF defaults
+def test_spiking_gates_use_the_package_lif_defaults():
+    from neurocomp.gates import spiking as gates_spiking
+    from neurocomp.spiking import populations
+
+    assert (gates_spiking.TAU_M, gates_spiking.V_REST, gates_spiking.T_REF) == (
+        populations.TAU_M, populations.V_REST, populations.T_REF)
+
+
+# ---------------------------------------------------------------- modules split into packages
+@pytest.mark.parametrize("package, cls", [("neurocomp.gates", "Perceptron"), ("neurocomp.boltzmann", "RBM")])
+def test_a_pickle_naming_the_module_before_the_split_still_loads(package, cls):
+    import importlib
+
+    module = importlib.import_module(package)
+    klass = getattr(module, cls)
+    X = np.random.default_rng(0).integers(0, 2, (20, 4))
+    model = klass(rng=0).fit(X, X[:, 0]) if cls == "Perceptron" else klass(n_hidden=3, n_epochs=1, rng=0).fit(X)
+    home = klass.__module__
+    try:
+        klass.__module__ = package  # what a pickle written before the split names
+        data = pickle.dumps(model)
+    finally:
+        klass.__module__ = home
+    assert f"{home}".encode() not in data
+    restored = pickle.loads(data)
+    assert type(restored) is klass
+    np.testing.assert_array_equal(restored.transform(X) if cls == "RBM" else restored.predict(X),
+                                  model.transform(X) if cls == "RBM" else model.predict(X))

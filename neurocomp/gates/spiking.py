@@ -23,7 +23,9 @@ from neurocomp.random import as_generator
 __all__ = ["SPIKING_GATES", "spiking_truth_table"]
 
 
-#: Membrane time constant, resting/reset potential, refractory period (SI units).
+#: Membrane time constant, resting/reset potential, refractory period (SI units): the package's
+#: LIF defaults (neurocomp.spiking.populations.TAU_M, V_REST, T_REF; a test keeps them equal),
+#: written out because importing neurocomp.spiking would import brian2 with neurocomp.gates.
 TAU_M = 10e-3
 V_REST = -70e-3
 T_REF = 2e-3

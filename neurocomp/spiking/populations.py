@@ -56,7 +56,10 @@ __all__ = [
     "poisson_input",
 ]
 
-#: Membrane time constant, 10 ms.
+#: Membrane time constant, 10 ms: the package's one default (LIF populations, f-I theory, spiking
+#: gates). The spiking Hopfield net alone keeps 20 ms (``hopfield.SPIKING_DEFAULTS``): its
+#: parameter set (tau_m with tau_syn = 30 ms, bias, coupling) was tuned together for stable
+#: recall, and the published spiking_hopfield figure is drawn with it.
 TAU_M = 10e-3
 #: Absolute refractory period, 2 ms.
 T_REF = 2e-3
