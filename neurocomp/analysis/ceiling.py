@@ -42,7 +42,32 @@ NORMALIZATIONS = ("r2_over_ceiling", "ratio_squared")
 
 
 def spearman_brown(r, n: float = 2.0):
-    """Spearman-Brown prophecy: reliability of ``n`` times as many trials, ``n r / (1 + (n-1) r)``."""
+    """Spearman-Brown prophecy: reliability of ``n`` times as many trials, ``n r / (1 + (n-1) r)``.
+
+    Parameters
+    ----------
+    r : float or array_like
+        Reliability (correlation) of the shorter measurement, e.g. a split-half r.
+    n : float, default 2.0
+        Factor by which the number of trials grows (2: from a half to the whole).
+
+    Returns
+    -------
+    numpy.ndarray or float
+        The predicted reliability, of ``r``'s shape.
+
+    References
+    ----------
+    .. [1] Spearman, C. (1910). Correlation calculated from faulty data. Br. J. Psychol. 3,
+       271-295.
+    .. [2] Brown, W. (1910). Some experimental results in the correlation of mental abilities.
+       Br. J. Psychol. 3, 296-322.
+
+    Examples
+    --------
+    >>> float(spearman_brown(0.5))
+    0.6666666666666666
+    """
     r = np.asarray(r, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
         return n * r / (1.0 + (n - 1.0) * r)

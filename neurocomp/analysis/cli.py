@@ -33,7 +33,13 @@ __all__ = ["add_cli", "run_regress"]
 
 
 def add_cli(subparsers) -> None:
-    """Add the ``regress`` subcommand to the ``neurocomp`` argument parser."""
+    """Add the ``regress`` subcommand to the ``neurocomp`` argument parser.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        The ``add_subparsers()`` object of the ``neurocomp`` parser.
+    """
     p = subparsers.add_parser(
         "regress",
         help="score model layers against recorded regions (cross-validated regression + noise ceiling)",
@@ -105,7 +111,18 @@ def format_table(ds) -> str:
 
 
 def run_regress(args) -> int:
-    """Run ``neurocomp regress`` from parsed arguments; return the exit status."""
+    """Run ``neurocomp regress`` from parsed arguments; return the exit status.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed ``neurocomp regress`` arguments.
+
+    Returns
+    -------
+    int
+        The exit status (0 on success).
+    """
     import matplotlib
 
     matplotlib.use("Agg")

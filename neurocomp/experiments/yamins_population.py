@@ -51,6 +51,19 @@ _CNN = re.compile(r"cnn_d(\d)_w(\d+)_s(\d+)")
 def model_family(name: str) -> str:
     """The family a population name belongs to: its model name, or "CNN untrained"/"CNN trained".
 
+    Parameters
+    ----------
+    name : str
+        A model name, e.g. of :data:`POPULATION` (``"cnn_d<depth>_w<width>_s<steps>"`` for a CNN
+        trained for that many SGD steps, ``s0`` untrained).
+
+    Returns
+    -------
+    str
+        The family label used in figures and tables.
+
+    Examples
+    --------
     >>> model_family("cnn_d3_w8_s40"), model_family("hmax")
     ('CNN trained', 'hmax')
     """
