@@ -582,6 +582,41 @@ def run_dynamics(
     return _relax(w, cues, xi, dynamics, temperature, max_sweeps, rng, _tie_tolerance(w))
 
 
+_RANGE_INDEXES: dict = {}  # (dim, size) -> xarray PandasIndex over 0 .. size - 1 (immutable, shared)
+
+
+def _range_dataset(data, sizes, coord_attrs, attrs) -> xr.Dataset:
+    """``xr.Dataset(data, coords={dim: np.arange(size)}, attrs=attrs)``, assembled in a tenth of the time.
+
+    The recall of a batch of cues is a few matrix products; xarray's general constructor
+    (alignment, merging, one pandas index per call) cost as much as one of them at N = 1000.
+    Here the data are wrapped as variables directly and the integer-range indexes, which are
+    immutable, are made once per (dim, size) and shared. The result is identical to the
+    constructor's (tested); should xarray's internal constructor change, the public one is used.
+    """
+    try:
+        from xarray.indexes import PandasIndex
+
+        variables, indexes = {}, {}
+        for dim, size in sizes.items():
+            key = (dim, int(size))
+            index = _RANGE_INDEXES.get(key)
+            if index is None:
+                if len(_RANGE_INDEXES) > 512:
+                    _RANGE_INDEXES.clear()
+                values = np.arange(size)
+                values.flags.writeable = False
+                index = _RANGE_INDEXES[key] = PandasIndex(values, dim)
+            variables.update(index.create_variables({dim: xr.Variable(dim, index.index.values, coord_attrs.get(dim))}))
+            indexes[dim] = index
+        coord_names = set(variables)
+        data_vars = {name: xr.Variable(dims, values, dict(var_attrs)) for name, (dims, values, var_attrs) in data.items()}
+        return xr.Dataset._construct_direct({**data_vars, **variables}, coord_names, indexes=indexes, attrs=dict(attrs))
+    except (AttributeError, TypeError, ImportError):  # pragma: no cover - another xarray
+        coords = {dim: (dim, np.arange(size), coord_attrs.get(dim, {})) for dim, size in sizes.items()}
+        return xr.Dataset(data, coords=coords, attrs=attrs)
+
+
 def _relax(w, cues, xi, dynamics, temperature, max_sweeps, rng, tol) -> xr.Dataset:
     """:func:`run_dynamics` on checked weights ``w`` and patterns ``xi`` (or None).
 
@@ -589,7 +624,9 @@ def _relax(w, cues, xi, dynamics, temperature, max_sweeps, rng, tol) -> xr.Datas
     stored model has already done once.
     """
     n = w.shape[0]
-    c = check_spins("cues", cues, ndim=(1, 2))
+    c = check_array("cues", cues, ndim=(1, 2))
+    if not (np.abs(c) == 1).all():  # one cheap pass; check_spins words the error
+        check_spins("cues", c)
     if c.shape[-1] != n:
         raise ValidationError(f"cues must have shape (n_cues, {n}) or ({n},); got {c.shape}")
     c2 = np.atleast_2d(c)
@@ -621,19 +658,35 @@ def _relax(w, cues, xi, dynamics, temperature, max_sweeps, rng, tol) -> xr.Datas
         energy_traj[:, sweep] = energy_traj[:, sweep - 1]
         if xi is not None:
             overlap_traj[:, sweep] = overlap_traj[:, sweep - 1]
-        sa = s[active]
+        # while every cue is still running (the common case) work on the arrays themselves,
+        # not on gathered copies of their rows
+        full = active.size == n_cues
+        rows = slice(None) if full else active
+        sa = s if full else s[active]
         if dynamics == "sync":
-            ha = h[active]
-            new = np.where(ha > tol, 1.0, np.where(ha < -tol, -1.0, sa)).astype(w.dtype)
+            ha = h if full else h[active]
+            # sign(h) where |h| > tol, else the old state (a tie keeps it): fields are finite
+            new = np.copysign(np.ones((), w.dtype), ha)
+            np.copyto(new, sa, where=np.abs(ha) <= tol)
             changed = (new != sa).any(axis=1)
             is_cycle = np.zeros(active.size, dtype=bool) if previous is None else ((new == previous).all(axis=1) & changed)
             previous = sa
             sa = new
-            if changed.any():  # unchanged states keep their fields: no product needed
-                ha[changed] = sa[changed] @ w
-            h_new = ha
-            h[active] = h_new
+            if changed.all():
+                h_new = sa @ w
+            else:
+                h_new = ha  # h itself, or (some cues stopped) a copy of its active rows
+                if changed.any():  # unchanged states keep their fields: no product needed
+                    h_new[changed] = sa[changed] @ w
+            if full:
+                s, h = sa, h_new
+            else:
+                s[active] = sa
+                h[active] = h_new
             flips = changed.astype(np.int64)
+            # overlaps are integer sums / n, exact: only the changed states need them again
+            ov_rows = (active if not full else slice(None)) if changed.all() else active[changed]
+            ov_states = sa if changed.all() else sa[changed]
         else:
             ha = h[active]
             order = gen.permuted(np.broadcast_to(np.arange(n), (active.size, n)), axis=1)
@@ -642,10 +695,12 @@ def _relax(w, cues, xi, dynamics, temperature, max_sweeps, rng, tol) -> xr.Datas
             h_new = ha
             h[active] = h_new
             is_cycle = np.zeros(active.size, dtype=bool)
-        s[active] = sa
-        energy_traj[active, sweep] = -0.5 * np.einsum("bi,bi->b", sa, h_new)
-        if xi is not None:
-            overlap_traj[active, sweep] = sa @ xi_f.T / n
+            if not full:
+                s[active] = sa
+            ov_rows, ov_states = rows, sa
+        energy_traj[rows, sweep] = -0.5 * np.einsum("bi,bi->b", sa, h_new)
+        if xi is not None and ov_states.shape[0]:
+            overlap_traj[ov_rows, sweep] = ov_states @ xi_f.T / n
         n_sweeps[active] += flips > 0
         if temperature > 0:
             converged[active] = flips == 0
@@ -668,11 +723,7 @@ def _relax(w, cues, xi, dynamics, temperature, max_sweeps, rng, tol) -> xr.Datas
         "cycle": (("cue",), cycle, {"long_name": "ended in a 2-cycle (synchronous)", "units": "1"}),
         "n_sweeps": (("cue",), n_sweeps, {"long_name": "sweeps that changed the state", "units": "1"}),
     }
-    coords = {
-        "cue": np.arange(n_cues),
-        "neuron": np.arange(n),
-        "sweep": ("sweep", np.arange(run + 1), {"long_name": "sweep (N single-neuron updates or one parallel update)", "units": "1"}),
-    }
+    sizes = {"cue": n_cues, "neuron": n, "sweep": run + 1}
     if xi is not None:
         data["overlap"] = (("cue", "pattern"), overlap_traj[:, run], {"long_name": "overlap with stored pattern", "units": "1"})
         data["overlap_trajectory"] = (
@@ -680,15 +731,15 @@ def _relax(w, cues, xi, dynamics, temperature, max_sweeps, rng, tol) -> xr.Datas
             overlap_traj[:, : run + 1],
             {"long_name": "overlap with stored pattern", "units": "1"},
         )
-        coords["pattern"] = np.arange(xi.shape[0])
-    ds = xr.Dataset(data, coords=coords)
-    ds.attrs.update(
+        sizes["pattern"] = xi.shape[0]
+    attrs = dict(
         dynamics=dynamics,
         temperature=temperature,
         max_sweeps=max_sweeps,
         n_neurons=n,
         n_patterns=0 if xi is None else xi.shape[0],
     )
+    ds = _range_dataset(data, sizes, {"sweep": {"long_name": "sweep (N single-neuron updates or one parallel update)", "units": "1"}}, attrs)
     return ds
 
 
