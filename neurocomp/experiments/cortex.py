@@ -96,6 +96,41 @@ def ventral_stream(
        ``recordings.nc`` and ``activations.nc`` beside ``results.nc``, the files
        ``neurocomp regress`` reads.
 
+    Parameters
+    ----------
+    image_size : int, default 32
+        Side of the images in pixels (divisible by 4).
+    n_per_category : int, default 15
+        Test images per category and variation level (the recorded stimuli).
+    n_train_per_category : int, default 200
+        Training images of the CNN per category and variation level.
+    variations : list of {"low", "medium", "high"}
+        Variation levels of position, scale and rotation (:data:`neurocomp.cortex.stimuli.VARIATION_LEVELS`).
+    n_v1, n_v4, n_it : int, default 100
+        Simulated neuroids recorded per region.
+    n_repetitions : int, default 10
+        Repetitions of every test image (Poisson responses, for the noise ceiling).
+    duration : float, default 0.1
+        Counting window of each response, in s.
+    n_epochs : int, default 6
+        Training epochs of the CNN.
+    fc_units : int, default 256
+        Units of the CNN's fully connected layer.
+    learning_rate : float, default 0.02
+        SGD learning rate of the CNN.
+    method : {"ridge", "pls"}
+        Regression from a layer's activations to a region's responses.
+    normalization : {"r2_over_ceiling", "ratio_squared"}
+        How raw scores are divided by the noise ceiling (see :func:`neurocomp.analysis.ceil_score`).
+    n_splits : int, default 10
+        Cross-validation splits of the presentations.
+    n_bootstrap : int, default 200
+        Bootstrap resamples for the confidence intervals (0: none).
+    save_data : bool, default True
+        Keep the simulated recordings and the trained network's activations as extra data.
+    rng : None, int, SeedSequence or Generator
+        The random stream (stimuli, recordings, networks and scoring each get a child).
+
     Returns
     -------
     ExperimentResult
@@ -107,6 +142,12 @@ def ventral_stream(
         the table of ceiled scores per layer and region. With ``save_data``,
         extra ``recordings`` (repetition x presentation x neuroid, Hz, ``region``
         coord) and ``activations`` (presentation x neuroid, ``layer`` coord).
+
+    References
+    ----------
+    .. [1] Yamins, D. L. K., Hong, H., Cadieu, C. F., Solomon, E. A., Seibert, D. & DiCarlo, J. J.
+       (2014). Performance-optimized hierarchical models predict neural responses in higher
+       visual cortex. PNAS 111, 8619-8624.
     """
     from neurocomp.analysis import layer_region_scores
     from neurocomp.cortex import category_decoding, object_images, ventral_recordings
@@ -337,6 +378,40 @@ def gratings_v1(
     and the modulation ratio F1/F0 at the preferred orientation with 16 / (3 pi)
     (half-squared simple cells) and 0 (energy-model complex cells). A contrast
     series shows the saturating (normalised) contrast response.
+
+    Parameters
+    ----------
+    n_v1 : int, default 60
+        V1 units simulated (simple and complex cells of the hand-built V1).
+    image_size : int, default 32
+        Side of the grating images in pixels.
+    orientation_step : float, default 2.5
+        Step of the orientation sweep, in degrees (0 to 180).
+    n_phases : int, default 8
+        Spatial phases of each grating, evenly spaced over a cycle.
+    contrasts : list of float
+        Michelson contrasts (0-1) of the contrast series.
+    rng : None, int, SeedSequence or Generator
+        Samples the V1 units.
+
+    Returns
+    -------
+    ExperimentResult
+        dataset: ``tuning`` (orientation, neuroid; Hz above baseline), ``hwhh`` (neuroid; deg),
+        ``f1_f0`` (neuroid; dimensionless), ``contrast_response`` (contrast, neuroid; Hz above
+        baseline), with the theory values in attrs; figure ``v1_tuning``; summary and table of
+        simulated against theory.
+
+    References
+    ----------
+    .. [1] Hubel, D. H. & Wiesel, T. N. (1962). Receptive fields, binocular interaction and
+       functional architecture in the cat's visual cortex. J. Physiol. 160, 106-154.
+    .. [2] Adelson, E. H. & Bergen, J. R. (1985). Spatiotemporal energy models for the
+       perception of motion. J. Opt. Soc. Am. A 2, 284-299.
+    .. [3] Heeger, D. J. (1992). Normalization of cell responses in cat striate cortex. Vis.
+       Neurosci. 9, 181-197.
+    .. [4] Skottun, B. C. et al. (1991). Classifying simple and complex cells on the basis of
+       response modulation. Vision Res. 31, 1079-1086.
     """
     import matplotlib.pyplot as plt
 
