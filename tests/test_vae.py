@@ -51,6 +51,39 @@ def test_gradients_equal_finite_differences(decoder, hidden, activation):
         assert rel < 1e-6, (k, rel)
 
 
+def test_in_place_steps_leave_inputs_alone_and_match_the_textbook_adam():
+    # _loss_and_grad reuses its intermediate arrays and _Adam its scratch arrays: the inputs
+    # (parameters, data, noise) must come out untouched, and two Adam steps must give exactly
+    # the numbers of the plain expression p -= (lr / c1) m / (sqrt(v / c2) + eps)
+    from neurocomp.vae import _Adam, _softplus
+
+    rng = np.random.default_rng(3)
+    X = (rng.random((9, 6)) < 0.4).astype(np.float32)
+    for activation in ("tanh", "relu", "softplus"):
+        p = _init_params(6, 2, (5, 4), "bernoulli", X, rng, np.float32)
+        eps = rng.normal(size=(9, 2)).astype(np.float32)
+        before = {k: v.copy() for k, v in p.items()}
+        X0, eps0 = X.copy(), eps.copy()
+        _, g, _, _ = _loss_and_grad(p, X, eps, 1.0, 2, activation, "bernoulli")
+        assert all(np.array_equal(p[k], before[k]) for k in p)
+        assert np.array_equal(X, X0) and np.array_equal(eps, eps0)
+        opt, ref = _Adam(p, 1e-2), {k: v.copy() for k, v in p.items()}
+        m = {k: np.zeros_like(v) for k, v in p.items()}
+        v2 = {k: np.zeros_like(v) for k, v in p.items()}
+        for t in (1, 2):
+            opt.step(p, g)
+            c1, c2 = 1 - 0.9 ** t, 1 - 0.999 ** t
+            for k in ref:
+                m[k] = 0.9 * m[k] + (1 - 0.9) * g[k]
+                v2[k] = 0.999 * v2[k] + (1 - 0.999) * g[k] * g[k]
+                ref[k] = ref[k] - (1e-2 / c1) * m[k] / (np.sqrt(v2[k] / c2) + 1e-8)
+            assert all(np.array_equal(p[k], ref[k]) for k in p), activation
+    x = np.linspace(-90, 90, 2001)
+    for dtype in (np.float32, np.float64):
+        xd = x.astype(dtype)
+        assert np.allclose(_softplus(xd), np.logaddexp(0, xd), rtol=4 * np.finfo(dtype).eps, atol=0)
+
+
 # --------------------------------------------------------------------------- bounds
 @pytest.fixture(scope="module")
 def digits_vae():
