@@ -39,7 +39,8 @@ Unit strings
     ``"bit"`` for information (singular, like every symbol); ``"deg"``/``"rad"`` for
     angles; ``"pixel"`` (and ``"cycle"``, for spatial frequency as ``"cycle/pixel"``)
     for image coordinates. A power of one is written without exponent (``"1/m"``,
-    not ``"1/m^1"``).
+    not ``"1/m^1"``). One exponent is symbolic: the generalised diffusion
+    coefficient K of MSD = 2 d K t^α is in ``"m^2/s^alpha"`` (α fitted with it).
 """
 
 from __future__ import annotations
@@ -158,7 +159,7 @@ UNIT_SYMBOLS: frozenset[str] = frozenset({
 #: Suffix of the second axis of a square matrix over a vocabulary dim.
 PAIR_SUFFIX = "_post"
 
-_TOKEN = re.compile(r"^([A-Za-z]+|1)(\^-?[0-9]+)?$")
+_TOKEN = re.compile(r"^([A-Za-z]+|1)(\^-?[0-9]+|\^alpha)?$")
 
 
 def check_units(units: str) -> str | None:

@@ -148,6 +148,7 @@ def test_fit_msd_returns_a_dataset_that_answers_the_old_attribute_names():
     msd = nd.ensemble_msd(nd.brownian(500, 100, D=0.5, dt=0.01, rng=0))
     fit = nd.fit_msd(msd)
     assert isinstance(fit, xr.Dataset) and fit.method == "least squares" and fit.d == 1
+    assert fit.D.attrs["units"] == "m^2/s^alpha" and check_dataset(fit) == []
     assert fit.alpha_ci == (float(fit.alpha_low), float(fit.alpha_high))
     assert fit.alpha_ci[0] < fit.alpha < fit.alpha_ci[1] and f"{fit.alpha:.1f}" == "1.0"
     assert fit.D_ci == (float(fit.D_low), float(fit.D_high)) and fit.t_max == pytest.approx(1.0)
