@@ -78,6 +78,8 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         Present the samples in a new random order each epoch.
     rng : None, int, SeedSequence or Generator
         Randomness of the order when ``shuffle``.
+    max_iter : int, optional
+        Deprecated name of ``n_epochs`` (removed in a later release).
 
     Attributes
     ----------

@@ -44,6 +44,18 @@ def _check_inputs(X, n_inputs: int, name: str = "X") -> tuple[np.ndarray, bool]:
 def input_patterns(n_inputs: int) -> np.ndarray:
     """All ``2**n_inputs`` binary input patterns in counting order, shape (2**n, n).
 
+    Parameters
+    ----------
+    n_inputs : int
+        Number of binary inputs, 1 … 16.
+
+    Returns
+    -------
+    numpy.ndarray of int, shape (2**n_inputs, n_inputs)
+        One pattern per row, the first input the most significant bit.
+
+    Examples
+    --------
     >>> input_patterns(2).tolist()
     [[0, 0], [0, 1], [1, 0], [1, 1]]
     """
@@ -293,7 +305,23 @@ def gate(name: str, n_inputs: int | None = None):
 
 
 def majority(n_inputs: int = 3) -> ThresholdUnit:
-    """A unit that fires when more than half of its ``n_inputs`` inputs are on."""
+    """A unit that fires when more than half of its ``n_inputs`` inputs are on.
+
+    Parameters
+    ----------
+    n_inputs : int, default 3
+        Number of inputs.
+
+    Returns
+    -------
+    ThresholdUnit
+        Unit weights and threshold ``n_inputs // 2 + 0.5``.
+
+    Examples
+    --------
+    >>> majority(3)(input_patterns(3)).tolist()
+    [0, 0, 0, 1, 0, 1, 1, 1]
+    """
     return gate("MAJORITY", n_inputs)
 
 
@@ -307,12 +335,39 @@ MAJORITY = gate("MAJORITY")
 
 
 def half_adder() -> Circuit:
-    """Sum = a XOR b, carry = a AND b: outputs (sum, carry)."""
+    """Sum = a XOR b, carry = a AND b: outputs (sum, carry).
+
+    Returns
+    -------
+    Circuit
+        Inputs ``a``, ``b``; outputs ``sum``, ``carry``.
+
+    References
+    ----------
+    .. [1] McCulloch, W. S. & Pitts, W. (1943). A logical calculus of the ideas immanent in
+       nervous activity. Bull. Math. Biophys. 5, 115-133.
+
+    Examples
+    --------
+    >>> half_adder()(input_patterns(2)).tolist()    # columns: sum, carry
+    [[0, 0], [1, 0], [1, 0], [0, 1]]
+    """
     return Circuit(["a", "b"], [("sum", XOR, ["a", "b"]), ("carry", AND, ["a", "b"])], ["sum", "carry"], name="half adder")
 
 
 def full_adder() -> Circuit:
-    """Two half adders and an OR: inputs (a, b, carry_in), outputs (sum, carry_out)."""
+    """Two half adders and an OR: inputs (a, b, carry_in), outputs (sum, carry_out).
+
+    Returns
+    -------
+    Circuit
+        Inputs ``a``, ``b``, ``cin``; outputs ``sum``, ``cout`` (five threshold units).
+
+    Examples
+    --------
+    >>> full_adder()(input_patterns(3))[-1].tolist()      # 1 + 1 + 1 = 11 in binary
+    [1, 1]
+    """
     return Circuit(
         ["a", "b", "cin"],
         [
