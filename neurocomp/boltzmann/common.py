@@ -36,7 +36,17 @@ _LOG2 = math.log(2.0)
 
 
 class LogPartition(NamedTuple):
-    """A log-partition function ``log Z`` (nats) with its standard error (0 when exact)."""
+    """A log-partition function ``log Z`` (nats) with its standard error (0 when exact).
+
+    Parameters
+    ----------
+    log_z : float
+        log Z in nat.
+    std_err : float
+        Its standard error in nat (0 when exact).
+    method : str
+        How it was computed (e.g. ``"exact"`` or ``"ais"``).
+    """
 
     log_z: float
     std_err: float
@@ -44,7 +54,17 @@ class LogPartition(NamedTuple):
 
 
 class LogLikelihood(NamedTuple):
-    """Mean log-likelihood per data vector (nats) with its standard error (from ``log Z``)."""
+    """Mean log-likelihood per data vector (nats) with its standard error (from ``log Z``).
+
+    Parameters
+    ----------
+    mean : float
+        Mean log-likelihood per data vector, in nat.
+    std_err : float
+        Its standard error in nat (from that of ``log Z``).
+    method : str
+        How ``log Z`` was computed.
+    """
 
     mean: float
     std_err: float
@@ -61,6 +81,18 @@ def all_states(n_units: int) -> np.ndarray:
 
     Row ``k`` is the binary expansion of ``k`` with unit 0 as the most significant bit.
 
+    Parameters
+    ----------
+    n_units : int
+        Number of binary units, 0 … 24.
+
+    Returns
+    -------
+    numpy.ndarray of float, shape (2**n_units, n_units)
+        The states, 0.0 or 1.0.
+
+    Examples
+    --------
     >>> all_states(2).tolist()
     [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
     """
@@ -111,7 +143,25 @@ _small_matrix_threads = one_blas_thread
 
 
 def check_schedule(name: str, schedule) -> tuple[tuple[int, float], ...]:
-    """Validate an annealing schedule: (n_sweeps, temperature) pairs, temperatures > 0 and finite."""
+    """Validate an annealing schedule: (n_sweeps, temperature) pairs, temperatures > 0 and finite.
+
+    Parameters
+    ----------
+    name : str
+        How to name the schedule in error messages.
+    schedule : sequence of (int, float)
+        ``(n_sweeps, temperature)`` pairs, in order; temperatures dimensionless, > 0.
+
+    Returns
+    -------
+    tuple of (int, float)
+        The validated pairs.
+
+    Examples
+    --------
+    >>> check_schedule("schedule", [(2, 20), (4, 10.0)])
+    ((2, 20.0), (4, 10.0))
+    """
     try:
         pairs = [tuple(p) for p in schedule]
     except TypeError:

@@ -647,6 +647,50 @@ def learn_encoder(
     task; the failure it may fall back to, and the one of runs that never learn, is two
     patterns sharing one of the 8 hidden codes (``learned_at_end`` tells).
 
+    Parameters
+    ----------
+    n_group : int, default 4
+        Units per visible group (N).
+    n_hidden : int, default 2
+        Hidden units (H).
+    n_runs : int, default 50
+        Independent machines trained at once (dim ``trial``).
+    max_cycles : int, default 400
+        Most learning cycles.
+    estimator : {"sampled", "exact"}
+        How the co-occurrences p⁺ and p⁻ are estimated (see :class:`BoltzmannMachine`).
+    schedule : sequence of (int, float)
+        Annealing schedule, (sweeps, temperature) pairs; default the paper's.
+    n_stat_sweeps : int, default 10
+        Sweeps at the final temperature over which co-occurrences are averaged.
+    n_chains : int, default 1
+        Annealing runs per pattern in each phase.
+    update : {"sign", "gradient"}
+        Fixed-step sign rule (the paper's) or a gradient step.
+    weight_step : float, default 2.0
+        Step size of the update.
+    noise_on, noise_off : float
+        Noisy-clamping probabilities (defaults 0.15 and 0.05).
+    init_scale : float, default 0.0
+        Initial weights and biases uniform in ``[-init_scale, init_scale]``.
+    tolerance : float, default 0.0
+        Dead zone of the sign rule.
+    step_decay_cycles : float, optional
+        Cycles after which the step is halved (default: constant steps).
+    noise_per_sweep : bool, default True
+        Draw the clamping noise before every sweep (False: once per annealing).
+    weight_decay : float, default 0.0
+        Fraction of every weight removed each cycle.
+    hidden_connected : bool, default True
+        Whether the hidden units are connected to each other.
+    stop_when_learned : bool, default True
+        Stop once every run has learned (the remaining cycles are not run).
+    track_divergence : bool, default True
+        Compute the divergence G after every cycle (only for machines of at most 14 units;
+        NaN otherwise).
+    rng : None, int, SeedSequence or Generator
+        Randomness of the initial weights and of the sampling.
+
     Returns
     -------
     xarray.Dataset
@@ -655,6 +699,11 @@ def learn_encoder(
         learned after each cycle), ``divergence`` (trial × epoch; G in nats, NaN when the
         machine is too large to enumerate), ``weights`` (trial × neuron × neuron_post) and
         ``biases`` (trial × neuron) at the end. Dims: ``trial`` = run, ``epoch`` = cycle.
+
+    References
+    ----------
+    .. [1] Ackley, D. H., Hinton, G. E. & Sejnowski, T. J. (1985). A learning algorithm for
+       Boltzmann machines. Cognitive Science 9, 147-169.
     """
     n_group = check_int("n_group", n_group, 1)
     n_hidden = check_int("n_hidden", n_hidden, 1)
