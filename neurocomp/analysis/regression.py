@@ -355,11 +355,18 @@ def ridge_loo_errors(Q, lam, Yc, alphas, n_samples: int, *, dtype=np.float32, ch
     Yc : ndarray (n, t)
         Centred targets.
     alphas : ndarray (a,)
+        Ridge penalties.
     n_samples : int
+        Number of samples n.
+    dtype : numpy dtype, default float32
+        Precision of the large products.
+    chunk_bytes : int, default 2**28
+        Memory budget per chunk of penalties, in bytes.
 
     Returns
     -------
     mse : ndarray (a, t)
+        Leave-one-out mean squared error per penalty and target, in the targets' units squared.
 
     Notes
     -----

@@ -123,11 +123,34 @@ def ventral_recordings(
     counted 70-170 ms after image onset). Build and run use independent streams
     spawned from ``rng``.
 
+    Parameters
+    ----------
+    images : xarray.DataArray or array_like
+        Images, dims (presentation, y, x) with grey levels in [0, 1], or an array (n, H, W)
+        (see :func:`neurocomp.cortex.ventral.as_images`).
+    n_v1, n_v4, n_it : int, default 200
+        Neuroids sampled per region.
+    n_repetitions : int, default 10
+        Repetitions of every image.
+    duration : float, default 0.1
+        Counting window in s.
+    overdispersion : float, default 0.1
+        Gamma-Poisson overdispersion s²: count variance λ + s² λ² (0: Poisson).
+    rng : None, int, SeedSequence or Generator
+        The random stream (model build and responses get independent children).
+    return_model : bool, default False
+        Also return the :class:`~neurocomp.cortex.ventral.VentralStream`.
+
     Returns
     -------
     xarray.DataArray
         (repetition, presentation, neuroid) responses in Hz with ``region`` and
         ``stimulus_id`` coords; also the model if ``return_model``.
+
+    References
+    ----------
+    .. [1] Yamins, D. L. K. et al. (2014). Performance-optimized hierarchical models predict
+       neural responses in higher visual cortex. PNAS 111, 8619-8624.
     """
     from neurocomp.cortex.ventral import VentralStream
 
@@ -194,6 +217,15 @@ def split_half_reliability(recordings: xr.DataArray, *, n_splits: int = 10, rng=
     :func:`neurocomp.analysis.noise_ceiling` for the Brain-Score definition and
     its medians); here as a self-contained check of the simulator.
 
+    Parameters
+    ----------
+    recordings : xarray.DataArray
+        Responses, dims (repetition, presentation, neuroid), at least 2 repetitions.
+    n_splits : int, default 10
+        Random splits of the repetitions into two halves.
+    rng : None, int, SeedSequence or Generator
+        Draws the splits.
+
     Returns
     -------
     xarray.DataArray
@@ -230,6 +262,23 @@ def expected_reliability(rates: xr.DataArray, *, n_repetitions: int, duration: f
     ``var_s(lambda) / (var_s(lambda) + mean_s(lambda + s2 lambda^2) / n)`` with
     ``lambda = rate × duration`` and ``s2`` the ``overdispersion`` (variance over
     presentations with ddof=1).
+
+    Parameters
+    ----------
+    rates : xarray.DataArray
+        True rates in Hz, dims (presentation, neuroid).
+    n_repetitions : int
+        Repetitions averaged.
+    duration : float
+        Counting window in s.
+    overdispersion : float, default 0.0
+        Gamma-Poisson overdispersion s² (0: Poisson).
+
+    Returns
+    -------
+    xarray.DataArray
+        Reliability (dimensionless, 0-1) over dim ``neuroid``, with the neuroid coords of
+        ``rates``.
     """
     rates = _check_rates(rates)
     n = check_int("n_repetitions", n_repetitions, low=1)
