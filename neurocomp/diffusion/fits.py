@@ -48,7 +48,7 @@ class MSDFit:
     ``fit.t_min``, ``fit.t_max``, ``fit.d``, ``fit.level``, ``fit.method``).
     This class is kept for one release for code that builds or type-checks it.
 
-    Attributes
+    Parameters
     ----------
     alpha : float
         Anomalous exponent (1 for normal diffusion).
@@ -61,6 +61,7 @@ class MSDFit:
     d : int
         Spatial dimension used in 2 d K.
     level : float
+        Confidence level of the intervals (e.g. 0.95).
     method : str
         "bootstrap over walkers" or "least squares".
     """
@@ -233,6 +234,16 @@ def alpha_features(trajectories) -> np.ndarray:
 
     Returns an array of shape (n_walkers, n_features). NaN-padded trajectories of
     unequal lengths are accepted (trailing NaN = shorter trajectory).
+
+    Parameters
+    ----------
+    trajectories : DataArray (walker, time[, space]) or array (n_walkers, n_times[, n_space])
+        Positions (any length unit: the features are ratios and logarithms of ratios).
+
+    Returns
+    -------
+    numpy.ndarray of shape (n_walkers, n_features)
+        Dimensionless features (log TAMSD ratios at several lags and step statistics).
     """
     x, _, _ = as_trajectories(trajectories)
     W, T, d = x.shape

@@ -42,7 +42,28 @@ def _lap1d(n, boundary):
 
 
 def laplacian(shape, dx: float, boundary: str = "neumann") -> sp.csc_matrix:
-    """Sparse discrete Laplacian [1/m²] on a cell-centred grid of ``shape`` (1-D or 2-D), C order."""
+    """Sparse discrete Laplacian [1/m²] on a cell-centred grid of ``shape`` (1-D or 2-D), C order.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        ``(nx,)`` or ``(nx, ny)`` cells.
+    dx : float
+        Grid spacing in m (same in x and y).
+    boundary : {"neumann", "dirichlet", "periodic"}
+        Boundary condition: no flux, zero concentration in the ghost cells beyond the edge,
+        or wrap-around.
+
+    Returns
+    -------
+    scipy.sparse.csc_matrix of shape (n_cells, n_cells)
+        The operator in 1/m², cells flattened in C order.
+
+    Examples
+    --------
+    >>> (laplacian((3,), 1.0, "periodic").toarray() @ [1.0, 1.0, 1.0]).tolist()
+    [0.0, 0.0, 0.0]
+    """
     check_option("boundary", boundary, ["neumann", "dirichlet", "periodic"])
     dx = check_positive("dx", dx)
     if len(shape) == 1:

@@ -1101,7 +1101,18 @@ def run_and_tumble(n_walkers: int = 1000, n_steps: int = 1000, *, speed: float =
 def first_passage(*args, **kwargs) -> xr.Dataset:
     """Deprecated name of :func:`bounded_brownian` (a walk, named like the other walks;
     :func:`~neurocomp.diffusion.first_passage_times` reads passage times off any trajectories).
-    Removed in 0.3."""
+    Removed in 0.3.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        Those of :func:`bounded_brownian`.
+
+    Returns
+    -------
+    xarray.Dataset
+        As :func:`bounded_brownian` (with a DeprecationWarning).
+    """
     import warnings
 
     warnings.warn("neurocomp.diffusion.first_passage is deprecated and will be removed in neurocomp 0.3; "
