@@ -206,13 +206,27 @@ def test_spiking_gates_use_the_package_lif_defaults():
 
 
 # ---------------------------------------------------------------- modules split into packages
-@pytest.mark.parametrize("package, cls", [("neurocomp.gates", "Perceptron"), ("neurocomp.boltzmann", "RBM")])
+@pytest.mark.parametrize("package, cls", [("neurocomp.gates", "Perceptron"), ("neurocomp.boltzmann", "RBM"),
+                                          ("neurocomp.hopfield", "Hopfield")])
 def test_a_pickle_naming_the_module_before_the_split_still_loads(package, cls):
     import importlib
 
     module = importlib.import_module(package)
     klass = getattr(module, cls)
     X = np.random.default_rng(0).integers(0, 2, (20, 4))
+    if cls == "Hopfield":
+        xi = 2 * X[:3] - 1
+        model = klass(4, rng=0).store(xi)
+        home = klass.__module__
+        try:
+            klass.__module__ = package
+            data = pickle.dumps(model)
+        finally:
+            klass.__module__ = home
+        restored = pickle.loads(data)
+        assert type(restored) is klass and home.encode() not in data
+        np.testing.assert_array_equal(restored.weights_, model.weights_)
+        return
     model = klass(rng=0).fit(X, X[:, 0]) if cls == "Perceptron" else klass(n_hidden=3, n_epochs=1, rng=0).fit(X)
     home = klass.__module__
     try:
