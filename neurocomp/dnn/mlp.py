@@ -551,7 +551,21 @@ class MLP(BaseEstimator):
 
 # ------------------------------------------------------------------- datasets
 def make_xor() -> tuple[np.ndarray, np.ndarray]:
-    """The four XOR patterns: X of shape (4, 2) in {0, 1}, y = x1 XOR x2 of shape (4,)."""
+    """The four XOR patterns: X of shape (4, 2) in {0, 1}, y = x1 XOR x2 of shape (4,).
+
+    Returns
+    -------
+    X : numpy.ndarray of shape (4, 2)
+        The input patterns, 0.0 or 1.0.
+    y : numpy.ndarray of int, shape (4,)
+        x1 XOR x2.
+
+    Examples
+    --------
+    >>> X, y = make_xor()
+    >>> y.tolist()
+    [0, 1, 1, 0]
+    """
     X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
     return X, np.array([0, 1, 1, 0])
 
@@ -561,6 +575,30 @@ def make_donut(n_samples: int = 1000, *, inner: float = 1.0, outer: float = 2.0,
 
     The ring is not linearly separable and its two circular boundaries need
     several hidden units. Returns X of shape (n_samples, 2) and y of shape (n_samples,).
+
+    Parameters
+    ----------
+    n_samples : int, default 1000
+        Number of points.
+    inner, outer : float
+        Radii of the ring (defaults 1.0 and 2.0), with inner < outer < extent.
+    extent : float, default 3.0
+        Radius of the disk the points are drawn from.
+    rng : None, int, SeedSequence or Generator
+        The random stream.
+
+    Returns
+    -------
+    X : numpy.ndarray of shape (n_samples, 2)
+        The points (same units as the radii).
+    y : numpy.ndarray of int, shape (n_samples,)
+        1 inside the ring, else 0.
+
+    Examples
+    --------
+    >>> X, y = make_donut(200, rng=0)
+    >>> X.shape, sorted(set(y.tolist()))
+    ((200, 2), [0, 1])
     """
     n_samples = check_int("n_samples", n_samples, low=1)
     extent = check_positive("extent", extent)
@@ -579,6 +617,30 @@ def make_sine(n_samples: int = 200, *, noise: float = 0.05, low: float = -np.pi,
     """Samples of ``y = sin(x) + noise * N(0, 1)`` with x uniform on [low, high].
 
     Returns X of shape (n_samples, 1) and y of shape (n_samples,).
+
+    Parameters
+    ----------
+    n_samples : int, default 200
+        Number of samples.
+    noise : float, default 0.05
+        Standard deviation of the additive Gaussian noise.
+    low, high : float
+        Range of x (default -π to π).
+    rng : None, int, SeedSequence or Generator
+        The random stream.
+
+    Returns
+    -------
+    X : numpy.ndarray of shape (n_samples, 1)
+        The inputs x.
+    y : numpy.ndarray of shape (n_samples,)
+        The noisy targets.
+
+    Examples
+    --------
+    >>> X, y = make_sine(50, noise=0.0, rng=0)
+    >>> bool(abs(y - np.sin(X[:, 0])).max() == 0.0)
+    True
     """
     n_samples = check_int("n_samples", n_samples, low=1)
     noise = check_nonnegative("noise", noise)
