@@ -85,7 +85,7 @@ def main():
     results = {}
     with threadpool_limits(args.threads):
         def ours(Xtr, Ytr, Xte):
-            return RidgeMapping(alphas, alphas_relative=False).fit(Xtr, Ytr).predict(Xte)
+            return RidgeMapping(alphas, penalties_relative=False).fit(Xtr, Ytr).predict(Xte)
 
         def sk_loo(Xtr, Ytr, Xte):
             return RidgeCV(alphas=alphas, alpha_per_target=True).fit(Xtr, Ytr).predict(Xte)
