@@ -55,12 +55,17 @@ class Kernel:
 
 #: The science kernels and the fast tests that should notice when one of them is wrong.
 KERNELS = (
-    Kernel("hopfield-weights", "neurocomp/hopfield.py",
+    Kernel("hopfield-weights", "neurocomp/hopfield/network.py",
            ("hebbian_weights", "storkey_weights", "pseudoinverse_weights", "energy"),
            ("tests/test_hopfield.py",)),
-    Kernel("hopfield-dynamics", "neurocomp/hopfield.py",
-           ("_async_sweep_deterministic", "_async_sweep", "overlap", "one_step_error",
-            "one_step_error_theory", "ags_retrieval_overlap"),
+    # hopfield-dynamics spans three modules of the hopfield package (one Kernel per module)
+    Kernel("hopfield-dynamics", "neurocomp/hopfield/network.py",
+           ("_async_sweep_deterministic", "_async_sweep"),
+           ("tests/test_hopfield.py",)),
+    Kernel("hopfield-overlap", "neurocomp/hopfield/patterns.py", ("overlap",),
+           ("tests/test_hopfield.py",)),
+    Kernel("hopfield-theory", "neurocomp/hopfield/analysis.py",
+           ("one_step_error", "one_step_error_theory", "ags_retrieval_overlap"),
            ("tests/test_hopfield.py",)),
     Kernel("msd", "neurocomp/diffusion/msd.py",
            ("ensemble_msd", "_corr", "_tamsd_array", "ergodicity_breaking", "streaming_msd"),
@@ -76,9 +81,11 @@ KERNELS = (
     Kernel("predictivity", "neurocomp/analysis/predictivity.py",
            ("cross_validated_r", "neural_predictivity"),
            ("tests/test_analysis.py",)),
-    Kernel("rbm-likelihood", "neurocomp/boltzmann.py",
-           ("logsumexp", "_softplus", "RBM._free_energy", "RBM._exact_log_z", "RBM._ais",
-            "RBM.log_partition", "RBM.score_samples", "ais_betas"),
+    Kernel("rbm-likelihood", "neurocomp/boltzmann/rbm.py",
+           ("RBM._free_energy", "RBM._exact_log_z", "RBM._ais", "RBM.log_partition", "RBM.score_samples",
+            "ais_betas"),
+           ("tests/test_boltzmann.py", "-k", "rbm or ais or log_likelihood or partition or gaussian")),
+    Kernel("rbm-likelihood-helpers", "neurocomp/boltzmann/common.py", ("logsumexp", "_softplus"),
            ("tests/test_boltzmann.py", "-k", "rbm or ais or log_likelihood or partition or gaussian")),
 )
 
