@@ -71,6 +71,17 @@ def one_step_error(n_neurons: int, load: float, trials: int = 1, *, rng=None) ->
     every pattern is tested. The fields are computed as ``(X X^T) X / N - (P/N) X``,
     which avoids forming the N x N weight matrix.
 
+    Parameters
+    ----------
+    n_neurons : int
+        Network size N (at least 2).
+    load : float
+        Load α = P / N (> 0).
+    trials : int, default 1
+        Independent networks.
+    rng : None, int, SeedSequence or Generator
+        Draws the patterns.
+
     Returns
     -------
     ndarray, shape (trials,) — the error fraction of each independent network
@@ -323,9 +334,25 @@ def classify_states(states, patterns, *, tolerance: float = 0.9) -> np.ndarray:
     (``s_k`` the signs of those overlaps; each component overlap is 1/2 for a symmetric
     mixture). ``"other"``: none of these (spin-glass states).
 
+    Parameters
+    ----------
+    states : array_like of ±1, shape (n_states, n_neurons) or (n_neurons,)
+        The states to label.
+    patterns : array_like of ±1, shape (n_patterns, n_neurons)
+        The stored patterns.
+    tolerance : float, default 0.9
+        Overlap (0-1] above which a state counts as a pattern or mixture.
+
     Returns
     -------
     ndarray of str, shape (n_states,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> xi = np.array([[1, 1, 1, -1], [1, -1, 1, 1], [-1, 1, 1, 1]])
+    >>> classify_states(np.vstack([xi[0], -xi[1]]), xi).tolist()
+    ['pattern', 'reversed']
     """
     s = np.atleast_2d(check_spins("states", states, ndim=(1, 2))).astype(np.float64)
     xi = _check_patterns(patterns, s.shape[1]).astype(np.float64)
@@ -354,6 +381,11 @@ def spurious_states(model: Hopfield, n_cues: int = 200, *, max_sweeps: int = DEF
     model : Hopfield with stored patterns
     n_cues : int
         Random initial states (unbiased ±1).
+
+    max_sweeps : int, default 50
+        Most asynchronous sweeps per relaxation.
+    rng : None, int, SeedSequence or Generator
+        Draws the random cues and the update order.
 
     Returns
     -------
@@ -388,6 +420,21 @@ def basins_of_attraction(
 
     Cue ``c`` starts from stored pattern ``c % n_patterns``; all flip fractions and
     cues run as one batch.
+
+    Parameters
+    ----------
+    model : Hopfield
+        A network with stored patterns.
+    flip_fractions : sequence of float
+        Fractions of the cue's bits flipped (each in [0, 1]).
+    n_cues : int, default 20
+        Cues per flip fraction.
+    dynamics : {"async", "sync", "glauber"}
+        Update rule of the recall (see :meth:`Hopfield.recall`).
+    max_sweeps : int, default 50
+        Most sweeps per relaxation.
+    rng : None, int, SeedSequence or Generator
+        Draws the flipped bits and the update order.
 
     Returns
     -------

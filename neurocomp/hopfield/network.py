@@ -83,9 +83,21 @@ def storkey_weights(patterns, *, dtype="float64") -> np.ndarray:
     ``h_ij = h_i - W_ij x_j``. Its capacity for random patterns (~0.14 N / sqrt(2 ln N)
     for perfect recall) exceeds Hebb's, and it copes far better with correlated patterns.
 
+    Parameters
+    ----------
+    patterns : array_like of ±1, shape (n_patterns, n_neurons)
+        Patterns stored in turn.
+    dtype : str or numpy dtype, default "float64"
+        Type of the returned matrix.
+
     Returns
     -------
     ndarray, shape (n_neurons, n_neurons), symmetric
+
+    References
+    ----------
+    .. [1] Storkey, A. (1997). Increasing the capacity of a Hopfield network without
+       sacrificing functionality. ICANN'97, LNCS 1327, 451-456.
     """
     xi = _check_patterns(patterns).astype(np.float64)
     n = xi.shape[1]
@@ -105,10 +117,37 @@ def pseudoinverse_weights(patterns, *, dtype="float64") -> np.ndarray:
     Every stored pattern is a fixed point for any linearly independent set with
     ``n_patterns < n_neurons`` (each diagonal element removed is below 1).
 
+    Parameters
+    ----------
+    patterns : array_like of ±1, shape (n_patterns, n_neurons)
+        Linearly independent patterns, fewer than neurons.
+    dtype : str or numpy dtype, default "float64"
+        Type of the returned matrix.
+
+    Returns
+    -------
+    ndarray, shape (n_neurons, n_neurons), symmetric
+        The weights (dimensionless), zero diagonal.
+
     Raises
     ------
     ValueError
         If ``n_patterns >= n_neurons`` or the patterns are linearly dependent.
+
+    References
+    ----------
+    .. [1] Personnaz, L., Guyon, I. & Dreyfus, G. (1985). Information storage and retrieval in
+       spin-glass like neural networks. J. Physique Lett. 46, L359-L365.
+    .. [2] Kanter, I. & Sompolinsky, H. (1987). Associative recall of memory without errors.
+       Phys. Rev. A 35, 380-392.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> xi = np.array([[1, 1, -1, -1, 1], [1, -1, 1, -1, -1]])
+    >>> w = pseudoinverse_weights(xi)
+    >>> bool((np.sign(xi @ w.T) == xi).all())                # both patterns are fixed points
+    True
     """
     xi = _check_patterns(patterns).astype(np.float64)
     p, n = xi.shape

@@ -78,6 +78,17 @@ def correlated_patterns(
     bit independently with probability ``noise``, so two copies of the same
     prototype overlap by ``(1 - 2 * noise) ** 2`` on average.
 
+    Parameters
+    ----------
+    n_patterns, n_neurons : int
+        Number and size of the patterns.
+    n_prototypes : int, default 1
+        Random prototypes the patterns are copies of.
+    noise : float, default 0.2
+        Probability (0-0.5) that a bit is flipped in a copy.
+    rng : None, int, SeedSequence or Generator
+        Draws the prototypes and the flips.
+
     Returns
     -------
     ndarray of int8, shape (n_patterns, n_neurons)
@@ -232,9 +243,24 @@ def overlap(states, patterns) -> np.ndarray:
 def mixture_state(patterns, indices=(0, 1, 2), signs=None) -> np.ndarray:
     """The mixture state ``sign(sum_k signs[k] * patterns[indices[k]])`` of an odd number of patterns.
 
+    Parameters
+    ----------
+    patterns : array_like of ±1, shape (n_patterns, n_neurons)
+        Stored patterns.
+    indices : sequence of int, default (0, 1, 2)
+        An odd number of pattern indices.
+    signs : sequence of ±1, optional
+        Sign of each component (default all +1).
+
     Returns
     -------
     ndarray of int8, shape (n_neurons,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> mixture_state(np.array([[1, 1, -1], [1, -1, 1], [-1, 1, 1]])).tolist()
+    [1, 1, 1]
     """
     p = check_spins("patterns", patterns, ndim=2)
     idx = np.asarray(indices, dtype=int)
