@@ -60,7 +60,17 @@ _LOG_2PI = math.log(2.0 * math.pi)
 
 
 class Bound(NamedTuple):
-    """A mean log-likelihood bound per data vector (nats) with its standard error over the data."""
+    """A mean log-likelihood bound per data vector (nats) with its standard error over the data.
+
+    Parameters
+    ----------
+    mean : float
+        The bound averaged over the data vectors, in nat.
+    std_err : float
+        Its standard error over the data vectors, in nat.
+    method : str
+        ``"elbo"`` or ``"iwae-<K>"`` (the importance-weighted bound with K samples).
+    """
 
     mean: float
     std_err: float
