@@ -6,8 +6,9 @@ initial weights (neurocomp's, copied into ``torch.nn.LSTM`` / ``torch.nn.RNN`` +
 torch's second bias ``bias_hh`` held at zero since neurocomp has one bias vector),
 Adam (lr 1e-3), full BPTT. A training step is forward + backward + Adam update on the batch of 64.
 Prints the training steps per second of each side (fastest of several repeats of 10 steps each,
-wall clock; the machine may be shared), their ratio, and the loss of both after 10 steps from the
-same weights (they must agree to 1e-4), for 1 and 2 threads (BLAS for numpy, intra-op for torch).
+wall clock; the two sides are timed in turn so both see the same load on a shared machine), their
+ratio, and the loss of both after 10 steps from the same weights (they must agree to 1e-4), for 1
+and 2 threads (BLAS for numpy, intra-op for torch).
 
 Run: python benchmarks/rnn_vs_torch.py [--threads 1 2] [--repeats 5] [--steps 10]
 (needs ``pip install torch==2.13.0``, a CPU wheel).
@@ -90,13 +91,17 @@ def torch_run(cell, params0, X, y, n_steps):
     return rnn, lin
 
 
-def _best(fn, repeats):
-    times = []
+def _best_interleaved(fn_a, fn_b, repeats):
+    """Fastest wall-clock time of each function, the two run in turn so both see the same machine load."""
+    times_a, times_b = [], []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), out
+        out_a = fn_a()
+        times_a.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        out_b = fn_b()
+        times_b.append(time.perf_counter() - t0)
+    return min(times_a), out_a, min(times_b), out_b
 
 
 def main(argv=None):
@@ -118,8 +123,9 @@ def main(argv=None):
         for threads in args.threads:
             torch.set_num_threads(threads)
             with threadpool_limits(limits=threads):
-                t_ours, p_ours = _best(lambda: numpy_run(net, batch, params0, args.steps), args.repeats)
-                t_torch, (rnn, lin) = _best(lambda: torch_run(cell, params0, Xtorch, ytorch, args.steps), args.repeats)
+                t_ours, p_ours, t_torch, (rnn, lin) = _best_interleaved(
+                    lambda: numpy_run(net, batch, params0, args.steps),
+                    lambda: torch_run(cell, params0, Xtorch, ytorch, args.steps), args.repeats)
             loss_ours = numpy_loss(net, batch, p_ours)
             with torch.no_grad():
                 loss_torch = float(_torch_loss(rnn, lin, Xtorch, ytorch))

@@ -51,26 +51,30 @@ def _vanilla_forward(A, W_rec, h0):
 
 
 def _lstm_forward(A, W_rec, h0, c0):
+    """LSTM over all steps; gates are stored in the internal order i, f, o, g (sigmoids first)."""
     T, B, H4 = A.shape
     H = H4 // 4
-    G = A  # gates, in place over the input projection: i, f, g, o
+    G = A  # gates, in place over the input projection
     C = np.empty((T, B, H), A.dtype)
     TC = np.empty_like(C)
     Hs = np.empty_like(C)
+    rec = np.empty((B, H4), A.dtype)
+    fc = np.empty((B, H), A.dtype)
     h, c = h0, c0
     for t in range(T):
         g = G[t]
         if h is not None:
-            g += h @ W_rec
-        sigmoid(g[:, :2 * H], out=g[:, :2 * H])
-        np.tanh(g[:, 2 * H:3 * H], out=g[:, 2 * H:3 * H])
-        sigmoid(g[:, 3 * H:], out=g[:, 3 * H:])
+            np.matmul(h, W_rec, out=rec)
+            g += rec
+        sigmoid(g[:, :3 * H], out=g[:, :3 * H])
+        np.tanh(g[:, 3 * H:], out=g[:, 3 * H:])
         ct = C[t]
-        np.multiply(g[:, :H], g[:, 2 * H:3 * H], out=ct)
+        np.multiply(g[:, :H], g[:, 3 * H:], out=ct)
         if c is not None:
-            ct += g[:, H:2 * H] * c
+            np.multiply(g[:, H:2 * H], c, out=fc)
+            ct += fc
         np.tanh(ct, out=TC[t])
-        np.multiply(g[:, 3 * H:], TC[t], out=Hs[t])
+        np.multiply(g[:, 2 * H:3 * H], TC[t], out=Hs[t])
         h, c = Hs[t], ct
     return Hs, {"G": G, "C": C, "TC": TC}
 
@@ -110,6 +114,12 @@ def _gru_forward(A, W_rec, b_hn, h0):
 
 
 # =========================================================================== backward passes
+def _lstm_order(H):
+    """Column order taking PyTorch's LSTM gate blocks (i, f, g, o) to the internal (i, f, o, g), and back."""
+    idx = np.arange(4 * H).reshape(4, H)
+    return idx[[0, 1, 3, 2]].ravel()
+
+
 def _boundary(t, truncate):
     """Whether no gradient flows from step t back to step t-1."""
     return t == 0 or (truncate is not None and t % truncate == 0)
@@ -136,36 +146,59 @@ def _vanilla_backward(dR, Hs, cache, W_rec, truncate, SG):
 
 
 def _lstm_backward(dR, Hs, cache, W_rec, truncate, SG, c0):
+    """Backward through the LSTM (internal gate order i, f, o, g), one step's arrays at a time.
+
+    Every elementwise product works on the (batch, units) slices of one step, which stay in cache;
+    only the recurrent product runs per step.
+    """
     G, C, TC = cache["G"], cache["C"], cache["TC"]
     T, B, H = Hs.shape
-    i, f, g, o = G[..., :H], G[..., H:2 * H], G[..., 2 * H:3 * H], G[..., 3 * H:]
-    Cprev = _prev(C, c0)
-    D = np.empty_like(G)
-    D4 = D.reshape(T, B, 4, H)
-    np.multiply(g, i * (1.0 - i), out=D4[:, :, 0])
-    np.multiply(Cprev, f * (1.0 - f), out=D4[:, :, 1])
-    np.multiply(i, 1.0 - g * g, out=D4[:, :, 2])
-    np.multiply(TC, o * (1.0 - o), out=D4[:, :, 3])
-    Dc = o * (1.0 - TC * TC)
-    F = np.ascontiguousarray(f)
+    dtype = G.dtype
     dG = np.empty_like(G)
-    dG4 = dG.reshape(T, B, 4, H)
-    dh_next = dc_next = None
-    dc = np.empty((B, H), G.dtype)
+    WT = np.ascontiguousarray(W_rec.T)
+    dc = np.empty((B, H), dtype)
+    dc_next = np.empty((B, H), dtype)
+    tmp = np.empty((B, H), dtype)
+    s1 = np.empty((B, 3 * H), dtype)
+    dh_buf = np.empty((B, H), dtype)
+    dh_next = np.empty((B, H), dtype)
+    flowing = False
+    one = dtype.type(1.0)
     for t in range(T - 1, -1, -1):
-        dh = dR[t] if dh_next is None else dR[t] + dh_next
+        if flowing:
+            dh = np.add(dR[t], dh_next, out=dh_buf)
+        else:
+            dh = dR[t]
         if SG is not None:
             SG[t] = dh
-        np.multiply(dh, Dc[t], out=dc)
-        if dc_next is not None:
+        g, dg, tc = G[t], dG[t], TC[t]
+        # dc = dh * o * (1 - tanh(c)^2) + dc_next
+        np.multiply(tc, tc, out=dc)
+        np.subtract(one, dc, out=dc)
+        dc *= g[:, 2 * H:3 * H]
+        dc *= dh
+        if flowing:
             dc += dc_next
-        np.multiply(dh, D4[t, :, 3], out=dG4[t, :, 3])
-        np.multiply(dc[:, None, :], D4[t, :, :3], out=dG4[t, :, :3])
-        if _boundary(t, truncate):
-            dh_next = dc_next = None
+        # gradients after the gate nonlinearities, then through them
+        np.multiply(dc, g[:, 3 * H:], out=dg[:, :H])
+        if t > 0:
+            np.multiply(dc, C[t - 1], out=dg[:, H:2 * H])
+        elif c0 is not None:
+            np.multiply(dc, c0, out=dg[:, H:2 * H])
         else:
-            dc_next = dc * F[t]
-            dh_next = dG[t] @ W_rec.T
+            dg[:, H:2 * H] = 0.0
+        np.multiply(dh, tc, out=dg[:, 2 * H:3 * H])
+        np.subtract(one, g[:, :3 * H], out=s1)
+        s1 *= g[:, :3 * H]
+        dg[:, :3 * H] *= s1
+        np.multiply(g[:, 3 * H:], g[:, 3 * H:], out=tmp)
+        np.subtract(one, tmp, out=tmp)
+        tmp *= g[:, :H]
+        np.multiply(tmp, dc, out=dg[:, 3 * H:])
+        flowing = not _boundary(t, truncate)
+        if flowing:
+            np.multiply(dc, g[:, H:2 * H], out=dc_next)
+            np.matmul(dg, WT, out=dh_next)
     return dG, dG, None
 
 
@@ -381,6 +414,9 @@ class RNN(RecurrentEstimator):
         layers = []
         for layer, (h_init, c_init) in enumerate(self._split_h0(h0)):
             W_in, W_rec, b = params[f"W_in_{layer}"], params[f"W_rec_{layer}"], params[f"b_{layer}"]
+            if self.cell == "lstm":  # PyTorch's gate order i, f, g, o -> i, f, o, g (one sigmoid call per step)
+                perm = _lstm_order(int(self.n_hidden))
+                W_in, W_rec, b = W_in[:, perm], W_rec[:, perm], b[perm]
             A = (inp.reshape(T * B, -1) @ W_in).reshape(T, B, -1)
             A += b
             if self.cell == "vanilla":
@@ -389,7 +425,7 @@ class RNN(RecurrentEstimator):
                 Hs, cache = _lstm_forward(A, W_rec, h_init, c_init)
             else:
                 Hs, cache = _gru_forward(A, W_rec, params[f"b_hn_{layer}"], h_init)
-            cache.update(inp=inp, Hs=Hs, h0=h_init, c0=c_init)
+            cache.update(inp=inp, Hs=Hs, h0=h_init, c0=c_init, W_in=W_in, W_rec=W_rec)
             layers.append(cache)
             inp = Hs
         return inp, layers
@@ -401,7 +437,7 @@ class RNN(RecurrentEstimator):
             cache = layers[layer]
             Hs, inp = cache["Hs"], cache["inp"]
             T, B, H = Hs.shape
-            W_in, W_rec = params[f"W_in_{layer}"], params[f"W_rec_{layer}"]
+            W_in, W_rec = cache["W_in"], cache["W_rec"]
             sg = np.empty_like(Hs) if (want_state_grads and layer == int(self.n_layers) - 1) else None
             if self.cell == "vanilla":
                 dA, dHR, db_hn = _vanilla_backward(dR, Hs, cache, W_rec, truncate, sg)
@@ -424,6 +460,10 @@ class RNN(RecurrentEstimator):
                 grads[f"b_hn_{layer}"] = db_hn
             if layer > 0:
                 dR = (dA2 @ W_in.T).reshape(T, B, -1)
+            if self.cell == "lstm":  # back to PyTorch's gate order (the permutation is its own inverse)
+                perm = _lstm_order(H)
+                for name in (f"W_in_{layer}", f"W_rec_{layer}", f"b_{layer}"):
+                    grads[name] = np.ascontiguousarray(grads[name][..., perm])
         return grads, SG
 
     def _run_variables(self, layers):
