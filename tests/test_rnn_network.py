@@ -327,6 +327,52 @@ def test_init_params_sets_the_starting_weights():
         RNN("gru", 4, n_epochs=0, init_params={"W_rec_0": np.zeros((3, 3))}).fit(X, y)
 
 
+# ---------------------------------------------------------------------------- optimisers
+def _first_steps(**kw):
+    rng = np.random.default_rng(13)
+    X = rng.standard_normal((10, 4, 2))
+    y = rng.standard_normal(10)
+    base = dict(batch_size=10, learning_rate=0.1, rng=0)
+    base.update(kw)
+    p0 = RNN("gru", 3, n_epochs=0, **base).fit(X, y)
+    p1 = RNN("gru", 3, n_epochs=1, **base).fit(X, y)
+    p2 = RNN("gru", 3, n_epochs=2, **base).fit(X, y)
+    return X, y, p0, p1, p2
+
+
+def test_sgd_momentum_steps_are_exact():
+    X, y, p0, p1, p2 = _first_steps(optimizer="sgd", momentum=0.9)
+    _, g0 = p0.loss_and_gradient(X, y)
+    _, g1 = p1.loss_and_gradient(X, y)
+    for k in g0:
+        np.testing.assert_allclose(p1.params_[k], p0.params_[k] - 0.1 * g0[k], rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(p2.params_[k], p1.params_[k] - 0.1 * (0.9 * g0[k] + g1[k]), rtol=1e-12, atol=1e-14)
+
+
+def test_adam_first_step_and_clipping_are_exact():
+    X, y, p0, p1, _ = _first_steps(optimizer="adam")
+    _, g0 = p0.loss_and_gradient(X, y)
+    for k in g0:  # bias-corrected Adam's first step is lr g / (|g| + eps)
+        np.testing.assert_allclose(p1.params_[k], p0.params_[k] - 0.1 * g0[k] / (np.abs(g0[k]) + 1e-8), rtol=1e-10)
+    X, y, p0, p1, _ = _first_steps(optimizer="sgd", clip_norm=1e-3)
+    _, g0 = p0.loss_and_gradient(X, y)
+    norm = np.sqrt(sum(np.sum(g * g) for g in g0.values()))
+    assert norm > 1e-2  # so clipping acts
+    for k in g0:
+        np.testing.assert_allclose(p1.params_[k], p0.params_[k] - 0.1 * g0[k] * 1e-3 / (norm + 1e-6), rtol=1e-10)
+    assert np.isclose(p1.learning_curve_["gradient_norm"][1], norm)
+
+
+def test_orthogonal_recurrent_init():
+    rng = np.random.default_rng(14)
+    X, y = rng.standard_normal((4, 3, 1)), rng.standard_normal(4)
+    net = RNN("lstm", 6, recurrent_init="orthogonal", n_epochs=0, rng=0).fit(X, y)
+    W = net.params_["W_rec_0"]
+    for g in range(4):
+        block = W[:, 6 * g:6 * (g + 1)]
+        np.testing.assert_allclose(block.T @ block, np.eye(6), atol=1e-12)
+
+
 # ---------------------------------------------------------------------------- bad input
 def _xy(rng=None):
     rng = np.random.default_rng(0) if rng is None else rng

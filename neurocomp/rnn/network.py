@@ -274,6 +274,10 @@ class RNN(RecurrentEstimator):
     forget_bias : float, default 1.0
         Added to the LSTM forget gate's initial bias (Gers et al. 2000; Jozefowicz et al. 2015), so
         that the cell remembers by default; 0 gives PyTorch's initialisation.
+    recurrent_init : {"uniform", "orthogonal"}, default "uniform"
+        Initial recurrent weights: uniform in ``±1/sqrt(n_hidden)`` (PyTorch's default), or a random
+        orthogonal matrix for each gate block (Saxe et al. 2014; eigenvalues on the unit circle, so
+        gradients neither vanish nor explode at first in a linear network).
     init_params : dict of str to array, optional
         Initial values for some or all parameters (names and shapes as in ``params_``), e.g. weights
         copied from PyTorch; the rest are drawn as described in Notes.
@@ -330,6 +334,8 @@ class RNN(RecurrentEstimator):
     Hochreiter, S. & Schmidhuber, J. (1997). Long short-term memory. Neural Computation 9, 1735-1780.
     Gers, F. A., Schmidhuber, J. & Cummins, F. (2000). Learning to forget: continual prediction with
     LSTM. Neural Computation 12, 2451-2471.
+    Saxe, A. M., McClelland, J. L. & Ganguli, S. (2014). Exact solutions to the nonlinear dynamics of
+    learning in deep linear neural networks. ICLR.
     Cho, K. et al. (2014). Learning phrase representations using RNN encoder-decoder for statistical
     machine translation. EMNLP.
     Pascanu, R., Mikolov, T. & Bengio, Y. (2013). On the difficulty of training recurrent neural
@@ -338,7 +344,7 @@ class RNN(RecurrentEstimator):
 
     def __init__(self, cell="vanilla", n_hidden=32, *, n_layers=1, output="linear", readout="last", n_epochs=100,
                  batch_size=32, learning_rate=0.01, optimizer="adam", momentum=0.0, weight_decay=0.0, clip_norm=None,
-                 truncate=None, dtype="float64", forget_bias=1.0, init_params=None, rng=None):
+                 truncate=None, dtype="float64", forget_bias=1.0, recurrent_init="uniform", init_params=None, rng=None):
         self.cell = cell
         self.n_hidden = n_hidden
         self.n_layers = n_layers
@@ -354,12 +360,14 @@ class RNN(RecurrentEstimator):
         self.truncate = truncate
         self.dtype = dtype
         self.forget_bias = forget_bias
+        self.recurrent_init = recurrent_init
         self.init_params = init_params
         self.rng = rng
 
     # ----------------------------------------------------------------- set-up
     def _check_params(self):
         check_option("cell", self.cell, CELLS)
+        check_option("recurrent_init", self.recurrent_init, ("uniform", "orthogonal"))
         check_int("n_hidden", self.n_hidden, low=1)
         check_int("n_layers", self.n_layers, low=1)
         fb = self.forget_bias
@@ -380,7 +388,14 @@ class RNN(RecurrentEstimator):
         for layer in range(int(self.n_layers)):
             n = n_in if layer == 0 else H
             params[f"W_in_{layer}"] = rng.uniform(-k, k, (n, G * H))
-            params[f"W_rec_{layer}"] = rng.uniform(-k, k, (H, G * H))
+            if self.recurrent_init == "orthogonal":
+                blocks = []
+                for _ in range(G):
+                    q, r = np.linalg.qr(rng.standard_normal((H, H)))
+                    blocks.append(q * np.sign(np.diag(r)))  # Haar-distributed (Mezzadri 2007)
+                params[f"W_rec_{layer}"] = np.concatenate(blocks, axis=1)
+            else:
+                params[f"W_rec_{layer}"] = rng.uniform(-k, k, (H, G * H))
             b = rng.uniform(-k, k, G * H)
             if self.cell == "lstm":
                 b[H:2 * H] += float(self.forget_bias)
