@@ -12,11 +12,12 @@ prints each time and the ratio to neurocomp.
 - scikit-learn RidgeCV(cv=5) (one shared penalty), with --slow
 - PLS: neurocomp.analysis.neural_predictivity(method="pls") against Brain-Score's
   way: scikit-learn PLSRegression(25, scale=False) per stratified split, then a
-  Pearson r per neuroid in a Python loop, median, mean over 10 splits.
+  Pearson r per neuroid in a Python loop, median, mean over 10 splits; the two
+  run alternately --pls-repeats times (default 5) and the fastest of each counts.
 
 Usage::
 
-    python benchmarks/regression_vs_peers.py [--threads 1] [--slow] [--scale 1.0]
+    python benchmarks/regression_vs_peers.py [--threads 1] [--slow] [--scale 1.0] [--pls-repeats 5]
 
 Threads are pinned (default 1) so the comparison is fair on a shared machine.
 """
@@ -62,6 +63,8 @@ def main():
     parser.add_argument("--slow", action="store_true", help="also time scikit-learn RidgeCV(cv=5) (~20 s+)")
     parser.add_argument("--scale", type=float, default=1.0, help="shrink the problem (stimuli, units, neuroids)")
     parser.add_argument("--skip-pls", action="store_true")
+    parser.add_argument("--pls-repeats", type=int, default=5,
+                        help="alternating runs of each PLS side; the fastest counts (~45 s a pair at full scale)")
     args = parser.parse_args()
 
     from sklearn.cross_decomposition import PLSRegression
@@ -137,8 +140,6 @@ def main():
                                   coords={"stimulus_id": ("presentation", ids), "object_name": ("presentation", cats)})
             target = xr.DataArray(Y, dims=("presentation", "neuroid"),
                                   coords={"stimulus_id": ("presentation", ids), "object_name": ("presentation", cats)})
-            ds, ours_t, ours_cpu = timed(lambda: neural_predictivity(source, target, "pls", rng=1))
-
             def brainscore_way():
                 split_scores = []
                 splitter = StratifiedShuffleSplit(n_splits=10, train_size=0.9, random_state=1)
@@ -148,8 +149,14 @@ def main():
                     split_scores.append(np.median(rs))
                 return float(np.mean(split_scores))
 
-            peer_score, peer_t, peer_cpu = timed(brainscore_way)
-            print(f"\n{'PLS-25 predictivity, 10 stratified splits':<46}{'wall [s]':>9}{'ratio':>8}{'CPU [s]':>9}"
+            ours_t = ours_cpu = peer_t = peer_cpu = np.inf
+            for _ in range(max(1, args.pls_repeats)):  # alternate, so a changing load falls on both
+                ds, wall, cpu = timed(lambda: neural_predictivity(source, target, "pls", rng=1))
+                ours_t, ours_cpu = min(ours_t, wall), min(ours_cpu, cpu)
+                peer_score, wall, cpu = timed(brainscore_way)
+                peer_t, peer_cpu = min(peer_t, wall), min(peer_cpu, cpu)
+            print(f"\nPLS: fastest of {max(1, args.pls_repeats)} alternating runs per side")
+            print(f"{'PLS-25 predictivity, 10 stratified splits':<46}{'wall [s]':>9}{'ratio':>8}{'CPU [s]':>9}"
                   f"{'ratio':>8}{'score':>10}")
             print(f"{'neurocomp neural_predictivity(pls)':<46}{ours_t:>9.2f}{1:>7.2f}x{ours_cpu:>9.2f}{1:>7.2f}x"
                   f"{float(ds['score']):>10.4f}")

@@ -92,16 +92,44 @@ def pearson_r(a, b) -> np.ndarray:
 # --------------------------------------------------------------------------- PLS
 
 
-def pls_fit(X, Y, n_components: int, *, max_iter: int = 500, tol: float = 1e-6, iterations: list | None = None):
+def _rank1_update(A, alpha, x, y):
+    """``A += alpha * outer(x, y)`` in place, one pass over ``A`` (BLAS ``dger``) when it can."""
+    if A.flags.c_contiguous and A.dtype == np.float64:
+        # A is C-ordered, so A.T is a Fortran-ordered view that dger updates in place
+        _dger(alpha, y, x, a=A.T, overwrite_a=True)
+    else:  # pragma: no cover - the callers pass C-ordered float64 arrays
+        A += alpha * np.outer(x, y)
+
+
+def _dger(alpha, x, y, a, overwrite_a):
+    from scipy.linalg.blas import dger
+
+    out = dger(alpha, x, y, a=a, overwrite_a=overwrite_a)
+    if not np.shares_memory(out, a):  # pragma: no cover - dger always works in place on Fortran arrays
+        a[...] = out
+    return out
+
+
+def pls_fit(X, Y, n_components: int, *, max_iter: int = 500, tol: float = 1e-6, iterations: list | None = None,
+            scores: list | None = None):
     """Fit PLS2 regression (NIPALS, regression-mode deflation) on centred copies of X, Y.
 
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_features)
+        Features (model units).
     Y : ndarray of shape (n_samples, n_targets)
+        Targets (neuroids).
     n_components : int
+        Number of latent components to extract.
+    max_iter : int, default 500
+        Power iterations per component at most.
+    tol : float, default 1e-6
+        Stop when the squared change of the x-weights falls below it.
     iterations : list, optional
         If given, the power iterations of each component are appended to it.
+    scores : list, optional
+        If given, the x-scores ``t`` of each component (shape (n_samples,)) are appended to it.
 
     Returns
     -------
@@ -120,35 +148,77 @@ def pls_fit(X, Y, n_components: int, *, max_iter: int = 500, tol: float = 1e-6, 
     ``q = Y_k' t / t't``; deflation ``X_{k+1} = X_k - t p'``, ``Y_{k+1} = Y_k - t q'``,
     which gives ``M_{k+1} = M_k - (t't) p q'``. The regression coefficients are
     ``W (P'W)^+ Q'``.
+
+    The iteration runs in the smaller of the two Gram spaces: with fewer targets than
+    features it carries ``v = M' w`` and multiplies by ``C = M'M`` (targets x targets,
+    updated by rank 2 per component), so each step touches a small matrix that stays in
+    cache instead of streaming ``M`` twice; the change ``|w - w_old|^2`` is computed from
+    inner products of ``v`` (``w`` itself is formed once, at the end). The sequence of
+    iterates is the same as above, so the stopping step and the result are those of
+    scikit-learn's ``PLSRegression`` to rounding.
     """
-    X = np.array(X, dtype=float, copy=True)
-    Y = np.array(Y, dtype=float, copy=True)
+    X = np.array(X, dtype=float, copy=True, order="C")
+    Y = np.array(Y, dtype=float, copy=True, order="C")
     x_mean = X.mean(axis=0)
     y_mean = Y.mean(axis=0)
     X -= x_mean
     Y -= y_mean
-    n_targets = Y.shape[1]
+    n_features, n_targets = X.shape[1], Y.shape[1]
     eps = np.finfo(float).eps
     M = X.T @ Y
+    # iterate with C = M'M (targets space) when that is the smaller Gram, else G = MM'
+    target_space = n_targets < n_features
+
+    def exact_gram():
+        return (M.T @ M) if target_space else (M @ M.T)
+
+    gram = exact_gram()
+    # The rank-2 updates carry rounding of the order eps * |M_0|^2; once deflation has shrunk
+    # |M|^2 a millionfold since the Gram was last formed, it is formed again from M.
+    gram_norm2 = float(np.trace(gram))
     W, P, Q = [], [], []
     tt_first = None
     for _ in range(n_components):
         zero = np.all(np.abs(Y) < 10 * eps, axis=0)
-        Y[:, zero] = 0.0
-        M[:, zero] = 0.0
+        if zero.any():  # targets whose residual vanished drop out (their columns of M too)
+            Y[:, zero] = 0.0
+            if np.any(M[:, zero]):
+                M[:, zero] = 0.0
+                gram = exact_gram()
+                gram_norm2 = float(np.trace(gram))
         nonconst = np.flatnonzero(np.any(np.abs(Y) > eps, axis=0))
         if nonconst.size == 0:
             break
         w = M[:, nonconst[0]].copy()
         w /= np.sqrt(w @ w) + eps
         n_it = 1
-        if n_targets > 1:
+        if n_targets > 1 and target_space:
+            # w_{i+1} = M v_i / (|M v_i| + eps) with v_i = M' w_i; |M v|^2 = v'Cv, w_{i+1}.w_i = v_i.v_i / (|M v_i| + eps)
+            v = M.T @ w
+            ww = w @ w  # |w_i|^2
+            v_old = None
+            change = None
+            for n_it in range(1, max_iter):
+                if change is not None and change < tol:
+                    break
+                v_old = v
+                cv = gram @ v_old
+                vcv = max(float(v_old @ cv), 0.0)  # |M v|^2
+                norm = np.sqrt(vcv) + eps
+                ww_new = vcv / norm**2
+                change = ww_new + ww - 2.0 * (v_old @ v_old) / norm
+                v = cv / norm
+                ww = ww_new
+            if v_old is not None:
+                w = M @ v_old
+                w /= np.sqrt(max(float(v_old @ (gram @ v_old)), 0.0)) + eps
+        elif n_targets > 1:
             w_old = None
             for n_it in range(1, max_iter):
                 if w_old is not None and (w - w_old) @ (w - w_old) < tol:
                     break
                 w_old = w
-                w = M @ (M.T @ w_old)
+                w = gram @ w_old
                 w /= np.sqrt(w @ w) + eps
         if iterations is not None:
             iterations.append(n_it)
@@ -160,12 +230,26 @@ def pls_fit(X, Y, n_components: int, *, max_iter: int = 500, tol: float = 1e-6, 
             break
         p = (X.T @ t) / tt
         q = (Y.T @ t) / tt
-        X -= np.outer(t, p)
-        Y -= np.outer(t, q)
-        M -= tt * np.outer(p, q)
+        _rank1_update(X, -1.0, t, p)
+        _rank1_update(Y, -1.0, t, q)
+        # M' = M - tt p q'; the Gram follows by a rank-2 update
+        # C - tt (q m' + m q') + tt^2 (p.p) q q' = C - tt (q r' + r q') with m = M'p, r = m - tt (p.p) q / 2
+        # (and the same with the roles of p and q swapped for G = MM')
+        a, b = (q, p) if target_space else (p, q)
+        r = (M.T @ p) if target_space else (M @ q)
+        r -= (0.5 * tt * (b @ b)) * a
+        _rank1_update(gram, -tt, a, r)
+        _rank1_update(gram, -tt, r, a)
+        _rank1_update(M, -tt, p, q)
+        m_norm2 = float(np.einsum("ij,ij->", M, M))
+        if m_norm2 < 1e-6 * gram_norm2:
+            gram = exact_gram()
+            gram_norm2 = m_norm2
         W.append(w)
         P.append(p)
         Q.append(q)
+        if scores is not None:
+            scores.append(t)
     if not W:
         coef = np.zeros((X.shape[1], n_targets))
         return coef, x_mean, y_mean, 0
@@ -250,15 +334,19 @@ class PLSMapping(_LinearMapping):
         """Fit on X (n_samples, n_features) and Y (n_samples, n_targets) or (n_samples,); return self."""
         check_int("n_components", self.n_components, low=1)
         X, Y = self._check_fit_input(X, Y)
-        bound = max_rank(X)
         n = self.n_components
-        if n > bound:
-            warn_too_many_components(n, bound, of="the centred features", stacklevel=3)
-            n = bound
-        iterations = []
-        self.coef_, self._x_mean, self.intercept_, self.n_components_ = pls_fit(
-            X, Y, max(n, 1), max_iter=self.max_iter, tol=self.tol, iterations=iterations
-        )
+        # n is clamped to max_rank(X); the fit's own scores usually prove rank >= n without
+        # max_rank's eigendecomposition of the Gram matrix (see _rank_at_least)
+        iterations, scores = [], []
+        fitted = pls_fit(X, Y, n, max_iter=self.max_iter, tol=self.tol, iterations=iterations, scores=scores)
+        if not _rank_at_least(X, fitted[1], scores, n):
+            bound = max_rank(X)
+            if n > bound:
+                warn_too_many_components(n, bound, of="the centred features", stacklevel=3)
+                n = bound
+                iterations = []
+                fitted = pls_fit(X, Y, max(n, 1), max_iter=self.max_iter, tol=self.tol, iterations=iterations)
+        self.coef_, self._x_mean, self.intercept_, self.n_components_ = fitted
         self.n_iter_ = iterations
         if self.n_components_ < n:
             warnings.warn(
@@ -269,6 +357,26 @@ class PLSMapping(_LinearMapping):
             )
         return self
 
+
+
+def _rank_at_least(X, x_mean, scores, k: int) -> bool:
+    """True if ``max_rank(X) >= k`` is certain from ``k`` score vectors in the centred column space.
+
+    For an orthonormal basis U of the span of the scores (columns of ``X - x_mean`` times
+    weights), Courant-Fischer gives ``lambda_k(Xc Xc') >= lambda_min(U' Xc Xc' U)``; when that
+    exceeds ``max_rank``'s threshold (computed with ``|Xc|_F^2 >= lambda_1``, so larger), a
+    hundredfold, ``max_rank`` counts at least k eigenvalues. False means "not proven", not
+    "rank < k": the caller then runs ``max_rank``. Costs O(n p k) instead of O(n^2 p + n^3).
+    """
+    if k < 1 or len(scores) < k:
+        return False
+    U, _ = np.linalg.qr(np.column_stack(scores[:k]))
+    Xc = X - x_mean
+    XtU = Xc.T @ U
+    low = np.linalg.eigvalsh(XtU.T @ XtU)[0]
+    Xc_norm2 = float(np.einsum("ij,ij->", Xc, Xc))
+    threshold = Xc_norm2 * max(X.shape) * np.finfo(float).eps * 10
+    return bool(low > 100 * threshold)
 
 
 def max_rank(X) -> int:
