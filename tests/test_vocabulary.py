@@ -56,6 +56,10 @@ SMALL = {
     "critical_branching": ["n_avalanches=2000"],
     "dynamic_range": ["branching_ratios=[0.8, 1.0]", "n_units=200", "n_steps=300"],
     "subsampling_branching_ratio": ["n_steps=3000", "n_trials=2", "observed=[100, 10]", "max_lag=20", "n_bootstrap=3"],
+    "flipflop_fixed_points": ["n_hidden=12", "n_trials=32", "n_steps=20", "n_epochs=2", "n_initial=16"],
+    "context_dependent_integration": ["n_hidden=8", "n_trials=64", "n_epochs=1", "n_test_trials=200", "n_initial=8"],
+    "reber_lstm": ["n_hidden=4", "n_train=50", "n_test=60", "n_epochs=1", "gradient_length=12"],
+    "char_rnn": ["n_hidden=8", "n_trials=30", "n_steps=20", "n_epochs=1", "max_order=3", "n_generate=40"],
     "generative_models_digits": ["rbm_n_epochs=1", "rbm_n_hidden=8", "vae_n_epochs=1", "vae_hidden=[16]", "n_importance=5",
                                  "n_gibbs=5", "dbn_layers=[8, 4]"],
 }

@@ -352,6 +352,11 @@ def context_dependent_integration(
         align_all[c] = cos
         summary[f"{names[c]}_context_n_slow_points"] = int(fp.sizes["fixed_point"])
         summary[f"{names[c]}_context_median_alignment"] = float(np.median(cos)) if cos.size else float("nan")
+        if fp.sizes["fixed_point"] >= 3:  # the direction of the line the slow points lie on (their first PC)
+            line = _pca(fp.state.values, 1)[1][0]
+            summary[f"{names[c]}_context_line_alignment"] = float(abs(line @ axes[:, 0]))
+        else:
+            summary[f"{names[c]}_context_line_alignment"] = float("nan")
         lead = fp.rate_real.isel(mode=0).values if fp.sizes["fixed_point"] else np.zeros(0)
         summary[f"{names[c]}_context_median_slowest_time_constant_s"] = (
             float(np.median(-1.0 / np.minimum(lead, -1e-9))) if lead.size else float("nan"))
@@ -526,13 +531,13 @@ def reber_lstm(
     for i, n in enumerate(nets):
         key = "lstm" if i == 0 else "vanilla"
         bx.bar(xs + (i - 0.5) * w, ds.long_lag_correct.sel(network=n).values, width=w, color=f"C{i}",
-               label=f"{n}: {100 * summary[key + '_fraction_correct']:.1f} % of strings correct")
+               label=f"{n}: {100 * summary[key + '_fraction_correct']:.2f} % of strings correct")
     bx.axhline(0.5, color="0.5", ls="--", lw=0.8, label="chance (T or P)")
     bx.set_xticks(xs, [f"{b}\n({n} strings)" for b, n in zip(bin_labels, lag_n)])
     bx.set_xlabel("string length (symbols)")
     bx.set_ylabel("long-lag symbol predicted")
     bx.set_ylim(0, 1.05)
-    bx.legend(frameon=False, fontsize="small", loc="lower left")
+    bx.legend(fontsize="small", loc="lower left", framealpha=0.95)
     bx.set_title(f"embedded Reber grammar, {n_hidden} hidden units each", fontsize="medium")
     table = pd.DataFrame({"length": bin_labels, "strings": lag_n, "LSTM": lag_bins["lstm"],
                           "vanilla": lag_bins["vanilla"]})
@@ -599,10 +604,10 @@ def generate_text(model, alphabet, *, prime: str = "the ", n_chars: int = 200, t
 @experiment("char_rnn", memory=_char_memory)
 def char_rnn(
     *,
-    n_hidden: Annotated[int, Range(4, 512)] = 48,
-    n_trials: Annotated[int, Range(10, 20_000)] = 400,
+    n_hidden: Annotated[int, Range(4, 512)] = 64,
+    n_trials: Annotated[int, Range(10, 20_000)] = 1000,
     n_steps: Annotated[int, Range(5, 500)] = 50,
-    n_epochs: Annotated[int, Range(1, 1000)] = 20,
+    n_epochs: Annotated[int, Range(1, 1000)] = 30,
     learning_rate: Annotated[float, Range(0.0, 1.0, low_open=True)] = 0.01,
     max_order: Annotated[int, Range(1, 12)] = 8,
     n_generate: Annotated[int, Range(10, 5000)] = 300,
