@@ -150,6 +150,16 @@ def locust_auditory_encoding(
         ``r_shifted``, cross-ensemble ``r_transfer`` (recording), the fitted
         ``filter`` (recording x feature x lag) and a held-out ``observed`` /
         ``predicted`` trace (recording x time).
+
+    References
+    ----------
+    .. [1] Wu, M. C.-K., David, S. V. & Gallant, J. L. (2006). Complete functional
+       characterization of sensory neurons by system identification. Annu. Rev. Neurosci.
+       29, 477-505.
+    .. [2] Yamins, D. L. K. et al. (2014). Performance-optimized hierarchical models predict
+       neural responses in higher visual cortex. PNAS 111, 8619-8624.
+    .. [3] Rokem, A., Trumpis, M. & Perez, F. (2009). Nitime: time-series analysis for
+       neuroimaging data. Proc. 8th Python in Science Conference (the recordings).
     """
     bin_s = bin_width
     n_lags = max(1, int(round(history / bin_width)))

@@ -107,6 +107,13 @@ def fi_curve(
         ``rate_sem`` and ``rate_theory`` (Hz); figures ``fi_curve`` and
         ``raster``; a table of every point.
 
+    References
+    ----------
+    .. [1] Gerstner, W., Kistler, W. M., Naud, R. & Paninski, L. (2014). Neuronal Dynamics,
+       ch. 1.3 and 8.2. Cambridge University Press.
+    .. [2] Brunel, N. (2000). Dynamics of sparsely connected networks of excitatory and
+       inhibitory spiking neurons. J. Comput. Neurosci. 8, 183-208.
+
     Notes
     -----
     Noise-free rates are ``1 / mean ISI`` after the transient (a spike count

@@ -164,6 +164,12 @@ def yamins_population_model(
         and scored on the same stimuli), ``n_layers``; attrs ``family`` and the
         committed layers.
 
+    References
+    ----------
+    .. [1] Yamins, D. L. K., Hong, H., Cadieu, C. F., Solomon, E. A., Seibert, D. & DiCarlo, J. J.
+       (2014). Performance-optimized hierarchical models predict neural responses in higher
+       visual cortex. PNAS 111, 8619-8624.
+
     Examples
     --------
     >>> res = yamins_population_model(model="pixels", n_per_category=4, n_train_per_category=4,
