@@ -180,6 +180,15 @@ def brownian(n_walkers: int = 1000, n_steps: int = 1000, *, D: float = 1.0, dt: 
     -----
     Each increment is normal with variance 2 D dt per dimension, so the ensemble
     MSD is exactly 2 d D t.
+
+    Examples
+    --------
+    >>> from neurocomp.diffusion import ensemble_msd
+    >>> x = brownian(500, 100, D=1e-12, dt=1e-3, rng=0)     # 1 µm²/s for 0.1 s
+    >>> x.dims, x.shape, x.attrs["units"]
+    (('walker', 'time', 'space'), (500, 101, 1), 'm')
+    >>> round(float(ensemble_msd(x)[-1]) / (2 * 1e-12 * 0.1), 1)   # MSD / 2Dt, SE 0.06
+    1.1
     """
     n_walkers, n_steps, d, dt, dtype, idx = _common_args(n_walkers, n_steps, d, dt, dtype, record_steps)
     D = check_positive("D", D)
@@ -220,6 +229,13 @@ def lattice_walk(n_walkers: int = 1000, n_steps: int = 1000, *, a: float = 1.0, 
     xarray.DataArray
         Positions in m, dims (walker, time, space), shape (n_walkers, n_recorded, d);
         ``time`` in s, ``attrs`` with the model and its parameters.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = lattice_walk(100, 10, d=2, rng=0)
+    >>> np.unique(np.abs(np.diff(x.values, axis=1)).sum(axis=-1)).tolist()   # one site per step
+    [1.0]
     """
     n_walkers, n_steps, d, dt, dtype, idx = _common_args(n_walkers, n_steps, d, dt, dtype, record_steps)
     a = check_positive("a", a)
@@ -276,6 +292,12 @@ def langevin(n_walkers: int = 1000, n_steps: int = 1000, *, mass: float = 1.0, f
     of the Ornstein–Uhlenbeck velocity process (Gillespie 1996): with
     a = e^{−dt/τ}, Var v = (kT/m)(1 − a²), Var x = (kT/m) τ² (2dt/τ − 3 + 4a − a²),
     Cov(x, v) = (kT/m) τ (1 − a)².
+
+    Examples
+    --------
+    >>> x = langevin(300, 2000, mass=1.0, friction=1.0, kT=1.0, dt=0.01, rng=0)
+    >>> x.shape, x.attrs["D"]                                     # D = kT / friction
+    ((300, 2001, 1), 1.0)
     """
     n_walkers, n_steps, d, dt, dtype, idx = _common_args(n_walkers, n_steps, d, dt, dtype, record_steps)
     mass = check_positive("mass", mass)
@@ -352,6 +374,12 @@ def ornstein_uhlenbeck(n_walkers: int = 1000, n_steps: int = 1000, *, stiffness:
     xarray.DataArray
         Positions in m, dims (walker, time, space), shape (n_walkers, n_recorded, d);
         ``time`` in s, ``attrs`` with the model and its parameters.
+
+    Examples
+    --------
+    >>> x = ornstein_uhlenbeck(2000, 10, stiffness=2.0, kT=1.0, stationary=True, rng=0)
+    >>> round(float(x.isel(time=-1).var()), 2)                    # kT / stiffness
+    0.5
     """
     n_walkers, n_steps, d, dt, dtype, idx = _common_args(n_walkers, n_steps, d, dt, dtype, record_steps)
     k = check_positive("stiffness", stiffness)
@@ -464,6 +492,14 @@ def ctrw(n_walkers: int = 1000, n_steps: int = 1000, *, alpha: float = 0.5, wait
     t^α / (t0^α Γ(1−α) Γ(1+α)), so MSD ≈ d jump² t^α / (t0^α Γ(1−α) Γ(1+α))
     at t ≫ t0. The time-averaged MSD is linear in the lag and ages with the
     measurement time (weak ergodicity breaking; Metzler & Klafter 2000).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from neurocomp.diffusion import ensemble_msd
+    >>> m = ensemble_msd(ctrw(500, 200, alpha=0.5, rng=0))
+    >>> round(float(np.log(m[200] / m[50]) / np.log(4)), 1)           # MSD ~ t^alpha
+    0.6
     """
     n_walkers, n_steps, d, dt, dtype, idx = _common_args(n_walkers, n_steps, d, dt, dtype, record_steps)
     check_option("waiting", waiting, ["mittag-leffler", "pareto", "exponential"])
@@ -540,6 +576,11 @@ def levy_flight(n_walkers: int = 1000, n_steps: int = 1000, *, mu: float = 1.5, 
     xarray.DataArray
         Positions in m, dims (walker, time, space), shape (n_walkers, n_recorded, d);
         ``time`` in s, ``attrs`` with the model and its parameters.
+
+    Examples
+    --------
+    >>> levy_flight(100, 50, mu=1.5, rng=0).shape
+    (100, 51, 1)
     """
     n_walkers, n_steps, d, dt, dtype, idx = _common_args(n_walkers, n_steps, d, dt, dtype, record_steps)
     mu = check_in_range("mu", mu, 0, 2, low_open=True, high_open=True)
@@ -597,6 +638,14 @@ def levy_walk(n_walkers: int = 1000, n_steps: int = 1000, *, alpha: float = 1.5,
     xarray.DataArray
         Positions in m, dims (walker, time, space), shape (n_walkers, n_recorded, d);
         ``time`` in s, ``attrs`` with the model and its parameters.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from neurocomp.diffusion import ensemble_msd
+    >>> m = ensemble_msd(levy_walk(500, 1000, alpha=1.5, rng=0))
+    >>> round(float(np.log(m[1000] / m[100]) / np.log(10)), 1)         # superdiffusive
+    1.6
     """
     n_walkers, n_steps, d, dt, dtype, idx = _common_args(n_walkers, n_steps, d, dt, dtype, record_steps)
     alpha = _check_alpha("lw", alpha)
@@ -770,6 +819,12 @@ def fbm(n_walkers: int = 1000, n_steps: int = 1000, *, hurst: float | None = Non
     batched FFT, which also cumulates the increments into positions
     (sum_{k<t} y_k = t a_0 + B_0 − B_t, see ``_fbm_paths``). With
     ``dtype="float32"`` the same draws are transformed in single precision.
+
+    Examples
+    --------
+    >>> x = fbm(200, 256, alpha=0.5, K=1e-12, dt=1e-3, rng=0)
+    >>> x.shape
+    (200, 257, 1)
     """
     n_walkers, n_steps, d, dt, dtype, idx = _common_args(n_walkers, n_steps, d, dt, dtype, record_steps)
     if hurst is not None and alpha is not None:
@@ -823,6 +878,13 @@ def sbm(n_walkers: int = 1000, n_steps: int = 1000, *, alpha: float = 0.5, K: fl
     xarray.DataArray
         Positions in m, dims (walker, time, space), shape (n_walkers, n_recorded, d);
         ``time`` in s, ``attrs`` with the model and its parameters.
+
+    Examples
+    --------
+    >>> from neurocomp.diffusion import ensemble_msd
+    >>> m = ensemble_msd(sbm(500, 100, alpha=0.5, K=1.0, rng=0))
+    >>> round(float(m[-1]) / (2 * 100 ** 0.5), 1)                      # 2 K t^alpha
+    1.0
     """
     n_walkers, n_steps, d, dt, dtype, idx = _common_args(n_walkers, n_steps, d, dt, dtype, record_steps)
     alpha = _check_alpha("sbm", alpha)
@@ -909,6 +971,11 @@ def attm(n_walkers: int = 1000, n_steps: int = 1000, *, alpha: float = 0.5, gamm
     xarray.DataArray
         Positions in m, dims (walker, time, space), shape (n_walkers, n_recorded, d);
         ``time`` in s, ``attrs`` with the model and its parameters.
+
+    Examples
+    --------
+    >>> attm(100, 100, rng=0).shape
+    (100, 101, 1)
     """
     n_walkers, n_steps, d, dt, dtype, idx = _common_args(n_walkers, n_steps, d, dt, dtype, record_steps)
     alpha = _check_alpha("attm", alpha)
@@ -977,6 +1044,11 @@ def andi_model(model: str, n_walkers: int = 1000, n_steps: int = 1000, *, alpha:
     xarray.DataArray
         Positions in m, dims (walker, time, space), shape (n_walkers, n_recorded, d);
         ``time`` in s, ``attrs`` with the model and its parameters.
+
+    Examples
+    --------
+    >>> andi_model("fbm", 10, 50, alpha=0.7, rng=0).shape
+    (10, 51, 1)
     """
     check_option("model", model, list(ANDI_MODELS))
     _check_alpha(model, alpha)
@@ -1037,6 +1109,12 @@ def run_and_tumble(n_walkers: int = 1000, n_steps: int = 1000, *, speed: float =
     coefficient D_eff = v² τ / (d (1 − ⟨cos θ⟩)) (Lovely & Dahlquist 1975) and
     MSD(t) = 2 d D_eff [t − τ_c (1 − e^{−t/τ_c})], τ_c = τ / (1 − ⟨cos θ⟩).
     Keep λ dt ≲ 0.05: at most one tumble per step is simulated.
+
+    Examples
+    --------
+    >>> x = run_and_tumble(100, 50, rng=0)
+    >>> x.shape, x.attrs["D_eff"]                 # v² τ / d = (20 µm/s)² × 1 s / 2
+    ((100, 51, 2), 2.0000000000000003e-10)
     """
     n_walkers, n_steps, d, dt, dtype, idx = _common_args(n_walkers, n_steps, d, dt, dtype, record_steps)
     speed = check_positive("speed", speed)
@@ -1112,6 +1190,15 @@ def first_passage(*args, **kwargs) -> xr.Dataset:
     -------
     xarray.Dataset
         As :func:`bounded_brownian` (with a DeprecationWarning).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", DeprecationWarning)
+    ...     ds = first_passage(10, 100, D=1.0, dt=1e-3, x0=0.5, lower=0.0, upper=1.0, rng=0)
+    >>> sorted(ds.data_vars)
+    ['first_passage_time', 'position']
     """
     import warnings
 
@@ -1155,6 +1242,14 @@ def bounded_brownian(n_walkers: int = 1000, n_steps: int = 1000, *, D: float = 1
     Brownian-bridge probability exp(−(x_n − a)(x_{n+1} − a)/(D dt)), which removes
     the O(√dt) bias of checking only the sampled points. A passage inside a step
     is dated at the end of that step.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> ds = bounded_brownian(400, 5000, D=1.0, dt=1e-4, x0=0.5, lower=0.0, upper=1.0, rng=0)
+    >>> fpt = ds.first_passage_time.values
+    >>> round(float(np.nanmean(fpt)), 2)                     # x0 (L - x0) / 2D = 0.125 s
+    0.12
     """
     n_walkers = check_int("n_walkers", n_walkers, low=1)
     n_steps = check_int("n_steps", n_steps, low=1)
