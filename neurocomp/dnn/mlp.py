@@ -33,6 +33,7 @@ from sklearn.utils.metaestimators import available_if
 
 from neurocomp._deprecation import renamed_kwargs
 from neurocomp._layers import batched_activations, check_layers
+from neurocomp._threads import few_threads
 from neurocomp._validation import (
     check_is_fitted,
     ValidationError,
@@ -346,6 +347,7 @@ class MLP(BaseEstimator):
 
     # -------------------------------------------------------------------- API
     @renamed_kwargs(X_val="X_valid", y_val="y_valid")  # names before 0.2
+    @few_threads  # minibatch-sized products: one BLAS thread (a second costs more than it saves)
     def fit(self, X, y, *, X_valid=None, y_valid=None):
         """Train on ``X`` (n_samples, n_features) and targets ``y``.
 
