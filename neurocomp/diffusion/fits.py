@@ -64,6 +64,15 @@ class MSDFit:
         Confidence level of the intervals (e.g. 0.95).
     method : str
         "bootstrap over walkers" or "least squares".
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", DeprecationWarning)     # deprecated: fit_msd's Dataset replaces it
+    ...     f = MSDFit(1.0, 1e-12, (0.9, 1.1), (8e-13, 1.2e-12), 1e-3, 0.1, 1, 0.95, "least squares")
+    >>> f.alpha, f.d
+    (1.0, 1)
     """
 
     alpha: float
@@ -130,6 +139,14 @@ def fit_msd(msd, *, t_range=None, d: int | None = None, fix_alpha: bool = False,
     percentile bootstrap intervals over walkers (honest when walkers are
     independent). Without one they are least-squares intervals, which are too
     narrow when MSD points are correlated (they always are for one ensemble of walkers).
+
+    Examples
+    --------
+    >>> from neurocomp.diffusion import ensemble_msd
+    >>> from neurocomp.diffusion.walks import brownian
+    >>> fit = fit_msd(ensemble_msd(brownian(500, 100, D=1e-12, dt=1e-3, rng=0)))
+    >>> round(float(fit.alpha), 1), fit.attrs["method"]
+    (1.0, 'least squares')
     """
     if not isinstance(msd, xr.DataArray):
         raise TypeError(f"msd must be an xarray DataArray from ensemble_msd or time_averaged_msd; got {type(msd).__name__}")
@@ -244,6 +261,12 @@ def alpha_features(trajectories) -> np.ndarray:
     -------
     numpy.ndarray of shape (n_walkers, n_features)
         Dimensionless features (log TAMSD ratios at several lags and step statistics).
+
+    Examples
+    --------
+    >>> from neurocomp.diffusion.walks import fbm
+    >>> alpha_features(fbm(5, 100, alpha=0.6, rng=0)).shape
+    (5, 22)
     """
     x, _, _ = as_trajectories(trajectories)
     W, T, d = x.shape
@@ -383,6 +406,13 @@ def estimate_alpha(trajectories, *, method: str = "features", dt: float | None =
     (told the model) gets −0.13: pooling the models costs about a third of it.
     Use ``waiting="mittag-leffler"`` walks (MSD ∝ t^α at all times) when the
     exponent over the observed window is what is wanted.
+
+    Examples
+    --------
+    >>> from neurocomp.diffusion.walks import fbm
+    >>> est = estimate_alpha(fbm(50, 200, alpha=0.6, rng=0))
+    >>> est.dims
+    ('walker',)
     """
     check_option("method", method, ["features", "tamsd"])
     x, _, _ = as_trajectories(trajectories, dt=dt)

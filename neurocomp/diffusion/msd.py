@@ -55,6 +55,13 @@ def ensemble_msd(trajectories, *, dt: float | None = None) -> xr.DataArray:
     -------
     DataArray, dim ``time`` (n_times,) [m²], with attrs ``d`` (spatial dimension)
     and ``n_walkers``. Walkers missing a point (NaN) are left out of that time's mean.
+
+    Examples
+    --------
+    >>> from neurocomp.diffusion.walks import brownian
+    >>> m = ensemble_msd(brownian(200, 100, D=1e-12, dt=1e-3, rng=0))
+    >>> m.dims, m.attrs["units"]
+    (('time',), 'm^2')
     """
     arr, dt, times = as_trajectories(trajectories, dt=dt)
     disp2 = ((arr - arr[:, :1]) ** 2).sum(axis=2)
@@ -124,6 +131,15 @@ def time_averaged_msd(trajectories, *, max_lag: int | None = None, dt: float | N
     -------
     DataArray (walker, lag), shape (n_walkers, max_lag), lags 1..max_lag in seconds
     (coord ``lag``; ``lag_steps`` in samples), values in [m²]. Assumes regular sampling.
+
+    Examples
+    --------
+    >>> from neurocomp.diffusion.walks import brownian
+    >>> ta = time_averaged_msd(brownian(200, 100, D=1e-12, dt=1e-3, rng=0), max_lag=10)
+    >>> ta.dims, ta.shape
+    (('walker', 'lag'), (200, 10))
+    >>> round(float(ta.mean("walker")[0]) / (2 * 1e-12 * 1e-3), 2)     # 2 D Δ at the first lag
+    0.99
     """
     arr, dt, times = as_trajectories(trajectories, dt=dt)
     T = arr.shape[1]
@@ -208,6 +224,14 @@ def velocity_autocorrelation(trajectories, *, max_lag: int | None = None, dt: fl
     -------
     xarray.DataArray
         The autocorrelation over dim ``lag`` (s), summed over space, in m²/s² (or 1).
+
+    Examples
+    --------
+    >>> from neurocomp.diffusion.walks import langevin
+    >>> x = langevin(200, 500, mass=1.0, friction=1.0, kT=1.0, dt=0.01, rng=0)
+    >>> vacf = velocity_autocorrelation(x, max_lag=100, normalize=True)
+    >>> round(float(vacf.sel(lag=1.0, method="nearest")), 1)            # exp(-t/tau), tau = 1 s
+    0.3
     """
     arr, dt, _ = as_trajectories(trajectories, dt=dt, allow_nan=False)
     v = np.diff(arr, axis=1) / dt
@@ -250,6 +274,14 @@ def van_hove(trajectories, *, lag: int = 1, bins: int = 61, component: str = "x"
     -------
     xarray.DataArray
         Density (1/m) over dim ``space`` (bin centres, m); attr ``lag`` in s.
+
+    Examples
+    --------
+    >>> from neurocomp.diffusion.walks import brownian
+    >>> vh = van_hove(brownian(200, 100, D=1e-12, dt=1e-3, rng=0), lag=1, bins=21)
+    >>> width = float(vh.space[1] - vh.space[0])
+    >>> vh.dims, round(float(vh.sum()) * width, 6)                      # a density: integrates to 1
+    (('space',), 1.0)
     """
     arr, dt, _ = as_trajectories(trajectories, dt=dt)
     lag = check_int("lag", lag, low=1, high=arr.shape[1] - 1)
@@ -338,6 +370,12 @@ def streaming_msd(model, n_walkers: int, n_steps: int, *, chunk_size: int = 2000
     -------
     Dataset with ``msd`` (time) [m²], ``msd_sem`` (standard error of the mean) and,
     if requested, ``tamsd`` (lag).
+
+    Examples
+    --------
+    >>> s = streaming_msd("brownian", 1000, 100, chunk_size=250, D=1.0, dt=1.0, rng=0)
+    >>> sorted(s.data_vars), round(float(s.msd[-1]) / (2 * 1.0 * 100), 2)      # 2 D t
+    (['msd', 'msd_sem'], 0.98)
     """
     from neurocomp.diffusion import walks
 
