@@ -111,3 +111,7 @@ def test_context_dependent_integration_psychometrics():
         assert b_rel > 10 * se_rel  # choices follow the relevant coherence
         # flat for the irrelevant one: zero within 3 SE (a 0.3 % false-alarm rate), and small against the relevant
         assert abs(b_irr) < 3 * se_irr and abs(b_irr) < 0.1 * b_rel
+        # the slow points lie along a line aligned with the choice axis: a random direction in 64 dimensions has
+        # |cos| > 0.4 with probability about 1e-3 (|cos| ~ |z|/sqrt(64)), its mean is s["chance_alignment"] = 0.10
+        assert s[f"{ctx}_context_line_alignment"] > 0.4
+        assert s[f"{ctx}_context_n_slow_points"] >= 10

@@ -221,7 +221,8 @@ def context_dependent_integration(
     dt: Annotated[float, Range(0.001, 1.0)] = 0.02,
     n_test_trials: Annotated[int, Range(100, 20_000)] = 2000,
     n_initial: Annotated[int, Range(8, 5000)] = 256,
-    tol_q: Annotated[float, Range(0.0, 1.0, low_open=True)] = 1e-4,
+    tol_q: Annotated[float, Range(0.0, 1.0, low_open=True)] = 0.03,
+    max_iter: Annotated[int, Range(0, 100_000)] = 400,
     rng=None,
 ) -> ExperimentResult:
     """Context-dependent integration by a trained rate network (Mante, Sussillo, Shenoy & Newsome 2013).
@@ -256,7 +257,11 @@ def context_dependent_integration(
     n_initial : int
         Starting states of each fixed-point search.
     tol_q : float
-        Largest speed ½‖F(x) − x‖² of a kept (slow) point.
+        Largest speed ½‖F(x) − x‖² of a kept slow point (compare the summary's
+        ``median_trajectory_q``, the speed along the stimulus-period trajectories).
+    max_iter : int
+        Adam iterations of the slow-point search (no Newton refinement: slow points,
+        not only exact fixed points, are wanted).
     rng : None, int or Generator
 
     Returns
@@ -266,8 +271,11 @@ def context_dependent_integration(
         condition-averaged trajectories projected on the regression axes; the slow
         points (state projections, slow directions, ``alignment``). Summary: logistic
         slopes and SEs (``<context>_context_<coherence>_slope``), accuracy, and per
-        context the number of slow points and the median ``|cos|`` between their slow
-        direction and the choice axis.
+        context the number of slow points, ``line_alignment`` (|cos| between the first
+        principal axis of the slow points — the line they lie on — and the choice axis),
+        ``median_alignment`` (the same for each point's slowest eigenvector), the median
+        leading ODE eigenvalue of the slow points in 1/s (against −1/τ for a single unit),
+        and ``chance_alignment``, the mean |cos| of random directions.
 
     References
     ----------
@@ -319,6 +327,7 @@ def context_dependent_integration(
     design = np.column_stack([np.ones(len(choice)), choice, motion, colour, np.where(ctx == 0, -1.0, 1.0)])
     resp = test.response_period.values
     first = int(np.argmax(test.inputs.sel(input="motion").values[0] != 0))
+    end_stim = int(np.argmax(resp))
     axes = _regression_axes(states, design, ("choice", "motion", "colour"), first, len(resp))
     center = states[:, first:].reshape(-1, n_hidden).mean(0)
     proj_all = (states - center) @ axes  # trial, time, 3
@@ -339,9 +348,12 @@ def context_dependent_integration(
     for c in (0, 1):
         u = np.zeros(4)
         u[2 + c] = 1.0
-        pool = run.hidden.isel(trial=np.flatnonzero(ctx == c)).isel(time=slice(first, None))
+        pool = run.hidden.isel(trial=np.flatnonzero(ctx == c)).isel(time=slice(first, end_stim))
         fp = find_fixed_points(net, pool, inputs=u, n_initial=n_initial, noise=0.0, tol_q=tol_q, unique_tol=0.05,
-                               rng=r_fp)
+                               max_iter=max_iter, n_newton=0, rng=r_fp)
+        flat = pool.values.reshape(-1, n_hidden)
+        summary[f"{names[c]}_context_median_trajectory_q"] = float(np.median(
+            0.5 * ((net.step(flat, np.broadcast_to(u, (len(flat), 4))) - flat) ** 2).sum(-1)))
         cos = np.abs(fp.slow_direction.values @ axes[:, 0]) if fp.sizes["fixed_point"] else np.zeros(0)
         fp["alignment"] = ("fixed_point", cos, {"units": "1", "long_name": "|cos| of slow direction and choice axis"})
         fp["projection"] = (("fixed_point", "component"), (fp.state.values - center) @ axes,
@@ -358,8 +370,8 @@ def context_dependent_integration(
         else:
             summary[f"{names[c]}_context_line_alignment"] = float("nan")
         lead = fp.rate_real.isel(mode=0).values if fp.sizes["fixed_point"] else np.zeros(0)
-        summary[f"{names[c]}_context_median_slowest_time_constant_s"] = (
-            float(np.median(-1.0 / np.minimum(lead, -1e-9))) if lead.size else float("nan"))
+        summary[f"{names[c]}_context_median_leading_rate_per_s"] = (
+            float(np.median(lead)) if lead.size else float("nan"))  # compare −1/tau, the single-unit decay
     summary["chance_alignment"] = float(np.sqrt(2 / (np.pi * n_hidden)))  # E|cos| of random directions in n dims
     ctx_names = ["motion context", "colour context"]
     coh_da = xr.DataArray(levels, dims="coherence", attrs={"units": "1", "long_name": "coherence"})
