@@ -84,8 +84,8 @@ def best_of(fn, repeat=3):
     return min(times), out
 
 
-def paired(fa, fb, repeat=9):
-    """Best times of two functions measured alternately (fair under a fluctuating machine load)."""
+def paired(fa, fb, repeat=25):
+    """Best times of two functions over 25 alternating runs (fair under a fluctuating machine load)."""
     ta, tb = [], []
     out = None
     for _ in range(repeat):
