@@ -53,6 +53,11 @@ def one_step_error_theory(load, n_neurons: int | None = None):
     -------
     float or ndarray
         Error probability per bit, the shape of ``load``.
+
+    Examples
+    --------
+    >>> round(float(one_step_error_theory(0.1)), 5)
+    0.00078
     """
     a = np.asarray(load, dtype=float)
     if np.any(a <= 0):
@@ -85,6 +90,13 @@ def one_step_error(n_neurons: int, load: float, trials: int = 1, *, rng=None) ->
     Returns
     -------
     ndarray, shape (trials,) — the error fraction of each independent network
+
+    Examples
+    --------
+    >>> one_step_error(1000, 0.1, trials=3, rng=0).round(5).tolist()
+    [0.00044, 0.00071, 0.00094]
+    >>> round(float(one_step_error_theory(0.1)), 5)               # erfc(1/sqrt(2 alpha)) / 2
+    0.00078
     """
     n = check_int("n_neurons", n_neurons, low=2)
     load = check_positive("load", load)
@@ -117,6 +129,11 @@ def ags_retrieval_overlap(load) -> np.ndarray:
     -------
     ndarray
         Overlap m per load (NaN above alpha_c).
+
+    Examples
+    --------
+    >>> ags_retrieval_overlap([0.05, 0.1, 0.2]).round(3).tolist()   # no retrieval state above 0.138
+    [1.0, 0.998, nan]
     """
     from scipy.optimize import brentq
 
@@ -236,6 +253,12 @@ def capacity_curve(
         ``mean_error_fraction`` (load), ``one_step_error`` (load),
         ``theory_one_step_error`` (load), ``theory_error_fraction`` (load)
         (replica theory, NaN above alpha_c), coord ``n_patterns`` (load).
+
+    Examples
+    --------
+    >>> c = capacity_curve(200, loads=[0.05, 0.3], trials=2, n_cues=5, rng=0)
+    >>> c.mean_overlap.values.round(2).tolist()                 # recall breaks down above ~0.14
+    [1.0, 0.37]
     """
     n = check_int("n_neurons", n_neurons, low=2)
     loads_arr = check_array("loads", loads, ndim=1)
@@ -311,6 +334,12 @@ def critical_load(curve: xr.Dataset, threshold: float = 0.75) -> float:
     -------
     float
         The interpolated load (dimensionless), or NaN.
+
+    Examples
+    --------
+    >>> c = capacity_curve(200, loads=[0.05, 0.3], trials=2, n_cues=5, rng=0)
+    >>> round(critical_load(c), 2)                              # interpolated between the two loads
+    0.15
     """
     threshold = check_in_range("threshold", threshold, 0, 1)
     if "mean_overlap" not in curve or "load" not in curve.dims:
@@ -391,6 +420,14 @@ def spurious_states(model: Hopfield, n_cues: int = 200, *, max_sweeps: int = DEF
     -------
     xarray.Dataset: the :meth:`Hopfield.recall` result plus ``label`` (cue) and
     ``count`` (kind) of each label.
+
+    Examples
+    --------
+    >>> from neurocomp.hopfield import Hopfield, random_patterns
+    >>> net = Hopfield(200, rng=0).store(random_patterns(10, 200, rng=0))
+    >>> res = spurious_states(net, n_cues=20, rng=0)
+    >>> dict(zip(res.kind.values.tolist(), res["count"].values.tolist()))
+    {'pattern': 7, 'reversed': 9, 'mixture': 1, 'other': 3}
     """
     if not isinstance(model, Hopfield):
         raise TypeError(f"model must be a Hopfield instance; got {type(model).__name__}")
@@ -440,6 +477,14 @@ def basins_of_attraction(
     -------
     xarray.Dataset: ``overlap`` (flip_fraction, cue), ``recalled`` (flip_fraction, cue)
     (overlap > 0.9), ``mean_overlap`` (flip_fraction), ``recall_probability`` (flip_fraction).
+
+    Examples
+    --------
+    >>> from neurocomp.hopfield import Hopfield, random_patterns
+    >>> net = Hopfield(200, rng=0).store(random_patterns(10, 200, rng=0))
+    >>> b = basins_of_attraction(net, flip_fractions=[0.0, 0.2, 0.45], n_cues=10, rng=0)
+    >>> b.mean_overlap.values.round(2).tolist()
+    [1.0, 1.0, 0.29]
     """
     if not isinstance(model, Hopfield):
         raise TypeError(f"model must be a Hopfield instance; got {type(model).__name__}")

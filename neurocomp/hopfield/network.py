@@ -64,6 +64,13 @@ def hebbian_weights(patterns, *, dtype="float64") -> np.ndarray:
     Returns
     -------
     ndarray, shape (n_neurons, n_neurons), symmetric
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> w = hebbian_weights([[1, -1, 1, -1], [1, 1, -1, -1]])
+    >>> w.tolist()[0], bool(np.allclose(w, w.T))
+    ([0.0, 0.0, 0.0, -0.5], True)
     """
     xi = _check_patterns(patterns).astype(dtype)
     n = xi.shape[1]
@@ -98,6 +105,14 @@ def storkey_weights(patterns, *, dtype="float64") -> np.ndarray:
     ----------
     .. [1] Storkey, A. (1997). Increasing the capacity of a Hopfield network without
        sacrificing functionality. ICANN'97, LNCS 1327, 451-456.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from neurocomp.hopfield import random_patterns
+    >>> w = storkey_weights(random_patterns(10, 200, rng=0))
+    >>> w.shape, bool(np.allclose(w, w.T)), bool((np.diag(w) == 0).all())
+    ((200, 200), True, True)
     """
     xi = _check_patterns(patterns).astype(np.float64)
     n = xi.shape[1]
@@ -182,6 +197,13 @@ def energy(weights, states) -> np.ndarray | float:
     Returns
     -------
     float or ndarray of shape (n_states,)
+
+    Examples
+    --------
+    >>> from neurocomp.hopfield import random_patterns
+    >>> xi = random_patterns(10, 200, rng=0)
+    >>> round(float(energy(hebbian_weights(xi), xi[0])) / 200, 2)      # about -1/2 per neuron
+    -0.49
     """
     w = check_array("weights", weights, ndim=2)
     if w.shape[0] != w.shape[1]:
@@ -332,6 +354,14 @@ def run_dynamics(
     Asynchronous dynamics never raise the energy ``-1/2 s^T W s`` of a symmetric
     ``W`` with a non-negative diagonal (Hopfield 1982), so they end at a fixed
     point; synchronous dynamics end at a fixed point or a 2-cycle.
+
+    Examples
+    --------
+    >>> from neurocomp.hopfield import flip_bits, random_patterns
+    >>> xi = random_patterns(10, 200, rng=0)
+    >>> res = run_dynamics(hebbian_weights(xi), flip_bits(xi[:2], 0.1, rng=0), patterns=xi, rng=0)
+    >>> res.overlap.values.max(axis=1).round(2).tolist()             # both cues recalled
+    [1.0, 1.0]
     """
     w = check_array("weights", weights, ndim=2)
     if w.shape[0] != w.shape[1]:

@@ -33,6 +33,11 @@ def to_spins(values) -> np.ndarray:
     Returns
     -------
     ndarray of int8, same shape, values ±1
+
+    Examples
+    --------
+    >>> to_spins([0, 1, 1, 0]).tolist()
+    [-1, 1, 1, -1]
     """
     arr = np.asarray(values)
     if arr.dtype == bool:
@@ -57,6 +62,11 @@ def random_patterns(n_patterns: int, n_neurons: int, *, activity: float = 0.5, r
     Returns
     -------
     ndarray of int8, shape (n_patterns, n_neurons)
+
+    Examples
+    --------
+    >>> random_patterns(2, 8, rng=0).tolist()
+    [[-1, 1, 1, 1, 1, 1, -1, 1], [-1, 1, 1, 1, 1, 1, -1, -1]]
     """
     n_patterns = check_int("n_patterns", n_patterns, low=1)
     n_neurons = check_int("n_neurons", n_neurons, low=1)
@@ -92,6 +102,12 @@ def correlated_patterns(
     Returns
     -------
     ndarray of int8, shape (n_patterns, n_neurons)
+
+    Examples
+    --------
+    >>> xi = correlated_patterns(4, 1000, noise=0.1, rng=0)
+    >>> overlap(xi[:1], xi[1:]).round(2).tolist()                  # (1 - 2 noise)^2 = 0.64
+    [[0.61, 0.68, 0.65]]
     """
     n_patterns = check_int("n_patterns", n_patterns, low=1)
     n_neurons = check_int("n_neurons", n_neurons, low=1)
@@ -160,6 +176,12 @@ def letter_patterns(letters: str = "HOPFIELD", *, scale: int = 2) -> tuple[np.nd
     Letters share much of their ink, so they are *correlated* patterns: Hebbian
     storage of many of them fails long before the load 0.138 (try ``rule="storkey"``
     or ``"pseudoinverse"``).
+
+    Examples
+    --------
+    >>> patterns, shape = letter_patterns("HI")
+    >>> patterns.shape, shape
+    ((2, 140), (14, 10))
     """
     if not isinstance(letters, str) or not letters:
         raise ValidationError(f"letters must be a non-empty string of capital letters A-Z; got {letters!r}")
@@ -191,6 +213,12 @@ def flip_bits(patterns, fraction: float, *args, rng=None) -> np.ndarray:
     Returns
     -------
     ndarray of int8, same shape as ``patterns``
+
+    Examples
+    --------
+    >>> xi = random_patterns(1, 200, rng=0)
+    >>> float(overlap(flip_bits(xi, 0.25, rng=0), xi)[0, 0])           # 1 - 2 x 0.25
+    0.5
     """
     if args:
         if len(args) > 1 or rng is not None:
@@ -225,6 +253,11 @@ def overlap(states, patterns) -> np.ndarray:
     Returns
     -------
     ndarray of float, shape (n_states, n_patterns) (dimensions of 1-D inputs dropped)
+
+    Examples
+    --------
+    >>> overlap([[1, 1, -1, -1]], [[1, 1, -1, -1], [1, -1, 1, -1]]).tolist()
+    [[1.0, 0.0]]
     """
     s = check_spins("states", states, ndim=(1, 2))
     p = check_spins("patterns", patterns, ndim=(1, 2))
