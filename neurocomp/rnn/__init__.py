@@ -11,5 +11,7 @@ networks for cognitive tasks. PLoS Computational Biology 12, e1004792.
 
 from .network import RNN
 from .rate import RateRNN
+from . import fixed_points, sequences, tasks
+from .fixed_points import find_fixed_points
 
-__all__ = ["RNN", "RateRNN"]
+__all__ = ["RNN", "RateRNN", "find_fixed_points", "fixed_points", "sequences", "tasks"]
