@@ -141,3 +141,29 @@ def test_spiking_truth_table_and_recall_leave_the_global_state_alone():
     np.random.seed(5)
     hf.spiking_recall(xi, hf.flip_bits(xi, 0.1, rng=1), duration=0.05, cue_duration=0.02, readout=0.02, rng=2)
     np.testing.assert_array_equal(np.random.random(2), expected)
+
+
+def test_layer_region_scores_split_seed_replaces_random_state():
+    """The splitters' int seed is ``split_seed``; ``random_state`` still works, warns, same numbers."""
+    import xarray as xr
+
+    from neurocomp.analysis import layer_region_scores
+
+    rng = np.random.default_rng(3)
+    n = 40
+    x = rng.normal(size=(n, 4))
+    ids = ("presentation", [f"s{i}" for i in range(n)])
+    acts = xr.DataArray(np.c_[x, x ** 2], dims=("presentation", "neuroid"),
+                        coords={"stimulus_id": ids, "layer": ("neuroid", ["a"] * 4 + ["b"] * 4)})
+    y = x[:, :2] @ [[1.0, 0.5], [0.2, 1.0]]
+    rec = xr.DataArray(y[None] + 0.5 * rng.normal(size=(3, n, 2)), dims=("repetition", "presentation", "neuroid"),
+                       coords={"stimulus_id": ids, "region": ("neuroid", ["R", "R"])})
+    kw = dict(n_bootstrap=0, n_splits=3, stratify_coord=None, heldout=False, rng=0)
+    new = layer_region_scores(acts, rec, split_seed=5, **kw)
+    with pytest.warns(DeprecationWarning, match="random_state"):
+        old = layer_region_scores(acts, rec, random_state=5, **kw)
+    np.testing.assert_array_equal(new["raw_score"].values, old["raw_score"].values)
+    other = layer_region_scores(acts, rec, split_seed=6, **kw)
+    assert not np.array_equal(new["raw_score"].values, other["raw_score"].values)
+    assert new.attrs["split_seed"] == 5
+    assert "random_state" not in inspect.signature(layer_region_scores).parameters

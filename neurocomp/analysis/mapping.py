@@ -212,7 +212,7 @@ def _halves(n, labels, seed):
     return [test for _, test in folds]
 
 
-@renamed_kwargs(alphas="penalties")
+@renamed_kwargs(alphas="penalties", random_state="split_seed")
 def layer_region_scores(
     activations,
     recordings,
@@ -226,7 +226,7 @@ def layer_region_scores(
     n_splits: int = 10,
     train_size: float = 0.9,
     stratify_coord: str | None = "object_name",
-    random_state: int = 1,
+    split_seed: int = 1,
     n_components: int = 25,
     penalties=None,
     heldout: bool = True,
@@ -259,11 +259,15 @@ def layer_region_scores(
     layers, regions : list of str, optional
         Subsets, in the order given (default: all, in order of appearance).
         Layer depth for :func:`preferred_depth` follows this order.
-    n_splits, train_size, stratify_coord, random_state, n_components, penalties
+    n_splits, train_size, stratify_coord, n_components, penalties
         As in :func:`~neurocomp.analysis.neural_predictivity`; one set of splits
-        serves every layer and region. ``random_state`` also seeds the
-        split-half ceiling (as Brain-Score's seed 1 does) and the halves of the
-        held-out layer commitment.
+        serves every layer and region.
+    split_seed : int, default 1
+        Seed of scikit-learn's splitters (Brain-Score's seed 1): the
+        cross-validation splits, the split-half ceiling and the halves of the
+        held-out layer commitment. Formerly ``random_state`` (deprecated; it is
+        an int seed of the splitters, not a stream, so it is not folded into
+        ``rng``, which draws the bootstrap).
     heldout : bool, default True
         Also commit each region's layer on one half of the stimuli and score it
         on the other (cross-validated within each half, ``n_splits`` splits).
@@ -335,14 +339,14 @@ def layer_region_scores(
     labels = _stratify_labels(stratify_coord, tgt, acts)
     n_pres = tgt.sizes[PRESENTATION]
     splits = make_splits(n_pres, labels, n_splits=n_splits, train_size=train_size,
-                         random_state=int(random_state), name="recordings")
+                         random_state=int(split_seed), name="recordings")
 
     region_of = rec["region"].values
     masks = [np.flatnonzero(region_of == g) for g in region_names]
     used = np.concatenate(masks)
     Y = tgt.transpose(PRESENTATION, NEUROID).values[:, used].astype(np.float64)
     reps = rec.transpose(REPETITION, PRESENTATION, NEUROID).values[:, :, used]
-    ceil_split = split_half_consistency(reps, n_splits, int(random_state))
+    ceil_split = split_half_consistency(reps, n_splits, int(split_seed))
     starts = np.cumsum([0] + [len(m) for m in masks[:-1]])
     cols = {g: np.arange(start, start + len(m)) for g, m, start in zip(region_names, masks, starts)}
     region_cols = [cols[g] for g in region_names]
@@ -436,7 +440,7 @@ def layer_region_scores(
     }
     if heldout:
         data.update(_heldout(acts, layer_names, Y, reps, cols, region_names, labels, n_splits, train_size,
-                             random_state, method, n_components, penalties, normalization, bar))
+                             split_seed, method, n_components, penalties, normalization, bar))
     if bar is not None:
         bar.close()
 
@@ -455,7 +459,7 @@ def layer_region_scores(
             "hierarchy": hierarchy,
             "n_splits": n_splits,
             "train_size": train_size,
-            "random_state": int(random_state),
+            "split_seed": int(split_seed),
             "splitter": "StratifiedShuffleSplit" if labels is not None else "ShuffleSplit",
             "stratify_coord": stratify_coord if labels is not None else "",
             "n_components": int(n_components) if method == "pls" else -1,  # at most: clamped per layer to its rank
@@ -469,25 +473,25 @@ def layer_region_scores(
     return ds
 
 
-def _heldout(acts, layer_names, Y, reps, cols, region_names, labels, n_splits, train_size, random_state,
+def _heldout(acts, layer_names, Y, reps, cols, region_names, labels, n_splits, train_size, split_seed,
              method, n_components, penalties, normalization, bar):
     """Commit each region's layer on one half of the stimuli, score it on the other (both ways)."""
     n_l, n_g = len(layer_names), len(region_names)
-    halves = _halves(Y.shape[0], labels, int(random_state))
+    halves = _halves(Y.shape[0], labels, int(split_seed))
     scores = np.empty((2, n_l, n_g))  # ceiled score of every layer on each half
     raws = np.empty((2, n_l, n_g))
     for h, idx in enumerate(halves):
         sub_labels = None if labels is None else labels[idx]
         try:
             splits = make_splits(len(idx), sub_labels, n_splits=n_splits, train_size=train_size,
-                                 random_state=int(random_state), name="recordings (half of the stimuli)")
+                                 random_state=int(split_seed), name="recordings (half of the stimuli)")
         except ValidationError:
             splits = make_splits(len(idx), None, n_splits=n_splits, train_size=train_size,
-                                 random_state=int(random_state), name="recordings (half of the stimuli)")
+                                 random_state=int(split_seed), name="recordings (half of the stimuli)")
         sub_acts = acts.isel({PRESENTATION: idx})
         preds, _ = _layer_predictions(sub_acts, layer_names, Y[idx], cols, splits, method, n_components, penalties, bar)
         r = _split_r(preds, Y[idx], splits)
-        ceil_split = split_half_consistency(reps[:, idx], n_splits, int(random_state))
+        ceil_split = split_half_consistency(reps[:, idx], n_splits, int(split_seed))
         for gi, g in enumerate(region_names):
             c = cols[g]
             ceiling = nanmedian(ceil_split[:, c], axis=1).mean()
