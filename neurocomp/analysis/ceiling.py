@@ -193,6 +193,17 @@ def noise_ceiling(recordings, *, n_splits: int = 10, rng=None) -> xr.Dataset:
     -----
     With R repetitions, signal variance s2 and noise variance n2 the expected
     ceiling is the reliability of the R-trial mean, ``s2 / (s2 + n2/R)``.
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> g = np.random.default_rng(0)
+    >>> signal = g.normal(size=(40, 5))                      # 40 stimuli x 5 neuroids, variance 1
+    >>> rec = xr.DataArray(signal + 0.5 * g.normal(size=(4, 40, 5)),   # 4 repetitions, noise SD 0.5
+    ...                    dims=("repetition", "presentation", "neuroid"),
+    ...                    coords={"stimulus_id": ("presentation", [f"s{i}" for i in range(40)])})
+    >>> round(float(noise_ceiling(rec, rng=0).ceiling_median), 2)   # theory 2r/(1+r), r = 1/(1+0.25/2)
+    0.94
     """
     rec = as_recordings(recordings, "recordings", require_repetitions=True)
     n_splits = check_int("n_splits", n_splits, low=1)

@@ -74,6 +74,13 @@ def pearson_r(a, b) -> np.ndarray:
     -------
     r : ndarray of shape (n_columns,)
         NaN where a column is constant (as ``scipy.stats.pearsonr``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.arange(5.0)[:, None]
+    >>> pearson_r(np.hstack([x, x]), np.hstack([2 * x + 1, -x])).tolist()
+    [1.0, -1.0]
     """
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)
@@ -323,6 +330,15 @@ class PLSMapping(_LinearMapping):
     No scaling of features or targets (Brain-Score uses ``scale=False``).
     Predictions equal ``sklearn.cross_decomposition.PLSRegression(n_components,
     scale=False)`` to rounding.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> g = np.random.default_rng(0)
+    >>> X = g.normal(size=(40, 20))
+    >>> Y = X[:, :5] @ g.normal(size=(5, 3)) + 0.1 * g.normal(size=(40, 3))
+    >>> PLSMapping(n_components=5).fit(X, Y).predict(X).shape
+    (40, 3)
     """
 
     def __init__(self, n_components: int = 25, *, max_iter: int = 500, tol: float = 1e-6):
@@ -427,6 +443,11 @@ def default_penalties(n_penalties: int = 20, low: float = 1e-4, high: float = 1e
     -------
     ndarray of shape (n_penalties,)
         Dimensionless multiples.
+
+    Examples
+    --------
+    >>> default_penalties(5).tolist()
+    [0.0001, 0.01, 1.0, 100.0, 10000.0]
     """
     return np.logspace(np.log10(low), np.log10(high), n_penalties)
 
@@ -445,6 +466,15 @@ def default_alphas(n_alphas: int = 20, low: float = 1e-4, high: float = 1e4) -> 
     -------
     ndarray of shape (n_alphas,)
         The grid of :func:`default_penalties`.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", DeprecationWarning)
+    ...     grid = default_alphas(3)
+    >>> grid.tolist()
+    [0.0001, 1.0, 10000.0]
     """
     warnings.warn(f"default_alphas is deprecated and will be removed in neurocomp {REMOVED_IN}; use default_penalties",
                   DeprecationWarning, stacklevel=2)
@@ -545,6 +575,15 @@ class RidgeMapping(_LinearMapping):
     (kernel form; the primal form ``V diag(sqrt(lam)/(lam+a_j)) Q' y_j`` is used
     when features < samples). With a single penalty this is scikit-learn's
     ``Ridge(alpha, fit_intercept=True)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> g = np.random.default_rng(0)
+    >>> X = g.normal(size=(40, 20))
+    >>> Y = X[:, :5] @ g.normal(size=(5, 3)) + 0.1 * g.normal(size=(40, 3))
+    >>> pearson_r(RidgeMapping().fit(X, Y).predict(X), Y).round(2).tolist()
+    [1.0, 1.0, 1.0]
     """
 
     @renamed_kwargs(alphas="penalties", alpha_per_target="penalty_per_target", alphas_relative="penalties_relative")

@@ -103,6 +103,13 @@ def rdm(data, metric: str = "correlation") -> xr.DataArray:
         (presentation x presentation_post) -- with the leading dimension kept when
         given -- carrying ``stimulus_id`` on presentation and ``stimulus_id_post``
         on presentation_post; attrs ``metric``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> d = rdm(np.random.default_rng(0).normal(size=(12, 30)))       # 12 stimuli x 30 neuroids
+    >>> d.dims, d.shape, float(d[0, 0])
+    (('presentation', 'presentation_post'), (12, 12), 0.0)
     """
     check_option("metric", metric, RDM_METRICS)
     if isinstance(data, np.ndarray):
@@ -243,6 +250,13 @@ def compare_rdms(a, b, method: str = "spearman"):
     Returns
     -------
     float, or ndarray of shape (k,) when ``a`` holds k RDMs
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.random.default_rng(0).normal(size=(12, 30))
+    >>> float(compare_rdms(rdm(x), rdm(3 * x + 1)))       # correlation distance ignores scale and offset
+    1.0
     """
     check_option("method", method, COMPARE_METHODS)
     va, ids = _as_vectors(a, "a")
@@ -287,6 +301,15 @@ def rdm_ceiling(rdms, method: str = "spearman") -> xr.Dataset:
         (leave one out); ``upper``: with the pooled RDM of all. A model's
         ``compare_rdms`` averaged over the k RDMs cannot be expected above
         ``upper`` and is as good as the data allow above ``lower``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> g = np.random.default_rng(0)
+    >>> s = g.normal(size=(12, 30))
+    >>> c = rdm_ceiling([rdm(s + g.normal(size=s.shape)) for _ in range(4)])   # 4 noisy subjects
+    >>> round(float(c.lower), 2), round(float(c.upper), 2)
+    (0.31, 0.63)
     """
     check_option("method", method, COMPARE_METHODS)
     vectors, _ = _as_vectors(rdms, "rdms")
@@ -331,6 +354,15 @@ def linear_cka(x, y) -> float:
     -----
     Equal to HSIC(K, L) / sqrt(HSIC(K, K) HSIC(L, L)) with linear kernels
     ``K = X X'`` and the biased HSIC estimator (Kornblith et al. 2019).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> g = np.random.default_rng(0)
+    >>> x = g.normal(size=(40, 20))
+    >>> rotation = np.linalg.qr(g.normal(size=(20, 20)))[0]
+    >>> round(float(linear_cka(x, x @ rotation)), 6)        # invariant to orthogonal transforms
+    1.0
     """
     if isinstance(x, xr.DataArray) or isinstance(y, xr.DataArray):
         if not (isinstance(x, xr.DataArray) and isinstance(y, xr.DataArray)):
