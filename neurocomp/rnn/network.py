@@ -50,33 +50,114 @@ def _vanilla_forward(A, W_rec, h0):
     return Hs, {}
 
 
-def _lstm_forward(A, W_rec, h0, c0):
-    """LSTM over all steps; gates are stored in the internal order i, f, o, g (sigmoids first)."""
-    T, B, H4 = A.shape
-    H = H4 // 4
-    G = A  # gates, in place over the input projection
-    C = np.empty((T, B, H), A.dtype)
+def _gate_major(W, n_gates):
+    """(n, G*H) weights -> (G, n, H): one contiguous block per gate."""
+    n, GH = W.shape
+    return np.ascontiguousarray(W.reshape(n, n_gates, GH // n_gates).transpose(1, 0, 2))
+
+
+def _lstm_layer_forward(inp1, W1, W_rec, T, B, h0, c0):
+    """LSTM layer over all steps, gate-major: gates stored as (4, T, B, H) in the order i, f, o, g.
+
+    ``inp1`` (T*B, n_in + 1) holds the inputs with a column of ones, ``W1`` = [W_in; b] and ``W_rec``
+    are in the internal gate order. Each gate's (B, H) block of a step is contiguous, so every
+    elementwise operation runs on contiguous memory; the input projection of all steps is one
+    (stacked) product and only the recurrent product runs per step.
+    """
+    H = W_rec.shape[0]
+    dtype = inp1.dtype
+    G = np.matmul(inp1[None], _gate_major(W1, 4)).reshape(4, T, B, H)
+    W4 = _gate_major(W_rec, 4)
+    C = np.empty((T, B, H), dtype)
     TC = np.empty_like(C)
     Hs = np.empty_like(C)
-    rec = np.empty((B, H4), A.dtype)
-    fc = np.empty((B, H), A.dtype)
+    rec = np.empty((4, B, H), dtype)
+    fc = np.empty((B, H), dtype)
     h, c = h0, c0
     for t in range(T):
-        g = G[t]
+        g = G[:, t]
         if h is not None:
-            np.matmul(h, W_rec, out=rec)
+            np.matmul(h, W4, out=rec)
             g += rec
-        sigmoid(g[:, :3 * H], out=g[:, :3 * H])
-        np.tanh(g[:, 3 * H:], out=g[:, 3 * H:])
+        sigmoid(g[:3], out=g[:3])
+        np.tanh(g[3], out=g[3])
         ct = C[t]
-        np.multiply(g[:, :H], g[:, 3 * H:], out=ct)
+        np.multiply(g[0], g[3], out=ct)
         if c is not None:
-            np.multiply(g[:, H:2 * H], c, out=fc)
+            np.multiply(g[1], c, out=fc)
             ct += fc
         np.tanh(ct, out=TC[t])
-        np.multiply(g[:, 2 * H:3 * H], TC[t], out=Hs[t])
+        np.multiply(g[2], TC[t], out=Hs[t])
         h, c = Hs[t], ct
     return Hs, {"G": G, "C": C, "TC": TC}
+
+
+def _lstm_layer_backward(dR, cache, W1, W_rec, truncate, SG, want_input_grad):
+    """Backward through an LSTM layer stored by :func:`_lstm_layer_forward`.
+
+    Returns the gradients of ``W1`` = [W_in; b] and ``W_rec`` (internal gate order, each one product
+    over all steps) and, when asked, ``dL/d input`` (T, B, n_in).
+    """
+    G, C, TC, Hs, inp1, h0, c0 = (cache[k] for k in ("G", "C", "TC", "Hs", "inp1", "h0", "c0"))
+    T, B, H = Hs.shape
+    dtype = G.dtype
+    dG = np.empty_like(G)
+    WT = np.ascontiguousarray(W_rec.T)  # (4H, H), rows in gate order
+    dc = np.empty((B, H), dtype)
+    dc_next = np.empty((B, H), dtype)
+    tmp = np.empty((B, H), dtype)
+    s1 = np.empty((3, B, H), dtype)
+    dflat = np.empty((B, 4, H), dtype)
+    dh_buf = np.empty((B, H), dtype)
+    dh_next = np.empty((B, H), dtype)
+    flowing = False
+    one = dtype.type(1.0)
+    for t in range(T - 1, -1, -1):
+        dh = np.add(dR[t], dh_next, out=dh_buf) if flowing else dR[t]
+        if SG is not None:
+            SG[t] = dh
+        g, dg, tc = G[:, t], dG[:, t], TC[t]
+        # dc = dh * o * (1 - tanh(c)^2) + dc_next
+        np.multiply(tc, tc, out=dc)
+        np.subtract(one, dc, out=dc)
+        dc *= g[2]
+        dc *= dh
+        if flowing:
+            dc += dc_next
+        # gradients after the gate nonlinearities, then through them
+        np.multiply(dc, g[3], out=dg[0])
+        if t > 0:
+            np.multiply(dc, C[t - 1], out=dg[1])
+        elif c0 is not None:
+            np.multiply(dc, c0, out=dg[1])
+        else:
+            dg[1] = 0.0
+        np.multiply(dh, tc, out=dg[2])
+        np.subtract(one, g[:3], out=s1)
+        s1 *= g[:3]
+        dg[:3] *= s1
+        np.multiply(g[3], g[3], out=tmp)
+        np.subtract(one, tmp, out=tmp)
+        tmp *= g[0]
+        np.multiply(tmp, dc, out=dg[3])
+        flowing = not _boundary(t, truncate)
+        if flowing:
+            np.multiply(dc, g[1], out=dc_next)
+            dflat[...] = dg.transpose(1, 0, 2)
+            np.matmul(dflat.reshape(B, 4 * H), WT, out=dh_next)
+    dG3 = dG.reshape(4, T * B, H)
+    dW1 = np.matmul(inp1.T[None], dG3).transpose(1, 0, 2).reshape(inp1.shape[1], 4 * H)
+    if h0 is None:
+        Hprev = Hs[:-1].reshape((T - 1) * B, H)
+        dW_rec = np.matmul(Hprev.T[None], dG[:, 1:].reshape(4, (T - 1) * B, H))
+    else:
+        dW_rec = np.matmul(_prev(Hs, h0).reshape(T * B, H).T[None], dG3)
+    dW_rec = dW_rec.transpose(1, 0, 2).reshape(H, 4 * H)
+    d_in = None
+    if want_input_grad:
+        flat = np.ascontiguousarray(dG3.transpose(1, 0, 2)).reshape(T * B, 4 * H)
+        d_in = (flat @ W1[:-1].T).reshape(T, B, -1)
+    return dW1, dW_rec, d_in
 
 
 def _gru_forward(A, W_rec, b_hn, h0):
@@ -143,63 +224,6 @@ def _vanilla_backward(dR, Hs, cache, W_rec, truncate, SG):
         np.multiply(dh, D[t], out=dZ[t])
         dh_next = None if _boundary(t, truncate) else dZ[t] @ W_rec.T
     return dZ, dZ, None
-
-
-def _lstm_backward(dR, Hs, cache, W_rec, truncate, SG, c0):
-    """Backward through the LSTM (internal gate order i, f, o, g), one step's arrays at a time.
-
-    Every elementwise product works on the (batch, units) slices of one step, which stay in cache;
-    only the recurrent product runs per step.
-    """
-    G, C, TC = cache["G"], cache["C"], cache["TC"]
-    T, B, H = Hs.shape
-    dtype = G.dtype
-    dG = np.empty_like(G)
-    WT = np.ascontiguousarray(W_rec.T)
-    dc = np.empty((B, H), dtype)
-    dc_next = np.empty((B, H), dtype)
-    tmp = np.empty((B, H), dtype)
-    s1 = np.empty((B, 3 * H), dtype)
-    dh_buf = np.empty((B, H), dtype)
-    dh_next = np.empty((B, H), dtype)
-    flowing = False
-    one = dtype.type(1.0)
-    for t in range(T - 1, -1, -1):
-        if flowing:
-            dh = np.add(dR[t], dh_next, out=dh_buf)
-        else:
-            dh = dR[t]
-        if SG is not None:
-            SG[t] = dh
-        g, dg, tc = G[t], dG[t], TC[t]
-        # dc = dh * o * (1 - tanh(c)^2) + dc_next
-        np.multiply(tc, tc, out=dc)
-        np.subtract(one, dc, out=dc)
-        dc *= g[:, 2 * H:3 * H]
-        dc *= dh
-        if flowing:
-            dc += dc_next
-        # gradients after the gate nonlinearities, then through them
-        np.multiply(dc, g[:, 3 * H:], out=dg[:, :H])
-        if t > 0:
-            np.multiply(dc, C[t - 1], out=dg[:, H:2 * H])
-        elif c0 is not None:
-            np.multiply(dc, c0, out=dg[:, H:2 * H])
-        else:
-            dg[:, H:2 * H] = 0.0
-        np.multiply(dh, tc, out=dg[:, 2 * H:3 * H])
-        np.subtract(one, g[:, :3 * H], out=s1)
-        s1 *= g[:, :3 * H]
-        dg[:, :3 * H] *= s1
-        np.multiply(g[:, 3 * H:], g[:, 3 * H:], out=tmp)
-        np.subtract(one, tmp, out=tmp)
-        tmp *= g[:, :H]
-        np.multiply(tmp, dc, out=dg[:, 3 * H:])
-        flowing = not _boundary(t, truncate)
-        if flowing:
-            np.multiply(dc, g[:, H:2 * H], out=dc_next)
-            np.matmul(dg, WT, out=dh_next)
-    return dG, dG, None
 
 
 def _gru_backward(dR, Hs, cache, W_rec, truncate, SG, h0):
@@ -432,15 +456,24 @@ class RNN(RecurrentEstimator):
             if self.cell == "lstm":  # PyTorch's gate order i, f, g, o -> i, f, o, g (one sigmoid call per step)
                 perm = _lstm_order(int(self.n_hidden))
                 W_in, W_rec, b = W_in[:, perm], W_rec[:, perm], b[perm]
-            A = (inp.reshape(T * B, -1) @ W_in).reshape(T, B, -1)
-            A += b
+            # the input projection of all steps, bias included, as one product: [x, 1] @ [W_in; b]
+            n_in = inp.shape[-1]
+            inp1 = np.empty((T * B, n_in + 1), inp.dtype)
+            inp1[:, :n_in] = inp.reshape(T * B, n_in)
+            inp1[:, n_in] = 1.0
+            W1 = np.concatenate([W_in, b[None]], axis=0)
+            if self.cell == "lstm":
+                Hs, cache = _lstm_layer_forward(inp1, W1, W_rec, T, B, h_init, c_init)
+                cache.update(inp1=inp1, Hs=Hs, h0=h_init, c0=c_init, W1=W1, W_in=W_in, W_rec=W_rec)
+                layers.append(cache)
+                inp = Hs
+                continue
+            A = (inp1 @ W1).reshape(T, B, -1)
             if self.cell == "vanilla":
                 Hs, cache = _vanilla_forward(A, W_rec, h_init)
-            elif self.cell == "lstm":
-                Hs, cache = _lstm_forward(A, W_rec, h_init, c_init)
             else:
                 Hs, cache = _gru_forward(A, W_rec, params[f"b_hn_{layer}"], h_init)
-            cache.update(inp=inp, Hs=Hs, h0=h_init, c0=c_init, W_in=W_in, W_rec=W_rec)
+            cache.update(inp1=inp1, Hs=Hs, h0=h_init, c0=c_init, W_in=W_in, W_rec=W_rec)
             layers.append(cache)
             inp = Hs
         return inp, layers
@@ -450,14 +483,21 @@ class RNN(RecurrentEstimator):
         SG = None
         for layer in range(int(self.n_layers) - 1, -1, -1):
             cache = layers[layer]
-            Hs, inp = cache["Hs"], cache["inp"]
+            Hs, inp1 = cache["Hs"], cache["inp1"]
             T, B, H = Hs.shape
             W_in, W_rec = cache["W_in"], cache["W_rec"]
             sg = np.empty_like(Hs) if (want_state_grads and layer == int(self.n_layers) - 1) else None
+            if self.cell == "lstm":
+                dW1, dW_rec, dR = _lstm_layer_backward(dR, cache, cache["W1"], W_rec, truncate, sg, layer > 0)
+                perm = _lstm_order(H)  # back to PyTorch's gate order (the permutation is its own inverse)
+                grads[f"W_in_{layer}"] = np.ascontiguousarray(dW1[:-1, perm])
+                grads[f"b_{layer}"] = np.ascontiguousarray(dW1[-1, perm])
+                grads[f"W_rec_{layer}"] = np.ascontiguousarray(dW_rec[:, perm])
+                if sg is not None:
+                    SG = sg
+                continue
             if self.cell == "vanilla":
                 dA, dHR, db_hn = _vanilla_backward(dR, Hs, cache, W_rec, truncate, sg)
-            elif self.cell == "lstm":
-                dA, dHR, db_hn = _lstm_backward(dR, Hs, cache, W_rec, truncate, sg, cache["c0"])
             else:
                 dA, dHR, db_hn = _gru_backward(dR, Hs, cache, W_rec, truncate, sg, cache["h0"])
             if sg is not None:
@@ -469,16 +509,13 @@ class RNN(RecurrentEstimator):
                 grads[f"W_rec_{layer}"] = Hs[:-1].reshape(-1, H).T @ dHR2[B:]
             else:
                 grads[f"W_rec_{layer}"] = _prev(Hs, cache["h0"]).reshape(-1, H).T @ dHR2
-            grads[f"W_in_{layer}"] = inp.reshape(T * B, -1).T @ dA2
-            grads[f"b_{layer}"] = dA2.sum(axis=0)
+            both = inp1.T @ dA2  # [dW_in; db] in one product over all steps
+            grads[f"W_in_{layer}"] = both[:-1]
+            grads[f"b_{layer}"] = both[-1]
             if db_hn is not None:
                 grads[f"b_hn_{layer}"] = db_hn
             if layer > 0:
                 dR = (dA2 @ W_in.T).reshape(T, B, -1)
-            if self.cell == "lstm":  # back to PyTorch's gate order (the permutation is its own inverse)
-                perm = _lstm_order(H)
-                for name in (f"W_in_{layer}", f"W_rec_{layer}", f"b_{layer}"):
-                    grads[name] = np.ascontiguousarray(grads[name][..., perm])
         return grads, SG
 
     def _run_variables(self, layers):
