@@ -417,7 +417,8 @@ def context_dependent_integration(
             span = float(np.ptp(tr.values[..., 0])) if tr.size else 1.0
             rplot.plot_state_space(tr, fpd, ax=bxs[c, j], color=np.asarray(cond_coh)[sel],
                                    directions=fpp.direction_projection.values[:, [0, 1 + j]],
-                                   direction_length=0.15 * span, labels=("choice axis", f"{name} axis"), alpha=0.9)
+                                   direction_length=0.15 * span, labels=("choice axis", f"{name} axis"), alpha=0.9,
+                                   legend_title="slow points")
             rel = "relevant" if c == j else "irrelevant"
             bxs[c, j].set_title(f"{ctx_names[c]}, sorted by {name} ({rel})", fontsize="medium")
     table = pd.DataFrame([{"context": ctx_names[c], "coherence": name,

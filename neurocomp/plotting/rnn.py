@@ -24,7 +24,8 @@ KIND_STYLE = {
 
 
 def plot_state_space(trajectories, fixed_points=None, *, ax=None, color=None, cmap="coolwarm", directions=None,
-                     direction_length: float = 0.5, labels=("PC 1", "PC 2", "PC 3"), alpha: float = 0.6):
+                     direction_length: float = 0.5, labels=("PC 1", "PC 2", "PC 3"), alpha: float = 0.6,
+                     legend_title: str = "fixed points"):
     """Trajectories of a network in a low-dimensional projection, with fixed points marked by kind.
 
     Parameters
@@ -44,6 +45,8 @@ def plot_state_space(trajectories, fixed_points=None, *, ax=None, color=None, cm
         Axis labels.
     alpha : float
         Opacity of the trajectories.
+    legend_title : str
+        Title of the legend of the fixed points (e.g. "slow points").
 
     Returns
     -------
@@ -86,7 +89,7 @@ def plot_state_space(trajectories, fixed_points=None, *, ax=None, color=None, cm
                 ax.scatter(P[sel, 0], P[sel, 1], P[sel, 2], label=lab, depthshade=False, **style)
             else:
                 ax.scatter(P[sel, 0], P[sel, 1], label=lab, **style)
-        ax.legend(frameon=False, fontsize="small", title="fixed points", title_fontsize="small")
+        ax.legend(frameon=False, fontsize="small", title=legend_title, title_fontsize="small")
     ax.set_xlabel(labels[0])
     ax.set_ylabel(labels[1])
     if three:
