@@ -116,6 +116,13 @@ def spike_counts(spikes, *, t_start=None, t_stop=None) -> xr.DataArray:
     -------
     xarray.DataArray of shape (n_neurons,)
         Dim ``neuron``; spike counts (dimensionless).
+
+    Examples
+    --------
+    >>> from neurocomp.spiking import spike_dataset
+    >>> ds = spike_dataset([0.1, 0.3, 0.5, 0.7, 0.2, 0.9], [0, 0, 0, 0, 1, 1], n_neurons=2, t_stop=1.0)
+    >>> spike_counts(ds).values.tolist(), spike_counts(ds, t_stop=0.5).values.tolist()
+    ([4, 2], [2, 1])
     """
     times, pos, neuron, span = _unpack(spikes, with_span=True)
     a, b = _window(t_start, t_stop, span)
@@ -139,6 +146,13 @@ def firing_rate(spikes, *, t_start=None, t_stop=None) -> xr.DataArray:
     -------
     xarray.DataArray of shape (n_neurons,)
         Dim ``neuron``, in Hz.
+
+    Examples
+    --------
+    >>> from neurocomp.spiking import spike_dataset
+    >>> ds = spike_dataset([0.1, 0.3, 0.5, 0.7, 0.2, 0.9], [0, 0, 0, 0, 1, 1], n_neurons=2, t_stop=1.0)
+    >>> firing_rate(ds).values.tolist()                        # spikes / 1 s
+    [4.0, 2.0]
     """
     times, pos, neuron, span = _unpack(spikes, with_span=True)
     a, b = _window(t_start, t_stop, span)
@@ -166,6 +180,13 @@ def isi_cv(spikes, *, t_start=None, t_stop=None) -> xr.DataArray:
     -------
     xarray.DataArray of shape (n_neurons,)
         Dim ``neuron``, dimensionless.
+
+    Examples
+    --------
+    >>> from neurocomp.spiking import spike_dataset
+    >>> ds = spike_dataset([0.1, 0.3, 0.5, 0.7, 0.2, 0.9], [0, 0, 0, 0, 1, 1], n_neurons=2, t_stop=1.0)
+    >>> isi_cv(ds).values.round(3).tolist()      # regular train: CV 0; one interval: NaN
+    [0.0, nan]
     """
     times, pos, neuron, span = _unpack(spikes, with_span=True)
     a, b = _window(t_start, t_stop, span)
@@ -226,6 +247,15 @@ def windowed_fano_factor(spikes, *, window=0.1, t_start=None, t_stop=None) -> xr
     -------
     xarray.DataArray of shape (n_neurons,)
         Dim ``neuron``; NaN for neurons with no spikes. Variance uses ``ddof=1``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from neurocomp.spiking import spike_dataset
+    >>> times = np.sort(np.random.default_rng(0).uniform(0, 100, 2000))   # Poisson, 20 Hz, 100 s
+    >>> ds = spike_dataset(times, np.zeros(2000, int), n_neurons=1, t_stop=100.0)
+    >>> windowed_fano_factor(ds, window=1.0).values.round(2).tolist()       # 1 for Poisson (SE 0.14)
+    [0.91]
     """
     times, pos, neuron, span = _unpack(spikes, with_span=True)
     a, b = _window(t_start, t_stop, span)
@@ -256,6 +286,17 @@ def fano_factor(spikes, *, window=0.1, t_start=None, t_stop=None) -> xr.DataArra
     -------
     xarray.DataArray
         As :func:`windowed_fano_factor`.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from neurocomp.spiking import spike_dataset
+    >>> ds = spike_dataset([0.1, 0.35, 0.6, 0.85], [0, 0, 0, 0], n_neurons=1, t_stop=1.0)
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", DeprecationWarning)
+    ...     ff = fano_factor(ds, window=0.25)
+    >>> ff.values.tolist()                        # one spike in each window
+    [0.0]
     """
     warnings.warn("neurocomp.spiking.fano_factor is deprecated and will be removed in neurocomp "
                   f"{REMOVED_IN}; use windowed_fano_factor (neurocomp.cortex.fano_factor is the one over "
@@ -281,6 +322,13 @@ def binned_rate(spikes, *, bin_width=0.01, t_start=None, t_stop=None) -> xr.Data
     xarray.DataArray of shape (n_neurons, n_bins)
         Dims ``("neuron", "time")``; ``time`` holds bin centres in s; values in Hz.
         A trailing partial bin is dropped.
+
+    Examples
+    --------
+    >>> from neurocomp.spiking import spike_dataset
+    >>> ds = spike_dataset([0.1, 0.3, 0.5, 0.7, 0.2, 0.9], [0, 0, 0, 0, 1, 1], n_neurons=2, t_stop=1.0)
+    >>> binned_rate(ds, bin_width=0.25).values.tolist()          # Hz per 0.25 s bin
+    [[4.0, 4.0, 8.0, 0.0], [4.0, 0.0, 0.0, 4.0]]
     """
     times, pos, neuron, span = _unpack(spikes, with_span=True)
     a, b = _window(t_start, t_stop, span)
@@ -317,6 +365,13 @@ def psth(spikes, *, bin_width=0.01, t_start=None, t_stop=None, neurons=None) -> 
     -------
     xarray.DataArray of shape (n_bins,)
         Dim ``time`` (bin centres, s), in Hz.
+
+    Examples
+    --------
+    >>> from neurocomp.spiking import spike_dataset
+    >>> ds = spike_dataset([0.1, 0.3, 0.5, 0.7, 0.2, 0.9], [0, 0, 0, 0, 1, 1], n_neurons=2, t_stop=1.0)
+    >>> psth(ds, bin_width=0.5).values.tolist()                   # mean over the 2 neurons, Hz
+    [3.0, 3.0]
     """
     rates = binned_rate(spikes, bin_width=bin_width, t_start=t_start, t_stop=t_stop)
     if neurons is not None:

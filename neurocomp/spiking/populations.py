@@ -86,7 +86,14 @@ _SYNAPSES = ("current", "conductance")
 
 
 class LIFParameters(dict):
-    """Validated LIF parameters in SI floats (a plain dict with a readable repr)."""
+    """Validated LIF parameters in SI floats (a plain dict with a readable repr).
+
+    Examples
+    --------
+    >>> p = lif_parameters(tau_m=0.02)
+    >>> isinstance(p, LIFParameters), p["tau_m"]
+    (True, 0.02)
+    """
 
 
 def lif_parameters(
@@ -214,6 +221,11 @@ def lif_equations(*, synapse: str = "current", noise: bool = False) -> str:
     -------
     str
         brian2 equations, one per line.
+
+    Examples
+    --------
+    >>> print(lif_equations().splitlines()[0])
+    dv/dt = (v_rest - v + R_m * I) / tau_m : volt (unless refractory)
     """
     check_option("synapse", synapse, _SYNAPSES)
     drive = "R_m * I"
@@ -295,6 +307,12 @@ def lif_population(
     brian2.NeuronGroup
         With its own namespace; state variables ``v``, ``I`` (and ``noise_sd``,
         ``g_e``, ``g_i`` where applicable).
+
+    Examples
+    --------
+    >>> group = lif_population(10)
+    >>> group.N
+    10
     """
     import brian2 as b2
 
@@ -363,6 +381,11 @@ def poisson_population(n_neurons: int, rate, *, name: str = "poisson*", dt=None)
     -------
     brian2.PoissonGroup
         The group, not yet part of a network.
+
+    Examples
+    --------
+    >>> poisson_population(5, 10.0).N
+    5
     """
     import brian2 as b2
 
@@ -396,6 +419,11 @@ def poisson_input(target, *, n_sources: int, rate, weight, synapse: str = "curre
     brian2.PoissonInput
         Each step draws the number of input spikes from a binomial
         distribution, which is much cheaper than explicit synapses.
+
+    Examples
+    --------
+    >>> type(poisson_input(lif_population(10), n_sources=100, rate=5.0, weight=0.5e-3)).__name__   # 0.5 mV jumps
+    'PoissonInput'
     """
     import brian2 as b2
 

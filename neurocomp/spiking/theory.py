@@ -179,6 +179,13 @@ def siegert_rate(
     ``y_r = (v_reset - v_rest - mu) / sigma``. As ``sigma -> 0`` it tends to
     :func:`lif_rate` with ``R I = mu``. The integrand is evaluated as
     ``erfcx(-u)`` so that the formula stays finite far below threshold.
+
+    Examples
+    --------
+    >>> round(float(siegert_rate(0.03, 0.001)), 1), round(float(lif_rate(3e-10)), 1)   # weak noise -> lif_rate
+    (77.1, 77.0)
+    >>> round(float(siegert_rate(0.015, 0.004)), 1)           # below threshold, fired by noise
+    10.4
     """
     tau, tref, rest, reset, theta = _membrane(tau_m, t_ref, v_rest, v_reset, v_threshold)
     mu = to_si_array("mu", mu, "V")
