@@ -53,6 +53,12 @@ def spike_dataset(spike_time, spike_neuron, *, n_neurons: int | None = None, neu
     -------
     xarray.Dataset
         See the module docstring.
+
+    Examples
+    --------
+    >>> ds = spike_dataset([0.3, 0.1, 0.2], [1, 0, 1], n_neurons=2, t_stop=0.5)
+    >>> ds.spike_time.values.tolist(), ds.spike_neuron.values.tolist(), ds.attrs["t_stop"]
+    ([0.1, 0.2, 0.3], [0, 1, 1], 0.5)
     """
     from neurocomp.spiking._units import to_si_array
 

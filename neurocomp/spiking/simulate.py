@@ -404,6 +404,12 @@ def simulate_poisson(
     xarray.Dataset
         ``spike_time``/``spike_neuron`` (dim ``spike``), ``rate``
         (``neuron`` x ``time``, Hz) and ``mean_rate`` (``neuron``, Hz).
+
+    Examples
+    --------
+    >>> ds = simulate_poisson(100, rate=20.0, duration=0.5, dt=1e-3, bin_width=0.05, target="numpy", rng=0)
+    >>> round(float(ds.mean_rate.mean()), 1)                  # 20 Hz, SE 0.6 Hz
+    19.5
     """
     import brian2 as b2
 
