@@ -227,3 +227,34 @@ def test_surprise_masks_and_bad_input():
         seq.model_entropy_rate(ChainModel(), np.eye(3)[np.zeros((2, 3), int)], np.zeros((2, 3), int), skip=3)
     with pytest.raises(ValueError, match="y"):
         seq.surprise(ChainModel(), np.zeros((2, 3, 3)))
+
+
+# ---------------------------------------------------------------- the real network classes
+def test_fixed_points_of_an_rnn_with_known_weights():
+    from neurocomp.rnn import RNN
+
+    # W_rec = 2 I, no input, no bias: the vanilla RNN is the map x -> tanh(2x), with 9 known fixed points in 2-D
+    init = {"W_in_0": np.zeros((1, 2)), "W_rec_0": 2 * np.eye(2), "b_0": np.zeros(2)}
+    X, y = np.zeros((4, 5, 1)), np.zeros((4, 5, 1))
+    net = RNN("vanilla", 2, readout="all", n_epochs=0, init_params=init, rng=0).fit(X, y)
+    fp = fpm.find_fixed_points(net, np.random.default_rng(0).uniform(-1.2, 1.2, (300, 2)), rng=0)
+    kinds = fp.kind.values.tolist()
+    assert (kinds.count("stable"), kinds.count("saddle"), kinds.count("unstable")) == (4, 4, 1)
+    xs = brentq(lambda x: x - np.tanh(2 * x), 0.5, 1.5)
+    np.testing.assert_allclose(np.abs(fp.where(fp.kind == "stable", drop=True).state.values), xs, atol=1e-9)
+
+
+def test_rate_rnn_fixed_point_and_ode_eigenvalues():
+    from neurocomp.rnn import RateRNN
+
+    # W_rec = 0: tau dx/dt = -x + u W_in + b, one fixed point x* = u W_in + b with every ODE eigenvalue -1/tau
+    tau, dt = 0.1, 0.02
+    W_in = np.array([[0.5, -1.0, 0.25]])
+    init = {"W_in": W_in, "W_rec": np.zeros((3, 3)), "b": np.array([0.1, 0.0, -0.2])}
+    X, y = np.zeros((4, 5, 1)), np.zeros((4, 5, 1))
+    net = RateRNN(3, tau=tau, dt=dt, readout="all", n_epochs=0, init_params=init, rng=0).fit(X, y)
+    fp = fpm.find_fixed_points(net, np.random.default_rng(1).normal(size=(50, 3)), inputs=[2.0], rng=0)
+    assert fp.sizes["fixed_point"] == 1 and fp.attrs["dynamics"] == "continuous" and fp.kind.item() == "stable"
+    np.testing.assert_allclose(fp.state.values[0], 2.0 * W_in[0] + init["b"], atol=1e-9)
+    np.testing.assert_allclose(fp.rate_real.values, -1 / tau, rtol=1e-9)
+    np.testing.assert_allclose(fp.eigenvalue_real.values, 1 - dt / tau, rtol=1e-12)  # the Euler map's λ
