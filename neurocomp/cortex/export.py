@@ -100,6 +100,21 @@ def principal_components(activations: xr.DataArray, *, rtol: float = 1e-6) -> xr
     DataArray (presentation, neuroid), float32, with ``layer``, ``neuroid_id``
     (``"conv1.pc0000"``) and ``component`` on neuroid and the presentation coords of
     ``activations``; attrs ``n_units`` per layer (JSON).
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> g = np.random.default_rng(0)
+    >>> acts = xr.DataArray(g.normal(size=(10, 30)), dims=("presentation", "neuroid"),
+    ...                     coords={"stimulus_id": ("presentation", [f"s{i}" for i in range(10)]),
+    ...                             "layer": ("neuroid", ["conv1"] * 20 + ["fc1"] * 10)})
+    >>> pcs = principal_components(acts)          # at most 9 components per layer from 10 stimuli
+    >>> pcs.shape, str(pcs.neuroid_id.values[0])
+    ((10, 18), 'conv1.pc0000')
+    >>> x = acts.values[:, :20] - acts.values[:, :20].mean(0)
+    >>> z = pcs.values[:, :9]
+    >>> bool(np.allclose(x @ x.T, z @ z.T, atol=1e-4))          # inner products kept
+    True
     """
     from neurocomp._threads import one_blas_thread
 

@@ -79,6 +79,18 @@ def poisson_recordings(rates: xr.DataArray, *, n_repetitions: int = 10, duration
         Shape (n_repetitions, n_presentations, n_neuroids), dims
         ("repetition", "presentation", "neuroid"), spike count / duration in Hz;
         coords of ``rates`` plus ``repetition``; attrs ``duration`` (s).
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> rates = xr.DataArray(np.random.default_rng(0).uniform(5, 50, size=(30, 8)), dims=("presentation", "neuroid"),
+    ...                      coords={"stimulus_id": ("presentation", [f"s{i}" for i in range(30)])},
+    ...                      attrs={"units": "Hz"})
+    >>> rec = poisson_recordings(rates, n_repetitions=20, duration=0.2, rng=0)
+    >>> rec.dims, rec.shape
+    (('repetition', 'presentation', 'neuroid'), (20, 30, 8))
+    >>> round(float(fano_factor(rec).mean()), 1)                           # Poisson: 1
+    1.0
     """
     rates = _check_rates(rates)
     n_rep = check_int("n_repetitions", n_repetitions, low=1)
@@ -197,6 +209,15 @@ def fano_factor(recordings: xr.DataArray) -> xr.DataArray:
     -------
     xarray.DataArray
         Dims (presentation x neuroid), units ``"1"``; ``ddof=1``.
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> rates = xr.DataArray(np.full((5, 3), 20.0), dims=("presentation", "neuroid"),
+    ...                      coords={"stimulus_id": ("presentation", list("abcde"))})
+    >>> rec = poisson_recordings(rates, n_repetitions=50, duration=0.5, rng=0)
+    >>> fano_factor(rec).dims
+    ('presentation', 'neuroid')
     """
     rec = _check_recordings(recordings, min_reps=2)
     T = rec.attrs.get("duration")
@@ -230,6 +251,17 @@ def split_half_reliability(recordings: xr.DataArray, *, n_splits: int = 10, rng=
     -------
     xarray.DataArray
         Shape (n_neuroids,), dim "neuroid".
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> rates = xr.DataArray(np.random.default_rng(0).uniform(5, 50, size=(30, 8)), dims=("presentation", "neuroid"),
+    ...                      coords={"stimulus_id": ("presentation", [f"s{i}" for i in range(30)])})
+    >>> rec = poisson_recordings(rates, n_repetitions=20, duration=0.2, rng=0)
+    >>> round(float(split_half_reliability(rec, rng=0).mean()), 2)
+    0.96
+    >>> round(float(expected_reliability(rates, n_repetitions=20, duration=0.2).mean()), 2)   # theory
+    0.96
     """
     from neurocomp.analysis.ceiling import spearman_brown  # the package's one Spearman-Brown prophecy
 
@@ -279,6 +311,14 @@ def expected_reliability(rates: xr.DataArray, *, n_repetitions: int, duration: f
     xarray.DataArray
         Reliability (dimensionless, 0-1) over dim ``neuroid``, with the neuroid coords of
         ``rates``.
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> rates = xr.DataArray([[10.0], [30.0]], dims=("presentation", "neuroid"),
+    ...                      coords={"stimulus_id": ("presentation", ["a", "b"])})
+    >>> round(float(expected_reliability(rates, n_repetitions=10, duration=0.1)[0]), 3)
+    0.909
     """
     rates = _check_rates(rates)
     n = check_int("n_repetitions", n_repetitions, low=1)
@@ -317,6 +357,19 @@ def category_decoding(responses: xr.DataArray, *, label: str = "object_name", n_
         0-d, ``accuracy``: mean held-out accuracy (units ``"1"``; attrs ``chance``
         = 1 / n_categories and ``n_splits``). ``float(...)`` gives the number
         (a bare float before 0.2).
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> g = np.random.default_rng(0)
+    >>> labels = np.repeat(["a", "b", "c"], 10)
+    >>> X = np.repeat(5 * g.normal(size=(3, 8)), 10, axis=0) + g.normal(size=(30, 8))   # separable
+    >>> resp = xr.DataArray(X, dims=("presentation", "neuroid"),
+    ...                     coords={"stimulus_id": ("presentation", [f"s{i}" for i in range(30)]),
+    ...                             "object_name": ("presentation", labels)})
+    >>> acc = category_decoding(resp, n_splits=5, rng=0)
+    >>> float(acc), round(acc.attrs["chance"], 3)
+    (1.0, 0.333)
     """
     from sklearn.linear_model import RidgeClassifier
     from sklearn.model_selection import StratifiedKFold

@@ -93,6 +93,12 @@ def gratings(
         dims ("presentation", "y", "x"), luminance in [0, 1]; presentation
         coords ``stimulus_id``, ``orientation`` (deg), ``spatial_frequency``
         (cycle/pixel), ``phase`` (rad), ``contrast``.
+
+    Examples
+    --------
+    >>> g = gratings(size=24)                      # 4 orientations, 1 spatial frequency, 1 phase
+    >>> g.dims, g.shape, float(g.max())
+    (('presentation', 'y', 'x'), (4, 24, 24), 1.0)
     """
     size = check_int("size", size, low=8)
     ori = check_array("orientations", orientations, ndim=1)
@@ -207,6 +213,12 @@ def natural_backgrounds(n: int, *, size: int = 32, contrast: float = 0.15, rng=N
         :func:`gratings` and :func:`object_images`; luminance (units ``"1"``)
         clipped to [0, 1]; presentation coord ``stimulus_id`` (``bg00000``, ...).
         (A bare ndarray before 0.2; ``.values`` gives it.)
+
+    Examples
+    --------
+    >>> b = natural_backgrounds(3, size=24, rng=0)
+    >>> b.shape, round(float(b.mean()), 1)              # mid-grey on average
+    ((3, 24, 24), 0.5)
     """
     n = check_int("n", n, low=0)
     size = check_int("size", size, low=8)
@@ -294,6 +306,11 @@ def render_objects(
         ``object_name``, ``position_x``, ``position_y`` (half-widths),
         ``scale``, ``rotation`` (deg), ``aspect``, ``polarity``. (A bare ndarray
         before 0.2; ``.values`` gives it.)
+
+    Examples
+    --------
+    >>> render_objects(["disk", "star"], size=24).object_name.values.tolist()
+    ['disk', 'star']
     """
     size = check_int("size", size, low=8)
     cats = np.asarray(list(categories), dtype=object)
@@ -378,6 +395,12 @@ def object_images(
         ("presentation", "y", "x"); presentation coords ``stimulus_id``,
         ``object_name``, ``variation``, ``position_x``, ``position_y``
         (half-widths), ``scale``, ``rotation`` (deg), ``aspect``, ``polarity``.
+
+    Examples
+    --------
+    >>> im = object_images(n_per_category=2, size=24, rng=0)    # 8 categories x 3 levels x 2
+    >>> im.shape, sorted(set(im.object_name.values.tolist()))[:3]
+    ((48, 24, 24), ['bar', 'crescent', 'cross'])
     """
     n_per = check_int("n_per_category", n_per_category, low=2)
     size = check_int("size", size, low=16)

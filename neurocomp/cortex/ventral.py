@@ -99,6 +99,12 @@ def gabor_bank(wavelengths=None, orientations=None, sigma_per_wavelength=V1_SIGM
         enough for the largest envelope (± 3 s.d.). The preferred orientation
         follows :func:`neurocomp.cortex.stimuli.gratings` (0 deg = luminance
         varying along x).
+
+    Examples
+    --------
+    >>> even, odd = gabor_bank()                   # 2 wavelengths x 8 orientations
+    >>> even.shape, round(float((even[0, 0] ** 2).sum()), 6)
+    ((2, 8, 19, 19), 1.0)
     """
     wl = np.asarray(V1_WAVELENGTHS if wavelengths is None else wavelengths, float)
     ori = np.deg2rad(np.asarray(V1_ORIENTATIONS if orientations is None else orientations, float))
@@ -138,6 +144,13 @@ def as_images(images, *, name: str = "images", stimulus_id=None):
         The images as floats.
     stimulus_id : numpy.ndarray of str, shape (n,)
         Their ids.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> images, ids = as_images(np.zeros((2, 8, 8)))
+    >>> images.shape, ids.tolist()
+    ((2, 8, 8), ['stim00000', 'stim00001'])
     """
     if isinstance(images, xr.DataArray):
         if images.ndim != 3 or images.dims[0] != "presentation":
