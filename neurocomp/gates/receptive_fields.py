@@ -36,6 +36,12 @@ def dog_kernel(sigma_center: float = 1.0, sigma_surround: float = 3.0, *, size: 
     Returns
     -------
     array of shape (size, size)
+
+    Examples
+    --------
+    >>> k = dog_kernel()
+    >>> k.shape, round(float(k.sum()), 6), bool(k[9, 9] > 0)      # balanced: no response to uniform light
+    ((19, 19), -0.0, True)
     """
     sc = check_positive("sigma_center", sigma_center)
     ss = check_positive("sigma_surround", sigma_surround)
@@ -73,6 +79,14 @@ def center_surround(image, *, sigma_center: float = 1.0, sigma_surround: float =
     -------
     array shaped like ``image``
         Response in units of the image's luminance.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> edge = np.zeros((20, 20))
+    >>> edge[:, 10:] = 1.0                                            # a light-dark edge
+    >>> center_surround(edge)[10, 8:12].round(3).tolist()            # responds at the edge only
+    [-0.249, -0.133, 0.133, 0.249]
     """
     from scipy import ndimage
 

@@ -140,6 +140,12 @@ def spiking_truth_table(name: str, *, trials: int = 20, jitter=1e-3, noise_sd=0.
         as ``spike_time`` (spike) with coords ``spike_pattern``, ``spike_trial``,
         ``spike_neuron`` (``"in1"``, ``"and"``, ``"out"`` ...). Attrs give the
         gate, the readout window and the brian2 code-generation target.
+
+    Examples
+    --------
+    >>> ds = spiking_truth_table("AND", trials=2, target="numpy", rng=0)
+    >>> ds.expected.values.tolist(), ds.fraction_correct.values.tolist()
+    ([0, 0, 0, 1], [1.0, 1.0, 1.0, 1.0])
     """
     if not isinstance(name, str):
         raise TypeError(f"name must be a gate name (str); got {type(name).__name__}")

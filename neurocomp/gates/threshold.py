@@ -277,6 +277,11 @@ def gate(name: str, n_inputs: int | None = None):
     Returns
     -------
     ThresholdUnit or ThresholdNetwork (XOR)
+
+    Examples
+    --------
+    >>> gate("AND")(input_patterns(2)).tolist()
+    [0, 0, 0, 1]
     """
     if not isinstance(name, str):
         raise TypeError(f"name must be a gate name (str); got {type(name).__name__}")
@@ -408,6 +413,12 @@ def truth_table(g) -> xr.DataArray:
         dims ``("pattern",)`` (one output) or ``("pattern", "output")``;
         coords ``inputs`` (e.g. ``"01"``) and ``x1 .. xn`` (each input bit) on
         pattern, output names on ``output``.
+
+    Examples
+    --------
+    >>> tt = truth_table(gate("XOR"))
+    >>> tt.inputs.values.tolist(), tt.values.tolist()
+    (['00', '01', '10', '11'], [0, 1, 1, 0])
     """
     g = _resolve_gate(g)
     X = input_patterns(g.n_inputs)
@@ -446,6 +457,13 @@ def find_threshold_units(target, *, weights=None, thresholds=None) -> np.ndarray
     array of shape (n_solutions, n_inputs + 1)
         Rows ``(w_1, ..., w_n, θ)`` that reproduce the target on every input
         pattern; empty for a function that is not linearly separable (XOR).
+
+    Examples
+    --------
+    >>> find_threshold_units("AND")[0].round(2).tolist()          # (w1, w2, theta)
+    [0.1, 0.1, 0.15]
+    >>> find_threshold_units("XOR").shape                          # not linearly separable
+    (0, 3)
     """
     if isinstance(target, str) or hasattr(target, "n_inputs"):
         table = truth_table(target)
@@ -492,6 +510,11 @@ def divisive_inhibition(excitation, inhibition, *, leak: float = 0.0) -> np.ndar
     array
         ``V`` in [0, 1] (fraction of the excitatory reversal potential above
         rest); 0 where all conductances are zero.
+
+    Examples
+    --------
+    >>> divisive_inhibition([1.0, 2.0], [0.0, 1.0], leak=1.0).tolist()   # 1/(1+0+1), 2/(2+1+1)
+    [0.5, 0.5]
     """
     E = check_array("excitation", excitation)
     I = check_array("inhibition", inhibition)
