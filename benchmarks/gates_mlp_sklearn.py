@@ -102,7 +102,7 @@ def main(repeats: int = 5) -> None:
     X, y = X[keep][:2000], (s[keep][:2000] > 0).astype(int)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        t_p, per = best_of(repeats, lambda: Perceptron(max_iter=1000).fit(X, y))
+        t_p, per = best_of(repeats, lambda: Perceptron(n_epochs=1000).fit(X, y))
         # the same number of epochs for sklearn (its tol=None runs exactly max_iter epochs)
         t_sp, sper = best_of(repeats, lambda: SkPerceptron(eta0=1.0, alpha=0.0, penalty=None, shuffle=False,
                                                             max_iter=per.n_iter_, tol=None).fit(X, y))
