@@ -46,6 +46,11 @@ class LogPartition(NamedTuple):
         Its standard error in nat (0 when exact).
     method : str
         How it was computed (e.g. ``"exact"`` or ``"ais"``).
+
+    Examples
+    --------
+    >>> LogPartition(log_z=12.5, std_err=0.0, method="exact").log_z
+    12.5
     """
 
     log_z: float
@@ -64,6 +69,11 @@ class LogLikelihood(NamedTuple):
         Its standard error in nat (from that of ``log Z``).
     method : str
         How ``log Z`` was computed.
+
+    Examples
+    --------
+    >>> LogLikelihood(mean=-20.1, std_err=0.3, method="ais").mean
+    -20.1
     """
 
     mean: float

@@ -47,6 +47,14 @@ class DBN(TransformerMixin, BaseEstimator):
     Each RBM is trained on the hidden probabilities ``p(h|v)`` of the one below. Sampling
     runs Gibbs chains in the top RBM (an undirected associative memory) and then passes down
     through the lower layers' generative weights ``p(v|h)`` (a directed belief net).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = (np.random.default_rng(0).random((50, 16)) < 0.3).astype(float)
+    >>> dbn = DBN(layers=(8, 4), n_epochs=2, rng=0).fit(X)
+    >>> dbn.transform(X).shape, len(dbn.rbms_)
+    ((50, 4), 2)
     """
 
     def __init__(

@@ -54,6 +54,11 @@ def encoder_connectivity(n_group: int = 4, n_hidden: int = 2, *, hidden_connecte
     -------
     ndarray of bool, shape (2 * n_group + n_hidden, 2 * n_group + n_hidden)
         Symmetric mask with a False diagonal.
+
+    Examples
+    --------
+    >>> encoder_connectivity(2, 1).astype(int).tolist()        # A1 A2 B1 B2 H1: groups meet only at H
+    [[0, 1, 0, 0, 1], [1, 0, 0, 0, 1], [0, 0, 0, 1, 1], [0, 0, 1, 0, 1], [1, 1, 1, 1, 0]]
     """
     n_group = check_int("n_group", n_group, 1)
     n_hidden = check_int("n_hidden", n_hidden, 1)
@@ -84,6 +89,11 @@ def encoder_patterns(n_group: int = 4) -> np.ndarray:
     -------
     ndarray of shape (n_group, 2 * n_group)
         One row per pattern, 0/1.
+
+    Examples
+    --------
+    >>> encoder_patterns(2).tolist()              # the same one-hot code in both visible groups
+    [[1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 0.0, 1.0]]
     """
     n_group = check_int("n_group", n_group, 1)
     eye = np.eye(n_group)
@@ -704,6 +714,12 @@ def learn_encoder(
     ----------
     .. [1] Ackley, D. H., Hinton, G. E. & Sejnowski, T. J. (1985). A learning algorithm for
        Boltzmann machines. Cognitive Science 9, 147-169.
+
+    Examples
+    --------
+    >>> ds = learn_encoder(2, 1, n_runs=3, max_cycles=5, estimator="exact", rng=0)   # a tiny 2-1-2 run
+    >>> ds.cycles_to_learn.dims, ds.fraction_learned.dims, ds.weights.shape
+    (('trial',), ('epoch',), (3, 5, 5))
     """
     n_group = check_int("n_group", n_group, 1)
     n_hidden = check_int("n_hidden", n_hidden, 1)

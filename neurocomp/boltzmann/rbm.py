@@ -62,6 +62,11 @@ def ais_betas(n_betas: int = 10000) -> np.ndarray:
     -------
     ndarray of shape (n_betas,)
         Increasing from 0 to 1.
+
+    Examples
+    --------
+    >>> ais_betas(10).round(3).tolist()
+    [0.0, 0.5, 0.633, 0.767, 0.9, 0.92, 0.94, 0.96, 0.98, 1.0]
     """
     n_betas = check_int("n_betas", n_betas, 10)
     n1 = max(1, round(n_betas * 1000 / 14500))
