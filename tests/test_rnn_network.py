@@ -327,6 +327,26 @@ def test_init_params_sets_the_starting_weights():
         RNN("gru", 4, n_epochs=0, init_params={"W_rec_0": np.zeros((3, 3))}).fit(X, y)
 
 
+def test_activations_are_the_layer_format_at_the_read_out_step():
+    rng = np.random.default_rng(15)
+    X = rng.standard_normal((9, 6, 2))
+    y = rng.standard_normal(9)
+    mask = np.ones((9, 6), bool)
+    mask[2, 3:] = False
+    for net in [RNN("gru", 4, n_layers=2, n_epochs=1, rng=0).fit(X, y), RateRNN(5, n_epochs=1, rng=0).fit(X, y)]:
+        a = net.activations(X, mask=mask, batch_size=4, stimulus_id=[f"s{i}" for i in range(9)])
+        assert a.dims == ("presentation", "neuroid") and a.name == "activations"
+        assert list(dict.fromkeys(a.layer.values)) == net.layer_names_
+        top = net.layer_names_[-2]
+        ds = net.run(X)
+        states = ds["rate" if top == "rate" else "hidden"].values
+        expected = states[np.arange(9), mask.sum(axis=1) - 1]
+        np.testing.assert_allclose(a.sel(neuroid=a.layer == top).values, expected, atol=1e-12)
+        np.testing.assert_allclose(a.sel(neuroid=a.layer == "output").values[:, 0], net.predict(X, mask=mask),
+                                   atol=1e-12)
+        np.testing.assert_allclose(net.activations(X, step=2, layers=top).values, states[:, 2], atol=1e-12)
+
+
 # ---------------------------------------------------------------------------- optimisers
 def _first_steps(**kw):
     rng = np.random.default_rng(13)

@@ -750,6 +750,60 @@ class RecurrentEstimator(BaseEstimator):
         ds.attrs["model"] = type(self).__name__
         return ds
 
+    def activations(self, X, stimulus_id=None, *, mask=None, layers=None, batch_size=None, step=None):
+        """Each layer's activity at one step of every sequence, as one (presentation × neuroid) array.
+
+        The format of every neurocomp model with layers (:mod:`neurocomp._layers`), so hidden states
+        can be regressed onto recordings or compared by RSA like any layer: one presentation per
+        sequence. Noise-free.
+
+        Parameters
+        ----------
+        X : array of shape (n_sequences, n_steps, n_features) or (n_sequences, n_steps)
+            Input sequences, one per presentation.
+        stimulus_id : sequence of str, optional
+            One unique id per sequence; default ``"stim0000", "stim0001", ...``.
+        mask : bool array of shape (n_sequences, n_steps), optional
+            True where a step counts; the default ``step`` is each sequence's last counted step.
+        layers : str or sequence of str, optional
+            Among ``layer_names_`` (default all): ``"hidden1"``, ... (``"rate"`` for a rate network)
+            and ``"output"``.
+        batch_size : int, optional
+            Sequences per forward pass (default 256).
+        step : int, optional
+            The step read out (negative counts from the end); default the last (counted) step.
+
+        Returns
+        -------
+        xarray.DataArray
+            ``activations`` with dims (presentation, neuroid); coords ``stimulus_id``, ``layer``,
+            ``unit``, ``neuroid_id``; units "1".
+        """
+        from neurocomp._layers import batched_activations, check_layers
+
+        self._check_fitted()
+        Xc, m = self._check_X(X, mask)
+        n, T = Xc.shape[:2]
+        if step is not None:
+            from neurocomp._validation import check_int
+
+            step = check_int("step", step, low=-T, high=T - 1) % T
+        names = check_layers(layers, self.layer_names_)
+        last_all = self._last_index(m, n, T) if step is None else np.full(n, step, dtype=np.intp)
+        index = np.arange(n)
+
+        def forward(batch_idx, names):
+            idx = batch_idx[:, 0].astype(np.intp)
+            Xt = np.ascontiguousarray(Xc[idx].transpose(1, 0, 2))
+            R, cache = self._forward(self.params_, Xt, None, None)
+            rows = (last_all[idx], np.arange(len(idx)))
+            states = dict(zip(self.layer_names_[:-1], (a[rows] for a in self._layer_states(cache))))
+            states["output"] = self._activate(R[rows] @ self.params_["W_out"] + self.params_["b_out"])
+            return states
+
+        return batched_activations(forward, index[:, None], names, batch_size=batch_size, stimulus_id=stimulus_id,
+                                   model=type(self).__name__, long_name="unit activity at the read-out step")
+
     def output_from_state(self, state):
         """The read-out of a state: outputs (..., n_outputs), probabilities for softmax/sigmoid.
 

@@ -518,6 +518,15 @@ class RNN(RecurrentEstimator):
                 dR = (dA2 @ W_in.T).reshape(T, B, -1)
         return grads, SG
 
+    @property
+    def layer_names_(self):
+        """``["hidden1", ..., "hidden<n_layers>", "output"]``, the layers :meth:`activations` returns."""
+        self._check_fitted()
+        return [f"hidden{k + 1}" for k in range(int(self.n_layers))] + ["output"]
+
+    def _layer_states(self, layers):
+        return [cache["Hs"] for cache in layers]
+
     def _run_variables(self, layers):
         top = layers[-1]
         out = {"hidden": (top["Hs"], {"units": "1", "long_name": "hidden state (top layer)"})}

@@ -219,6 +219,15 @@ class RateRNN(RecurrentEstimator):
         }
         return grads, (dX if want_state_grads else None)
 
+    @property
+    def layer_names_(self):
+        """``["rate", "output"]``, the layers :meth:`activations` returns (rates r = activation(x))."""
+        self._check_fitted()
+        return ["rate", "output"]
+
+    def _layer_states(self, cache):
+        return [cache["R"]]
+
     def _run_variables(self, cache):
         return {
             "hidden": (cache["X"], {"units": "1", "long_name": "state x (synaptic current)"}),
