@@ -137,6 +137,10 @@ DIMS: dict[str, str] = {
     "condition": "a task condition over which trials are averaged",
     "length_bin": "a bin of sequence lengths",
     "training": "a stage of training (e.g. initial, trained)",
+    "synapse": "one synapse of a simulated network (coordinates pre, post say which neurons it joins)",
+    "reward": "one delivered reward (dopamine pulse) of a schedule",
+    "schedule": "a reward schedule (e.g. contingent on a pairing, or yoked to another network's rewards)",
+    "quantile": "a quantile level of a distribution (coordinate in [0, 1])",
 }
 
 #: Well-known coordinates and what each holds.

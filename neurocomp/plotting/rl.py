@@ -10,7 +10,8 @@ import numpy as np
 from neurocomp.plotting._core import get_ax
 
 __all__ = ["plot_learning_curves", "plot_rpe_traces", "plot_rpe_map", "plot_grid_paths", "plot_rms_curves",
-           "plot_probability_response"]
+           "plot_probability_response",
+           "plot_weight_race", "plot_final_weights"]
 
 
 def plot_learning_curves(returns: dict, *, ax=None, smooth: int = 10, ylim=(-100, 0)):
@@ -212,4 +213,80 @@ def plot_rms_curves(curves: dict, *, ax=None):
     ax.set_xlabel("episode")
     ax.set_ylabel("RMS error of the values (mean over runs)")
     ax.legend(frameon=False, fontsize="small", ncol=2)
+    return ax
+
+
+def plot_weight_race(data, *, ax=None, schedule: str = "contingent", run: int = 0):
+    """The rewarded synapse's weight against the other synapses' over simulated time.
+
+    Parameters
+    ----------
+    data : xarray.Dataset
+        Output of :func:`neurocomp.rl.distal_reward_stdp` (weights in V, ``time`` in s).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+    schedule : str
+        Which reward schedule to draw (``"contingent"`` or ``"yoked"``).
+    run : int
+        Which run to draw.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on: time in minutes, weights in mV; the others' 10–90 %
+        band, median and maximum, the rewarded synapse in red, rewards as ticks.
+    """
+    ax = get_ax(ax)
+    d = data.sel(schedule=schedule, run=run)
+    minutes = d["time"].values / 60.0
+    q = d["others_quantile"] * 1e3
+    ax.fill_between(minutes, q.sel(quantile=0.1).values, q.sel(quantile=0.9).values, color="0.8", lw=0,
+                    label="others, 10–90 %")
+    ax.plot(minutes, q.sel(quantile=0.5).values, color="0.45", lw=1, label="others, median")
+    ax.plot(minutes, d["others_max"].values * 1e3, color="0.2", lw=1, ls="--", label="others, maximum")
+    ax.plot(minutes, d["rewarded_weight"].values * 1e3, color="C3", lw=2, label="rewarded synapse")
+    rewards = d["reward_time"].values
+    rewards = rewards[np.isfinite(rewards)] / 60.0
+    ax.plot(rewards, np.zeros_like(rewards), "|", color="C3", ms=6, alpha=0.5, clip_on=False)
+    ax.set_xlabel("simulated time (min)")
+    ax.set_ylabel("synaptic weight (mV)")
+    ax.set_xlim(0, minutes[-1] if minutes.size else 1)
+    ax.set_ylim(bottom=0)
+    ax.legend(frameon=False, fontsize="small", loc="upper left")
+    return ax
+
+
+def plot_final_weights(data, *, ax=None, schedule: str = "contingent", bins: int = 40):
+    """Histogram of the final weights, pooled over runs, with each run's rewarded synapse marked.
+
+    Parameters
+    ----------
+    data : xarray.Dataset
+        Output of :func:`neurocomp.rl.distal_reward_stdp`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure's Axes if None.
+    schedule : str
+        Which reward schedule to draw.
+    bins : int
+        Histogram bins between 0 and the largest weight.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on: weights in mV, synapse counts on a log scale; the
+        rewarded synapse of each run as a red triangle on the axis.
+    """
+    ax = get_ax(ax)
+    fw = data["final_weight"].sel(schedule=schedule) * 1e3
+    others = fw.isel(synapse=slice(1, None)).values.ravel()
+    rewarded = fw.isel(synapse=0).values.ravel()
+    top = float(data.attrs.get("w_max", max(others.max(initial=0), rewarded.max(initial=0)) * 1e-3)) * 1e3
+    ax.hist(others, bins=np.linspace(0, top, bins + 1), color="0.6", label="other synapses")
+    ax.set_yscale("log")
+    ax.plot(rewarded, np.full_like(rewarded, 0.7), "v", color="C3", ms=9, clip_on=False,
+            label="rewarded synapse (one per run)")
+    ax.set_ylim(bottom=0.5)
+    ax.set_xlabel("final synaptic weight (mV)")
+    ax.set_ylabel("synapses")
+    ax.legend(frameon=False, fontsize="small", loc="upper right")
     return ax

@@ -9,6 +9,8 @@
   representation, each run for many independent learners at once.
 * :mod:`~neurocomp.rl.dopamine` — the TD error of a complete-serial-compound model of
   conditioning as the dopamine reward-prediction error.
+* :mod:`~neurocomp.rl.distal_reward` — dopamine-modulated STDP on brian2 solving the
+  distal-reward problem (Izhikevich 2007).
 
 References
 ----------
@@ -18,10 +20,11 @@ Schultz, W., Dayan, P. & Montague, P. R. (1997). Science 275, 1593–1599.
 
 from neurocomp.rl.agents import (actor_critic, control, greedy_path, random_walk_values, successor_representation,
                                  td_prediction)
+from neurocomp.rl.distal_reward import distal_reward_stdp, weight_rank
 from neurocomp.rl.dopamine import td_conditioning
 from neurocomp.rl.environments import (CliffWalking, GridWorld, RandomWalk, TabularEnv, TwoArmedBandit, from_gymnasium,
                                        make)
 
 __all__ = ["CliffWalking", "GridWorld", "RandomWalk", "TabularEnv", "TwoArmedBandit", "actor_critic", "control",
-           "from_gymnasium", "greedy_path", "make", "random_walk_values", "successor_representation",
-           "td_conditioning", "td_prediction"]
+           "distal_reward_stdp", "from_gymnasium", "greedy_path", "make", "random_walk_values",
+           "successor_representation", "td_conditioning", "td_prediction", "weight_rank"]
