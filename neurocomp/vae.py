@@ -70,6 +70,11 @@ class Bound(NamedTuple):
         Its standard error over the data vectors, in nat.
     method : str
         ``"elbo"`` or ``"iwae-<K>"`` (the importance-weighted bound with K samples).
+
+    Examples
+    --------
+    >>> Bound(mean=-95.2, std_err=0.4, method="elbo").method
+    'elbo'
     """
 
     mean: float

@@ -31,7 +31,20 @@ RANK_RTOL = 1e-10  # eigenvalues below this fraction of the largest count as zer
 
 
 class ICAConvergenceWarning(NeurocompWarning, ConvergenceWarning):
-    """An ICA solver stopped at ``max_iter`` before reaching ``tol``."""
+    """An ICA solver stopped at ``max_iter`` before reaching ``tol``.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> from neurocomp.ica import ICA
+    >>> X = np.random.default_rng(0).laplace(size=(500, 3))
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = ICA(max_iter=1, rng=0).fit(X)
+    >>> [type(w.message).__name__ for w in caught]
+    ['ICAConvergenceWarning']
+    """
 
 
 def _check_X(estimator, X, *, reset):

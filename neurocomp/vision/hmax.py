@@ -78,6 +78,12 @@ def s1_filters(n_bands: int = 8, n_orientations: int = 4, gamma: float = GAMMA) 
     ----------
     .. [1] Serre, T., Oliva, A. & Poggio, T. (2007). A feedforward architecture accounts for
        rapid categorization. PNAS 104, 6424-6429.
+
+    Examples
+    --------
+    >>> bank = s1_filters(1, 4)                     # the two smallest sizes, 4 orientations
+    >>> bank.shape, [f.shape for f in bank[:, 0]]
+    ((2, 4), [(7, 7), (9, 9)])
     """
     bank = np.empty((2 * n_bands, n_orientations), dtype=object)
     for i, (size, sigma, lam) in enumerate(S1_TABLE[: 2 * n_bands]):
@@ -106,6 +112,16 @@ def s1_layer(images: np.ndarray, bank: FFTBank, sizes: np.ndarray) -> np.ndarray
     numpy.ndarray of shape (n, n_sizes, n_orientations, H, W)
         |filter · patch| / ‖patch‖ (dimensionless, ≤ 1); 0 where the patch norm is below
         :data:`NORM_FLOOR`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from neurocomp.vision._filters import FFTBank, embed
+    >>> bank = s1_filters(1, 4)
+    >>> fft = FFTBank(embed(list(bank.ravel())), (32, 32))
+    >>> s1 = s1_layer(np.random.default_rng(0).random((2, 32, 32)), fft, S1_TABLE[:2, 0].astype(int))
+    >>> s1.shape, bool(s1.max() <= 1)
+    ((2, 2, 4, 32, 32), True)
     """
     n, H, W = images.shape
     n_sizes = len(sizes)
@@ -133,6 +149,13 @@ def c1_layer(s1: np.ndarray, n_bands: int) -> list[np.ndarray]:
     -------
     list of numpy.ndarray
         One array (n, n_orientations, ny_b, nx_b) per band.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> s1 = np.random.default_rng(0).random((2, 2, 4, 32, 32))   # (n, 2 sizes, orientations, H, W)
+    >>> [c.shape for c in c1_layer(s1, 1)]                         # band 1: 8 px windows every 4 px
+    [(2, 4, 7, 7)]
     """
     out = []
     for b in range(n_bands):
