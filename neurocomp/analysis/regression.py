@@ -514,6 +514,23 @@ def ridge_loo_errors(Q, lam, Yc, alphas, n_samples: int, *, dtype=np.float32, ch
     (``R0`` the part of Yc outside span(Q)) is formed directly, so there is no
     cancellation; the products run in ``dtype`` (float32 by default: the error
     only ranks the penalties, the final fit is float64).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import Ridge
+    >>> g = np.random.default_rng(0)
+    >>> X, Y = g.normal(size=(12, 5)), g.normal(size=(12, 2))
+    >>> Xc, Yc = X - X.mean(0), Y - Y.mean(0)
+    >>> lam, Q = np.linalg.eigh(Xc @ Xc.T)
+    >>> keep = lam > 1e-9 * lam.max()
+    >>> mse = ridge_loo_errors(Q[:, keep], lam[keep], Yc, np.array([0.1, 10.0]), 12, dtype=np.float64)
+    >>> def loo(alpha):                                    # refit without each sample in turn
+    ...     rows = np.arange(12)
+    ...     return np.mean([(Ridge(alpha=alpha).fit(X[rows != i], Y[rows != i]).predict(X[i:i + 1]) - Y[i]) ** 2
+    ...                     for i in rows], axis=0).ravel()
+    >>> bool(np.allclose(mse, [loo(0.1), loo(10.0)]))
+    True
     """
     QtY = Q.T @ Yc
     R0 = Yc - Q @ QtY
