@@ -440,7 +440,7 @@ def reber_lstm(
     n_hidden: Annotated[int, Range(2, 256)] = 8,
     n_train: Annotated[int, Range(50, 50_000)] = 1000,
     n_test: Annotated[int, Range(50, 50_000)] = 4000,
-    n_epochs: Annotated[int, Range(1, 1000)] = 30,
+    n_epochs: Annotated[int, Range(1, 1000)] = 60,
     learning_rate: Annotated[float, Range(0.0, 1.0, low_open=True)] = 0.01,
     gradient_length: Annotated[int, Range(9, 40)] = 20,
     rng=None,
