@@ -203,7 +203,27 @@ def check_units(units: str) -> str | None:
 
 
 def is_known_dim(dim: str, extra_dims=()) -> bool:
-    """Whether ``dim`` is in :data:`DIMS`, in ``extra_dims``, or a ``<dim>_post`` pair axis."""
+    """Whether ``dim`` is in :data:`DIMS`, in ``extra_dims``, or a ``<dim>_post`` pair axis.
+
+    Parameters
+    ----------
+    dim : str
+        A dimension name.
+    extra_dims : iterable of str, optional
+        Further names to accept (a caller's own dims).
+
+    Returns
+    -------
+    bool
+        True for a known name.
+
+    Examples
+    --------
+    >>> is_known_dim("neuron"), is_known_dim("neuron_post"), is_known_dim("widget")
+    (True, True, False)
+    >>> is_known_dim("widget", extra_dims=("widget",))
+    True
+    """
     if dim in DIMS or dim in extra_dims:
         return True
     if dim.endswith(PAIR_SUFFIX):
