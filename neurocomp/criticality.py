@@ -627,6 +627,11 @@ def compare_tails(data, fit: xr.Dataset, *, alternative: str = "lognormal") -> x
         ``log_likelihood_ratio`` R (> 0 favours the power law), its normalised
         value and the two-sided ``p_value`` (small p: the sign of R is significant).
 
+    References
+    ----------
+    .. [1] Clauset, A., Shalizi, C. R. & Newman, M. E. J. (2009). Power-law distributions in
+       empirical data. SIAM Rev. 51, 661-703.
+
     Examples
     --------
     >>> import numpy as np

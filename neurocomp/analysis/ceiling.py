@@ -99,6 +99,14 @@ def ceil_score(raw, ceiling, normalization: str = "r2_over_ceiling"):
     correlated one; the sign of r is therefore kept: a model that predicts the
     responses backwards scores below zero and a model at chance scores about 0.
 
+    References
+    ----------
+    .. [1] Yamins, D. L. K., Hong, H., Cadieu, C. F., Solomon, E. A., Seibert, D. & DiCarlo, J. J.
+       (2014). Performance-optimized hierarchical models predict neural responses in higher
+       visual cortex. PNAS 111, 8619-8624.
+    .. [2] Schrimpf, M. et al. (2018). Brain-Score: which artificial neural network for object
+       recognition is most brain-like? bioRxiv 407007.
+
     Examples
     --------
     >>> ceil_score(-0.3, 0.5)

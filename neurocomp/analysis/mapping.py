@@ -304,6 +304,14 @@ def layer_region_scores(
     layer's score, so it is steadier than the argmax, which jumps between layers
     whose scores differ by less than their intervals.
 
+    References
+    ----------
+    .. [1] Yamins, D. L. K., Hong, H., Cadieu, C. F., Solomon, E. A., Seibert, D. & DiCarlo, J. J.
+       (2014). Performance-optimized hierarchical models predict neural responses in higher
+       visual cortex. PNAS 111, 8619-8624.
+    .. [2] Schrimpf, M. et al. (2018). Brain-Score: which artificial neural network for object
+       recognition is most brain-like? bioRxiv 407007.
+
     Examples
     --------
     >>> import numpy as np, xarray as xr

@@ -251,6 +251,14 @@ def compare_rdms(a, b, method: str = "spearman"):
     -------
     float, or ndarray of shape (k,) when ``a`` holds k RDMs
 
+    References
+    ----------
+    .. [1] Kriegeskorte, N., Mur, M. & Bandettini, P. (2008). Representational similarity
+       analysis - connecting the branches of systems neuroscience. Front. Syst. Neurosci. 2, 4.
+    .. [2] Nili, H., Wingfield, C., Walther, A., Su, L., Marslen-Wilson, W. & Kriegeskorte, N.
+       (2014). A toolbox for representational similarity analysis. PLoS Comput. Biol. 10,
+       e1003553.
+
     Examples
     --------
     >>> import numpy as np
@@ -301,6 +309,12 @@ def rdm_ceiling(rdms, method: str = "spearman") -> xr.Dataset:
         (leave one out); ``upper``: with the pooled RDM of all. A model's
         ``compare_rdms`` averaged over the k RDMs cannot be expected above
         ``upper`` and is as good as the data allow above ``lower``.
+
+    References
+    ----------
+    .. [1] Nili, H., Wingfield, C., Walther, A., Su, L., Marslen-Wilson, W. & Kriegeskorte, N.
+       (2014). A toolbox for representational similarity analysis. PLoS Comput. Biol. 10,
+       e1003553.
 
     Examples
     --------
@@ -354,6 +368,11 @@ def linear_cka(x, y) -> float:
     -----
     Equal to HSIC(K, L) / sqrt(HSIC(K, K) HSIC(L, L)) with linear kernels
     ``K = X X'`` and the biased HSIC estimator (Kornblith et al. 2019).
+
+    References
+    ----------
+    .. [1] Kornblith, S., Norouzi, M., Lee, H. & Hinton, G. (2019). Similarity of neural network
+       representations revisited. Proc. 36th ICML, PMLR 97, 3519-3529.
 
     Examples
     --------

@@ -48,6 +48,11 @@ class DBN(TransformerMixin, BaseEstimator):
     runs Gibbs chains in the top RBM (an undirected associative memory) and then passes down
     through the lower layers' generative weights ``p(v|h)`` (a directed belief net).
 
+    References
+    ----------
+    .. [1] Hinton, G. E., Osindero, S. & Teh, Y.-W. (2006). A fast learning algorithm for deep
+       belief nets. Neural Comput. 18, 1527-1554.
+
     Examples
     --------
     >>> import numpy as np

@@ -55,6 +55,11 @@ def encoder_connectivity(n_group: int = 4, n_hidden: int = 2, *, hidden_connecte
     ndarray of bool, shape (2 * n_group + n_hidden, 2 * n_group + n_hidden)
         Symmetric mask with a False diagonal.
 
+    References
+    ----------
+    .. [1] Ackley, D. H., Hinton, G. E. & Sejnowski, T. J. (1985). A learning algorithm for
+       Boltzmann machines. Cognitive Science 9, 147-169.
+
     Examples
     --------
     >>> encoder_connectivity(2, 1).astype(int).tolist()        # A1 A2 B1 B2 H1: groups meet only at H
@@ -197,6 +202,11 @@ class BoltzmannMachine:
     to each other are Gibbs-updated together (a greedy colouring of the connectivity graph);
     this is exact Gibbs sampling, only faster than one unit at a time. The paper's units were
     updated asynchronously at random times; a sweep here gives every free unit one update.
+
+    References
+    ----------
+    .. [1] Ackley, D. H., Hinton, G. E. & Sejnowski, T. J. (1985). A learning algorithm for
+       Boltzmann machines. Cognitive Science 9, 147-169.
 
     Examples
     --------

@@ -63,6 +63,11 @@ def ais_betas(n_betas: int = 10000) -> np.ndarray:
     ndarray of shape (n_betas,)
         Increasing from 0 to 1.
 
+    References
+    ----------
+    .. [1] Salakhutdinov, R. & Murray, I. (2008). On the quantitative analysis of deep belief
+       networks. Proc. 25th ICML, 872-879.
+
     Examples
     --------
     >>> ais_betas(10).round(3).tolist()
@@ -124,6 +129,15 @@ class RBM(TransformerMixin, BaseEstimator):
         reconstruction of the training data at the end of the epoch) and, when
         ``fit`` gets ``X_valid`` and the exact log-likelihood is cheap (smaller layer ≤ 16
         units), ``log_likelihood_valid`` in nats.
+
+    References
+    ----------
+    .. [1] Hinton, G. E. (2002). Training products of experts by minimizing contrastive
+       divergence. Neural Comput. 14, 1771-1800.
+    .. [2] Tieleman, T. (2008). Training restricted Boltzmann machines using approximations to
+       the likelihood gradient. Proc. 25th ICML, 1064-1071.
+    .. [3] Hinton, G. E. (2010). A practical guide to training restricted Boltzmann machines.
+       UTML TR 2010-003, University of Toronto.
 
     Examples
     --------

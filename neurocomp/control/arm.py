@@ -65,6 +65,13 @@ def reaching_arm(*, n_axes: int = 2, dt: float = 0.01, mass: float = MASS, tau: 
         States ``p_x, v_x, f_x, …, target_x, …`` (axis blocks, then the targets);
         observations: position, velocity and force of each axis.
 
+    References
+    ----------
+    .. [1] Todorov, E. (2005). Stochastic optimal control and estimation methods adapted to the
+       noise characteristics of the sensorimotor system. Neural Comput. 17, 1084-1108.
+    .. [2] Harris, C. M. & Wolpert, D. M. (1998). Signal-dependent noise determines motor
+       planning. Nature 394, 780-784.
+
     Examples
     --------
     >>> arm = reaching_arm(n_axes=2)

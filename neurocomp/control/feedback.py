@@ -73,6 +73,13 @@ class LinearSystem:
         Time step in seconds.
     state_names : list of str, optional
 
+    References
+    ----------
+    .. [1] Harris, C. M. & Wolpert, D. M. (1998). Signal-dependent noise determines motor
+       planning. Nature 394, 780-784.
+    .. [2] Todorov, E. (2005). Stochastic optimal control and estimation methods adapted to the
+       noise characteristics of the sensorimotor system. Neural Comput. 17, 1084-1108.
+
     Examples
     --------
     >>> s = LinearSystem(A=[[1.0]], B=[[1.0]], H=[[1.0]], process_cov=[[0.1]], obs_cov=[[0.1]])

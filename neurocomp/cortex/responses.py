@@ -482,6 +482,11 @@ def receptive_field_diameter(model, *, regions=("V1", "V4"), probe_radius: float
     -------
     xarray.DataArray
         Shape (n_neuroids,), pixels; NaN for neuroids the spot does not drive.
+
+    References
+    ----------
+    .. [1] Gattass, R., Sousa, A. P. B. & Gross, C. G. (1988). Visuotopic organization and
+       extent of V3 and V4 of the macaque. J. Neurosci. 8, 1831-1845.
     """
     probe_radius = check_positive("probe_radius", probe_radius)
     step = check_int("step", step, low=1)

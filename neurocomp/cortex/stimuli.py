@@ -463,6 +463,11 @@ def boundary_fragments(*, size: int = 32, shift=(0.0, 0.0), contrast: float = 0.
         coords ``stimulus_id``, ``fragment`` (class name), ``curvature`` and
         ``angular_position`` (deg).
 
+    References
+    ----------
+    .. [1] Pasupathy, A. & Connor, C. E. (2001). Shape representation in area V4: position-specific
+       tuning for boundary conformation. J. Neurophysiol. 86, 2505-2519.
+
     Examples
     --------
     >>> f = boundary_fragments(size=32)

@@ -181,6 +181,12 @@ def brownian(n_walkers: int = 1000, n_steps: int = 1000, *, D: float = 1.0, dt: 
     Each increment is normal with variance 2 D dt per dimension, so the ensemble
     MSD is exactly 2 d D t.
 
+    References
+    ----------
+    .. [1] Einstein, A. (1905). Über die von der molekularkinetischen Theorie der Wärme
+       geforderte Bewegung von in ruhenden Flüssigkeiten suspendierten Teilchen. Ann. Phys.
+       17, 549-560.
+
     Examples
     --------
     >>> from neurocomp.diffusion import ensemble_msd
@@ -292,6 +298,11 @@ def langevin(n_walkers: int = 1000, n_steps: int = 1000, *, mass: float = 1.0, f
     of the Ornstein–Uhlenbeck velocity process (Gillespie 1996): with
     a = e^{−dt/τ}, Var v = (kT/m)(1 − a²), Var x = (kT/m) τ² (2dt/τ − 3 + 4a − a²),
     Cov(x, v) = (kT/m) τ (1 − a)².
+
+    References
+    ----------
+    .. [1] Langevin, P. (1908). Sur la théorie du mouvement brownien. C. R. Acad. Sci. Paris 146,
+       530-533.
 
     Examples
     --------
@@ -492,6 +503,14 @@ def ctrw(n_walkers: int = 1000, n_steps: int = 1000, *, alpha: float = 0.5, wait
     t^α / (t0^α Γ(1−α) Γ(1+α)), so MSD ≈ d jump² t^α / (t0^α Γ(1−α) Γ(1+α))
     at t ≫ t0. The time-averaged MSD is linear in the lag and ages with the
     measurement time (weak ergodicity breaking; Metzler & Klafter 2000).
+
+    References
+    ----------
+    .. [1] Fulger, D., Scalas, E. & Germano, G. (2008). Monte Carlo simulation of uncoupled
+       continuous-time random walks yielding a stochastic solution of the space-time
+       fractional diffusion equation. Phys. Rev. E 77, 021122.
+    .. [2] Metzler, R. & Klafter, J. (2000). The random walk's guide to anomalous diffusion: a
+       fractional dynamics approach. Phys. Rep. 339, 1-77.
 
     Examples
     --------
@@ -820,6 +839,12 @@ def fbm(n_walkers: int = 1000, n_steps: int = 1000, *, hurst: float | None = Non
     (sum_{k<t} y_k = t a_0 + B_0 − B_t, see ``_fbm_paths``). With
     ``dtype="float32"`` the same draws are transformed in single precision.
 
+    References
+    ----------
+    .. [1] Davies, R. B. & Harte, D. S. (1987). Tests for Hurst effect. Biometrika 74, 95-101.
+    .. [2] Mandelbrot, B. B. & Van Ness, J. W. (1968). Fractional Brownian motions, fractional
+       noises and applications. SIAM Rev. 10, 422-437.
+
     Examples
     --------
     >>> x = fbm(200, 256, alpha=0.5, K=1e-12, dt=1e-3, rng=0)
@@ -972,6 +997,12 @@ def attm(n_walkers: int = 1000, n_steps: int = 1000, *, alpha: float = 0.5, gamm
         Positions in m, dims (walker, time, space), shape (n_walkers, n_recorded, d);
         ``time`` in s, ``attrs`` with the model and its parameters.
 
+    References
+    ----------
+    .. [1] Massignan, P., Manzo, C., Torreno-Pina, J. A., García-Parajo, M. F., Lewenstein, M. &
+       Lapeyre, G. J. (2014). Nonergodic subdiffusion from Brownian motion in an
+       inhomogeneous medium. Phys. Rev. Lett. 112, 150603.
+
     Examples
     --------
     >>> attm(100, 100, rng=0).shape
@@ -1109,6 +1140,13 @@ def run_and_tumble(n_walkers: int = 1000, n_steps: int = 1000, *, speed: float =
     coefficient D_eff = v² τ / (d (1 − ⟨cos θ⟩)) (Lovely & Dahlquist 1975) and
     MSD(t) = 2 d D_eff [t − τ_c (1 − e^{−t/τ_c})], τ_c = τ / (1 − ⟨cos θ⟩).
     Keep λ dt ≲ 0.05: at most one tumble per step is simulated.
+
+    References
+    ----------
+    .. [1] Berg, H. C. & Brown, D. A. (1972). Chemotaxis in Escherichia coli analysed by
+       three-dimensional tracking. Nature 239, 500-504.
+    .. [2] Lovely, P. S. & Dahlquist, F. W. (1975). Statistical measures of bacterial motility and
+       chemotaxis. J. Theor. Biol. 50, 477-496.
 
     Examples
     --------

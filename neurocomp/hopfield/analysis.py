@@ -130,6 +130,11 @@ def ags_retrieval_overlap(load) -> np.ndarray:
     ndarray
         Overlap m per load (NaN above alpha_c).
 
+    References
+    ----------
+    .. [1] Amit, D. J., Gutfreund, H. & Sompolinsky, H. (1987). Statistical mechanics of neural
+       networks near saturation. Ann. Phys. 173, 30-67.
+
     Examples
     --------
     >>> ags_retrieval_overlap([0.05, 0.1, 0.2]).round(3).tolist()   # no retrieval state above 0.138

@@ -355,6 +355,11 @@ def run_dynamics(
     ``W`` with a non-negative diagonal (Hopfield 1982), so they end at a fixed
     point; synchronous dynamics end at a fixed point or a 2-cycle.
 
+    References
+    ----------
+    .. [1] Hopfield, J. J. (1982). Neural networks and physical systems with emergent collective
+       computational abilities. PNAS 79, 2554-2558.
+
     Examples
     --------
     >>> from neurocomp.hopfield import flip_bits, random_patterns

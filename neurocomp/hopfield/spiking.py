@@ -116,6 +116,13 @@ def spiking_recall(
     pattern), and a 10 ms refractory period with strong coupling drives active
     neurons into saturation (~70-100 Hz), so they act as binary units; with graded
     rates the network falls into mixture states more often than the binary one.
+
+    References
+    ----------
+    .. [1] Gerstner, W., Kistler, W. M., Naud, R. & Paninski, L. (2014). Neuronal Dynamics,
+       ch. 17. Cambridge University Press.
+    .. [2] Hopfield, J. J. (1982). Neural networks and physical systems with emergent collective
+       computational abilities. PNAS 79, 2554-2558.
     """
     import brian2 as b2
 

@@ -180,6 +180,13 @@ def siegert_rate(
     :func:`lif_rate` with ``R I = mu``. The integrand is evaluated as
     ``erfcx(-u)`` so that the formula stays finite far below threshold.
 
+    References
+    ----------
+    .. [1] Brunel, N. (2000). Dynamics of sparsely connected networks of excitatory and inhibitory
+       spiking neurons. J. Comput. Neurosci. 8, 183-208.
+    .. [2] Siegert, A. J. F. (1951). On the first passage time probability problem. Phys. Rev. 81,
+       617-623.
+
     Examples
     --------
     >>> round(float(siegert_rate(0.03, 0.001)), 1), round(float(lif_rate(3e-10)), 1)   # weak noise -> lif_rate
