@@ -7,8 +7,10 @@ torch's second bias ``bias_hh`` held at zero since neurocomp has one bias vector
 Adam (lr 1e-3), full BPTT. A training step is forward + backward + Adam update on the batch of 64.
 Prints the training steps per second of each side (fastest of several repeats of 10 steps each,
 wall clock; the two sides are timed in turn so both see the same load on a shared machine), their
-ratio, and the loss of both after 10 steps from the same weights (they must agree to 1e-4), for 1
-and 2 threads (BLAS for numpy, intra-op for torch).
+ratio, the ratio of CPU times (torch / ours; with one thread the fairer figure when other
+processes share the cores, since time spent waiting for a core is not counted), and the loss of
+both after 10 steps from the same weights (they must agree to 1e-4), for 1 and 2 threads (BLAS for
+numpy, intra-op for torch).
 
 Run: python benchmarks/rnn_vs_torch.py [--threads 1 2] [--repeats 5] [--steps 10]
 (needs ``pip install torch==2.13.0``, a CPU wheel).
@@ -92,16 +94,17 @@ def torch_run(cell, params0, X, y, n_steps):
 
 
 def _best_interleaved(fn_a, fn_b, repeats):
-    """Fastest wall-clock time of each function, the two run in turn so both see the same machine load."""
-    times_a, times_b = [], []
+    """Fastest wall-clock and CPU time of each function, the two run in turn so both see the same load."""
+    wall = {"a": [], "b": []}
+    cpu = {"a": [], "b": []}
+    out = {}
     for _ in range(repeats):
-        t0 = time.perf_counter()
-        out_a = fn_a()
-        times_a.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        out_b = fn_b()
-        times_b.append(time.perf_counter() - t0)
-    return min(times_a), out_a, min(times_b), out_b
+        for key, fn in (("a", fn_a), ("b", fn_b)):
+            t0, c0 = time.perf_counter(), time.process_time()
+            out[key] = fn()
+            wall[key].append(time.perf_counter() - t0)
+            cpu[key].append(time.process_time() - c0)
+    return min(wall["a"]), min(cpu["a"]), out["a"], min(wall["b"]), min(cpu["b"]), out["b"]
 
 
 def main(argv=None):
@@ -115,7 +118,7 @@ def main(argv=None):
     Xtorch, ytorch = torch.from_numpy(X), torch.from_numpy(y)
     print(f"batch {N_SEQ} x {N_STEPS} steps x {N_FEATURES} features, hidden {N_HIDDEN}, {N_CLASSES} classes, float32, "
           f"Adam lr {LR}; {args.steps} steps per repeat, fastest of {args.repeats}; torch {torch.__version__}")
-    print(f"{'cell':8s} {'threads':>7s} {'ours steps/s':>13s} {'torch steps/s':>14s} {'ratio':>6s} "
+    print(f"{'cell':8s} {'threads':>7s} {'ours steps/s':>13s} {'torch steps/s':>14s} {'ratio':>6s} {'cpu ratio':>9s} "
           f"{'loss ours':>10s} {'loss torch':>10s} {'|diff|':>8s}")
     for cell in args.cells:
         net, batch = _ours(cell, X, y)
@@ -123,14 +126,14 @@ def main(argv=None):
         for threads in args.threads:
             torch.set_num_threads(threads)
             with threadpool_limits(limits=threads):
-                t_ours, p_ours, t_torch, (rnn, lin) = _best_interleaved(
+                t_ours, c_ours, p_ours, t_torch, c_torch, (rnn, lin) = _best_interleaved(
                     lambda: numpy_run(net, batch, params0, args.steps),
                     lambda: torch_run(cell, params0, Xtorch, ytorch, args.steps), args.repeats)
             loss_ours = numpy_loss(net, batch, p_ours)
             with torch.no_grad():
                 loss_torch = float(_torch_loss(rnn, lin, Xtorch, ytorch))
             s_ours, s_torch = args.steps / t_ours, args.steps / t_torch
-            print(f"{cell:8s} {threads:7d} {s_ours:13.1f} {s_torch:14.1f} {s_ours / s_torch:6.2f} "
+            print(f"{cell:8s} {threads:7d} {s_ours:13.1f} {s_torch:14.1f} {s_ours / s_torch:6.2f} {c_torch / c_ours:9.2f} "
                   f"{loss_ours:10.6f} {loss_torch:10.6f} {abs(loss_ours - loss_torch):8.1e}")
 
 

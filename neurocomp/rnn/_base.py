@@ -49,6 +49,28 @@ def sigmoid(x, out=None):
     return out
 
 
+_CONTROLLER = None
+
+
+def serial_blas(macs_per_step):
+    """One BLAS thread for a time loop whose recurrent product is small (``macs_per_step`` < 2**23).
+
+    Waking BLAS threads for a (batch x units) product every step costs more than it saves, the more
+    so on shared cores; the large products over all steps keep every thread. Cheap to enter (a cached
+    ``threadpoolctl`` controller).
+    """
+    import contextlib
+
+    global _CONTROLLER
+    if macs_per_step >= 2 ** 23:
+        return contextlib.nullcontext()
+    if _CONTROLLER is None:
+        from threadpoolctl import ThreadpoolController
+
+        _CONTROLLER = ThreadpoolController()
+    return _CONTROLLER.limit(limits=1, user_api="blas")
+
+
 def _has_proba(self):
     return self.output in ("softmax", "sigmoid")
 

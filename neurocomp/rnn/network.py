@@ -28,7 +28,7 @@ import numbers
 import numpy as np
 
 from neurocomp._validation import check_int, check_option
-from neurocomp.rnn._base import RecurrentEstimator, sigmoid
+from neurocomp.rnn._base import RecurrentEstimator, serial_blas, sigmoid
 
 __all__ = ["RNN"]
 
@@ -41,12 +41,13 @@ def _vanilla_forward(A, W_rec, h0):
     T, B, H = A.shape
     Hs = A  # computed in place over the input projection
     h = h0
-    for t in range(T):
-        z = Hs[t]
-        if h is not None:
-            z += h @ W_rec
-        np.tanh(z, out=z)
-        h = z
+    with serial_blas(B * H * H):
+        for t in range(T):
+            z = Hs[t]
+            if h is not None:
+                z += h @ W_rec
+            np.tanh(z, out=z)
+            h = z
     return Hs, {}
 
 
@@ -74,21 +75,22 @@ def _lstm_layer_forward(inp1, W1, W_rec, T, B, h0, c0):
     rec = np.empty((4, B, H), dtype)
     fc = np.empty((B, H), dtype)
     h, c = h0, c0
-    for t in range(T):
-        g = G[:, t]
-        if h is not None:
-            np.matmul(h, W4, out=rec)
-            g += rec
-        sigmoid(g[:3], out=g[:3])
-        np.tanh(g[3], out=g[3])
-        ct = C[t]
-        np.multiply(g[0], g[3], out=ct)
-        if c is not None:
-            np.multiply(g[1], c, out=fc)
-            ct += fc
-        np.tanh(ct, out=TC[t])
-        np.multiply(g[2], TC[t], out=Hs[t])
-        h, c = Hs[t], ct
+    with serial_blas(B * H * 4 * H):
+        for t in range(T):
+            g = G[:, t]
+            if h is not None:
+                np.matmul(h, W4, out=rec)
+                g += rec
+            sigmoid(g[:3], out=g[:3])
+            np.tanh(g[3], out=g[3])
+            ct = C[t]
+            np.multiply(g[0], g[3], out=ct)
+            if c is not None:
+                np.multiply(g[1], c, out=fc)
+                ct += fc
+            np.tanh(ct, out=TC[t])
+            np.multiply(g[2], TC[t], out=Hs[t])
+            h, c = Hs[t], ct
     return Hs, {"G": G, "C": C, "TC": TC}
 
 
@@ -112,39 +114,40 @@ def _lstm_layer_backward(dR, cache, W1, W_rec, truncate, SG, want_input_grad):
     dh_next = np.empty((B, H), dtype)
     flowing = False
     one = dtype.type(1.0)
-    for t in range(T - 1, -1, -1):
-        dh = np.add(dR[t], dh_next, out=dh_buf) if flowing else dR[t]
-        if SG is not None:
-            SG[t] = dh
-        g, dg, tc = G[:, t], dG[:, t], TC[t]
-        # dc = dh * o * (1 - tanh(c)^2) + dc_next
-        np.multiply(tc, tc, out=dc)
-        np.subtract(one, dc, out=dc)
-        dc *= g[2]
-        dc *= dh
-        if flowing:
-            dc += dc_next
-        # gradients after the gate nonlinearities, then through them
-        np.multiply(dc, g[3], out=dg[0])
-        if t > 0:
-            np.multiply(dc, C[t - 1], out=dg[1])
-        elif c0 is not None:
-            np.multiply(dc, c0, out=dg[1])
-        else:
-            dg[1] = 0.0
-        np.multiply(dh, tc, out=dg[2])
-        np.subtract(one, g[:3], out=s1)
-        s1 *= g[:3]
-        dg[:3] *= s1
-        np.multiply(g[3], g[3], out=tmp)
-        np.subtract(one, tmp, out=tmp)
-        tmp *= g[0]
-        np.multiply(tmp, dc, out=dg[3])
-        flowing = not _boundary(t, truncate)
-        if flowing:
-            np.multiply(dc, g[1], out=dc_next)
-            dflat[...] = dg.transpose(1, 0, 2)
-            np.matmul(dflat.reshape(B, 4 * H), WT, out=dh_next)
+    with serial_blas(B * H * 4 * H):
+        for t in range(T - 1, -1, -1):
+            dh = np.add(dR[t], dh_next, out=dh_buf) if flowing else dR[t]
+            if SG is not None:
+                SG[t] = dh
+            g, dg, tc = G[:, t], dG[:, t], TC[t]
+            # dc = dh * o * (1 - tanh(c)^2) + dc_next
+            np.multiply(tc, tc, out=dc)
+            np.subtract(one, dc, out=dc)
+            dc *= g[2]
+            dc *= dh
+            if flowing:
+                dc += dc_next
+            # gradients after the gate nonlinearities, then through them
+            np.multiply(dc, g[3], out=dg[0])
+            if t > 0:
+                np.multiply(dc, C[t - 1], out=dg[1])
+            elif c0 is not None:
+                np.multiply(dc, c0, out=dg[1])
+            else:
+                dg[1] = 0.0
+            np.multiply(dh, tc, out=dg[2])
+            np.subtract(one, g[:3], out=s1)
+            s1 *= g[:3]
+            dg[:3] *= s1
+            np.multiply(g[3], g[3], out=tmp)
+            np.subtract(one, tmp, out=tmp)
+            tmp *= g[0]
+            np.multiply(tmp, dc, out=dg[3])
+            flowing = not _boundary(t, truncate)
+            if flowing:
+                np.multiply(dc, g[1], out=dc_next)
+                dflat[...] = dg.transpose(1, 0, 2)
+                np.matmul(dflat.reshape(B, 4 * H), WT, out=dh_next)
     dG3 = dG.reshape(4, T * B, H)
     dW1 = np.matmul(inp1.T[None], dG3).transpose(1, 0, 2).reshape(inp1.shape[1], 4 * H)
     if h0 is None:
@@ -168,29 +171,30 @@ def _gru_forward(A, W_rec, b_hn, h0):
     HN = np.empty_like(N)
     Hs = np.empty_like(N)
     h = h0
-    for t in range(T):
-        a = A[t]
-        rz, n, hn = RZ[t], N[t], HN[t]
-        if h is None:
-            sigmoid(a[:, :2 * H], out=rz)
-            hn[...] = b_hn
-        else:
-            hr = h @ W_rec
-            np.add(a[:, :2 * H], hr[:, :2 * H], out=rz)
-            sigmoid(rz, out=rz)
-            np.add(hr[:, 2 * H:], b_hn, out=hn)
-        np.multiply(rz[:, :H], hn, out=n)
-        n += a[:, 2 * H:]
-        np.tanh(n, out=n)
-        ht = Hs[t]
-        if h is None:
-            np.multiply(n, rz[:, H:], out=ht)
-            np.subtract(n, ht, out=ht)
-        else:
-            np.subtract(h, n, out=ht)
-            ht *= rz[:, H:]
-            ht += n
-        h = ht
+    with serial_blas(B * H * 3 * H):
+        for t in range(T):
+            a = A[t]
+            rz, n, hn = RZ[t], N[t], HN[t]
+            if h is None:
+                sigmoid(a[:, :2 * H], out=rz)
+                hn[...] = b_hn
+            else:
+                hr = h @ W_rec
+                np.add(a[:, :2 * H], hr[:, :2 * H], out=rz)
+                sigmoid(rz, out=rz)
+                np.add(hr[:, 2 * H:], b_hn, out=hn)
+            np.multiply(rz[:, :H], hn, out=n)
+            n += a[:, 2 * H:]
+            np.tanh(n, out=n)
+            ht = Hs[t]
+            if h is None:
+                np.multiply(n, rz[:, H:], out=ht)
+                np.subtract(n, ht, out=ht)
+            else:
+                np.subtract(h, n, out=ht)
+                ht *= rz[:, H:]
+                ht += n
+            h = ht
     return Hs, {"RZ": RZ, "N": N, "HN": HN}
 
 
@@ -217,12 +221,13 @@ def _vanilla_backward(dR, Hs, cache, W_rec, truncate, SG):
     D = 1.0 - Hs * Hs
     dZ = np.empty_like(Hs)
     dh_next = None
-    for t in range(T - 1, -1, -1):
-        dh = dR[t] if dh_next is None else dR[t] + dh_next
-        if SG is not None:
-            SG[t] = dh
-        np.multiply(dh, D[t], out=dZ[t])
-        dh_next = None if _boundary(t, truncate) else dZ[t] @ W_rec.T
+    with serial_blas(B * H * H):
+        for t in range(T - 1, -1, -1):
+            dh = dR[t] if dh_next is None else dR[t] + dh_next
+            if SG is not None:
+                SG[t] = dh
+            np.multiply(dh, D[t], out=dZ[t])
+            dh_next = None if _boundary(t, truncate) else dZ[t] @ W_rec.T
     return dZ, dZ, None
 
 
@@ -239,21 +244,22 @@ def _gru_backward(dR, Hs, cache, W_rec, truncate, SG, h0):
     dHR = np.empty((T, B, 3 * H), Hs.dtype)
     dAn = np.empty((T, B, H), Hs.dtype)
     dh_next = None
-    for t in range(T - 1, -1, -1):
-        dh = dR[t] if dh_next is None else dR[t] + dh_next
-        if SG is not None:
-            SG[t] = dh
-        dan = dAn[t]
-        np.multiply(dh, Dn[t], out=dan)
-        hr = dHR[t]
-        np.multiply(dan, Dr[t], out=hr[:, :H])
-        np.multiply(dh, Dz[t], out=hr[:, H:2 * H])
-        np.multiply(dan, Rc[t], out=hr[:, 2 * H:])
-        if _boundary(t, truncate):
-            dh_next = None
-        else:
-            dh_next = hr @ W_rec.T
-            dh_next += dh * Zc[t]
+    with serial_blas(B * H * 3 * H):
+        for t in range(T - 1, -1, -1):
+            dh = dR[t] if dh_next is None else dR[t] + dh_next
+            if SG is not None:
+                SG[t] = dh
+            dan = dAn[t]
+            np.multiply(dh, Dn[t], out=dan)
+            hr = dHR[t]
+            np.multiply(dan, Dr[t], out=hr[:, :H])
+            np.multiply(dh, Dz[t], out=hr[:, H:2 * H])
+            np.multiply(dan, Rc[t], out=hr[:, 2 * H:])
+            if _boundary(t, truncate):
+                dh_next = None
+            else:
+                dh_next = hr @ W_rec.T
+                dh_next += dh * Zc[t]
     dA = np.concatenate([dHR[..., :2 * H], dAn], axis=-1)
     return dA, dHR, dHR[..., 2 * H:].sum(axis=(0, 1))
 

@@ -25,7 +25,7 @@ import numpy as np
 
 from neurocomp._validation import ValidationError, check_int, check_nonnegative, check_option, check_positive
 from neurocomp.random import as_generator
-from neurocomp.rnn._base import RecurrentEstimator, sigmoid
+from neurocomp.rnn._base import RecurrentEstimator, serial_blas, sigmoid
 
 __all__ = ["RateRNN"]
 
@@ -180,15 +180,16 @@ class RateRNN(RecurrentEstimator):
         x = np.zeros((B, H), dtype) if h0 is None else h0
         r = _act(self.activation, x)
         leak = dtype.type(1.0 - a)
-        for t in range(T):
-            xt = Xs[t]
-            xt += r @ Wa
-            xt += leak * x
-            if self.activation == "tanh":
-                np.tanh(xt, out=Rs[t])
-            else:
-                Rs[t] = _act(self.activation, xt)
-            x, r = xt, Rs[t]
+        with serial_blas(B * H * H):
+            for t in range(T):
+                xt = Xs[t]
+                xt += r @ Wa
+                xt += leak * x
+                if self.activation == "tanh":
+                    np.tanh(xt, out=Rs[t])
+                else:
+                    Rs[t] = _act(self.activation, xt)
+                x, r = xt, Rs[t]
         return Rs, {"inp": Xt, "X": Xs, "R": Rs, "x0": None if h0 is None else h0}
 
     def _backward(self, params, cache, dR, truncate, want_state_grads):
@@ -202,12 +203,13 @@ class RateRNN(RecurrentEstimator):
         WaT = (W * dtype.type(a)).T
         leak = dtype.type(1.0 - a)
         nxt = None
-        for t in range(T - 1, -1, -1):
-            tmp = dR[t] if nxt is None else dR[t] + nxt @ WaT
-            np.multiply(tmp, D[t], out=dX[t])
-            if nxt is not None:
-                dX[t] += leak * nxt
-            nxt = None if (truncate is not None and t % truncate == 0) else dX[t]
+        with serial_blas(B * H * H):
+            for t in range(T - 1, -1, -1):
+                tmp = dR[t] if nxt is None else dR[t] + nxt @ WaT
+                np.multiply(tmp, D[t], out=dX[t])
+                if nxt is not None:
+                    dX[t] += leak * nxt
+                nxt = None if (truncate is not None and t % truncate == 0) else dX[t]
         x0 = cache["x0"]
         r0 = _act(self.activation, np.zeros((B, H), dtype) if x0 is None else x0)
         Rprev = np.concatenate([r0[None], Rs[:-1]], axis=0)
