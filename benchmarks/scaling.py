@@ -88,6 +88,7 @@ def kernels(quick):
     g = np.random.default_rng(1)
     k = 4 if quick else 6
     big = 1 if quick else 2  # full runs start one octave higher where the quick ladder is tiny
+    # (not for Hopfield, N up to 8000: the weights of N = 16000 would take 2 GB twice, store 30 s a call)
 
     def lad(start, quick_start=None):
         return _ladder(quick_start if (quick and quick_start) else start * big, k)
@@ -106,7 +107,7 @@ def kernels(quick):
         pats = hop_patterns(N, N // 10)
         return lambda: pats.T @ pats
 
-    out.append(Kernel("hopfield", "Hebbian store, P = N/10", "neurons N", lad(250), hop_store, 3.0, "P N^2 = N^3/10",
+    out.append(Kernel("hopfield", "Hebbian store, P = N/10", "neurons N", _ladder(250, k), hop_store, 3.0, "P N^2 = N^3/10",
                       flops=lambda N: 2.0 * (N // 10) * N * N, products=hop_store_products))
 
     def hop_net(N):
@@ -129,7 +130,7 @@ def kernels(quick):
         return lambda: [S @ W for _ in range(sweeps[N])]
 
     out.append(Kernel("hopfield", "synchronous recall, 100 cues, 10 % flipped, to a fixed point", "neurons N",
-                      lad(250), hop_recall, 2.0, "cues N^2 per sweep",
+                      _ladder(250, k), hop_recall, 2.0, "cues N^2 per sweep",
                       flops=lambda N: 2.0 * 100 * N * N * sweeps[N], products=hop_recall_products))
 
     # --- diffusion ---------------------------------------------------------------------------
@@ -268,7 +269,7 @@ def kernels(quick):
         y = g.standard_normal((n, 200, 1))
         return lambda: control.kalman_filter(y, [[1.0]], [[1.0]], [[0.1]], [[1.0]], x0=[0.0], P0=[[1.0]])
 
-    out.append(Kernel("control", "Kalman filter, 200 steps", "trials", lad(1000), kalman, 1.0))
+    out.append(Kernel("control", "Kalman filter, 200 steps", "trials", _ladder(1000, k), kalman, 1.0))
 
     env = rl.CliffWalking()
     out.append(Kernel("rl", "Q-learning on the cliff, 50 episodes", "runs", lad(50),
