@@ -40,15 +40,10 @@ EXAMPLE_PACKAGES = (
     "neurocomp.analysis", "neurocomp.boltzmann", "neurocomp.control", "neurocomp.cortex",
     "neurocomp.criticality", "neurocomp.diffusion", "neurocomp.dnn", "neurocomp.gates",
     "neurocomp.hopfield", "neurocomp.ica", "neurocomp.information", "neurocomp.rl",
-    "neurocomp.spiking", "neurocomp.vae", "neurocomp.vision",
+    "neurocomp.rnn", "neurocomp.spiking", "neurocomp.vae", "neurocomp.vision",
 )
-#: Modules inside those packages that are left out: plumbing (CLI, brian2 set-up), and units
-#: still being written (``neurocomp.rnn`` is not listed above for the same reason): take them
-#: off this list, or add them above, once they are integrated.
-EXAMPLE_EXEMPT = (
-    "neurocomp.analysis.cli", "neurocomp.spiking.backend", "neurocomp.spiking._units",
-    "neurocomp.rl.distal_reward",
-)
+#: Plumbing inside those packages, left out: the CLI and the brian2 set-up.
+EXAMPLE_EXEMPT = ("neurocomp.analysis.cli", "neurocomp.spiking.backend", "neurocomp.spiking._units")
 EXAMPLES_ALLOWLIST = Path(__file__).with_name("docstring_examples_allowlist.txt")
 
 
