@@ -97,18 +97,20 @@ def test_reber_lstm_learns_and_the_vanilla_gradient_vanishes():
 
 
 @pytest.mark.slow
-def test_char_rnn_cross_entropy_bounds_the_exact_rate():
-    s = get("char_rnn")(rng=2013).summary
+@pytest.mark.parametrize("seed", [2013, 7])
+def test_char_rnn_cross_entropy_bounds_the_exact_rate(seed):
+    s = get("char_rnn")(n_generate=1500, rng=seed).summary
     exact, model, se = s["exact_entropy_rate_bits"], s["model_cross_entropy_bits"], s["model_cross_entropy_se_bits"]
     assert model > exact - 3 * se  # cross-entropy >= entropy rate
     assert model - exact < 0.05  # and the LSTM gets close to it
     assert s["naive_entropy_bits"] > 5 * exact  # the symbol-frequency "entropy" is far off
-    assert s["fraction_grammatical_sentences"] >= 0.9
+    assert s["fraction_grammatical_sentences"] >= 0.8  # of about 50 generated sentences
 
 
 @pytest.mark.slow
-def test_context_dependent_integration_psychometrics():
-    s = get("context_dependent_integration")(rng=2013).summary
+@pytest.mark.parametrize("seed", [2013, 7])
+def test_context_dependent_integration_psychometrics(seed):
+    s = get("context_dependent_integration")(rng=seed).summary
     for ctx, rel, irr in (("motion", "motion", "colour"), ("colour", "colour", "motion")):
         b_rel, se_rel = s[f"{ctx}_context_{rel}_slope"], s[f"{ctx}_context_{rel}_slope_se"]
         b_irr, se_irr = s[f"{ctx}_context_{irr}_slope"], s[f"{ctx}_context_{irr}_slope_se"]
