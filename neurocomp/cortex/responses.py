@@ -163,6 +163,13 @@ def ventral_recordings(
     ----------
     .. [1] Yamins, D. L. K. et al. (2014). Performance-optimized hierarchical models predict
        neural responses in higher visual cortex. PNAS 111, 8619-8624.
+
+    Examples
+    --------
+    >>> from neurocomp.cortex import gratings
+    >>> rec = ventral_recordings(gratings(size=24), n_v1=4, n_v4=4, n_it=4, n_repetitions=3, rng=0)
+    >>> rec.dims, rec.shape, rec.attrs["units"]
+    (('repetition', 'presentation', 'neuroid'), (3, 4, 12), 'Hz')
     """
     from neurocomp.cortex.ventral import VentralStream
 

@@ -209,6 +209,14 @@ class VentralStream:
     simple cell's orientation tuning is that of its Gabor squared: half width
     at half height ``2 arcsin(sqrt(ln 2) / (4 pi sigma f))`` = 21.8 deg for
     ``sigma f = 0.35``.
+
+    Examples
+    --------
+    >>> from neurocomp.cortex import gratings
+    >>> model = VentralStream(n_v1=4, n_v4=4, n_it=4, image_size=24, rng=0)   # about 1 s to build
+    >>> rates = model.rates(gratings(size=24))
+    >>> rates.dims, rates.shape, rates.attrs["units"], rates.region.values[::4].tolist()
+    (('presentation', 'neuroid'), (4, 12), 'Hz', ['V1', 'V4', 'IT'])
     """
 
     def __init__(

@@ -123,6 +123,17 @@ def spiking_recall(
        ch. 17. Cambridge University Press.
     .. [2] Hopfield, J. J. (1982). Neural networks and physical systems with emergent collective
        computational abilities. PNAS 79, 2554-2558.
+
+    Examples
+    --------
+    >>> from neurocomp.hopfield import flip_bits, random_patterns
+    >>> from neurocomp.spiking.backend import set_codegen_target
+    >>> set_codegen_target("numpy")                     # no compilation for a network this small
+    >>> xi = random_patterns(2, 60, rng=0)
+    >>> res = spiking_recall(xi, flip_bits(xi, 0.1, rng=0), duration=0.2, cue_duration=0.05, readout=0.05, rng=0)
+    >>> set_codegen_target(None)
+    >>> res.overlap.values.round(1).tolist()            # each cue ends on its own pattern
+    [[1.0, 0.1], [0.1, 1.0]]
     """
     import brian2 as b2
 
