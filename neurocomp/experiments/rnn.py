@@ -232,7 +232,7 @@ def context_dependent_integration(
     sign of the cued one. After training: psychometric curves per context for both
     coherences (logistic regression of the choice on both: slopes ± SE); the targeted
     regression axes of the population (choice, motion, colour); and the slow points of
-    the dynamics under each context's input, with the alignment |cos| of their slow
+    the dynamics under each context's input, with the alignment ``|cos|`` of their slow
     eigenvector with the choice axis.
 
     Parameters
@@ -271,11 +271,11 @@ def context_dependent_integration(
         condition-averaged trajectories projected on the regression axes; the slow
         points (state projections, slow directions, ``alignment``). Summary: logistic
         slopes and SEs (``<context>_context_<coherence>_slope``), accuracy, and per
-        context the number of slow points, ``line_alignment`` (|cos| between the first
+        context the number of slow points, ``line_alignment`` (``|cos|`` between the first
         principal axis of the slow points — the line they lie on — and the choice axis),
         ``median_alignment`` (the same for each point's slowest eigenvector), the median
         leading ODE eigenvalue of the slow points in 1/s (against −1/τ for a single unit),
-        and ``chance_alignment``, the mean |cos| of random directions.
+        and ``chance_alignment``, the mean ``|cos|`` of random directions.
 
     References
     ----------

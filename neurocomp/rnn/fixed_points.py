@@ -80,11 +80,11 @@ def classify_eigenvalues(eigenvalues, *, continuous: bool = False, marginal_tol:
     eigenvalues : complex array (..., n)
         Eigenvalues of the Jacobian of the map F.
     continuous : bool
-        ``False``: a discrete-time map, a mode grows when |λ| > 1. ``True``: F is
+        ``False``: a discrete-time map, a mode grows when ``|λ| > 1``. ``True``: F is
         the Euler step x + (Δt/τ) f(x) of an ODE, whose eigenvalues are
         μ = (λ − 1) τ/Δt; a mode grows when Re μ > 0, i.e. Re λ > 1.
     marginal_tol : float
-        Modes with growth (|λ| − 1, or Re λ − 1) within ± this are marginal (a
+        Modes with growth (``|λ| − 1``, or Re λ − 1) within ± this are marginal (a
         line or plane of slow points).
 
     Returns
@@ -185,7 +185,7 @@ def find_fixed_points(model, states, *, inputs=None, n_initial: int = 256, noise
     The Euler map of a rate network, F(x) = x + (Δt/τ)(−x + W r(x) + u), has the
     Jacobian I + (Δt/τ) J_c, so each of its eigenvalues is λ = 1 + (Δt/τ) μ with μ
     an eigenvalue of the ODE's Jacobian J_c: a stable ODE mode (Re μ < 0) has
-    Re λ < 1 but |λ| > 1 is possible when Δt/τ is large (then the Euler map, not the
+    Re λ < 1 but ``|λ| > 1`` is possible when Δt/τ is large (then the Euler map, not the
     ODE, is unstable), which is why rate models are classified by Re λ.
 
     References
