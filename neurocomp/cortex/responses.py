@@ -494,6 +494,14 @@ def receptive_field_diameter(model, *, regions=("V1", "V4"), probe_radius: float
     ----------
     .. [1] Gattass, R., Sousa, A. P. B. & Gross, C. G. (1988). Visuotopic organization and
        extent of V3 and V4 of the macaque. J. Neurosci. 8, 1831-1845.
+
+    Examples
+    --------
+    >>> from neurocomp.cortex import VentralStream
+    >>> model = VentralStream(n_v1=4, n_v4=4, n_it=4, image_size=24, rng=0)
+    >>> rf = receptive_field_diameter(model, step=2)
+    >>> rf.attrs["units"], rf.groupby("region").median().round(1).values.tolist()   # V1, V4: V4's are larger
+    ('pixel', [3.6, 16.9])
     """
     probe_radius = check_positive("probe_radius", probe_radius)
     step = check_int("step", step, low=1)
