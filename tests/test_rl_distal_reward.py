@@ -11,9 +11,9 @@ pytest.importorskip("brian2")
 pytestmark = pytest.mark.spiking
 
 # Reduced problem for the default suite: 20 inputs x 5 outputs = 100 synapses, rewards 0.5-1 s after the
-# pairing, 10 simulated minutes. The slow test runs the defaults (the spec's network: 1,000 synapses, rewards
+# pairing, 7.5 simulated minutes. The slow test runs the defaults (the spec's network: 1,000 synapses, rewards
 # 1-3 s later, one simulated hour). Both at 1 ms resolution with Izhikevich's STDP, eligibility and dopamine.
-SMALL = dict(n_inputs=20, n_outputs=5, duration=600.0, learning_rate=0.005, reward_delay=(0.5, 1.0),
+SMALL = dict(n_inputs=20, n_outputs=5, duration=450.0, learning_rate=0.005, reward_delay=(0.5, 1.0),
              record_every=20.0)
 FULL = dict(record_every=60.0)
 
@@ -98,7 +98,7 @@ def _check_singled_out(out):
 
 
 def test_rewarded_synapse_singled_out_small():
-    """100 synapses, rewards 0.5-1 s late, 10 simulated minutes, 3 seeds: rank 1 when rewarded, a typical rank
+    """100 synapses, rewards 0.5-1 s late, 7.5 simulated minutes, 3 seeds: rank 1 when rewarded, a typical rank
     under yoked rewards."""
     _check_singled_out(distal_reward_stdp(n_runs=3, **SMALL, rng=2007))
 

@@ -233,8 +233,9 @@ def plot_weight_race(data, *, ax=None, schedule: str = "contingent", run: int = 
     Returns
     -------
     matplotlib.axes.Axes
-        The Axes drawn on: time in minutes, weights in mV; the others' 10–90 %
-        band, median and maximum, the rewarded synapse in red, rewards as ticks.
+        The Axes drawn on: time in minutes, weights in mV from 0 to the largest
+        allowed weight (``attrs["w_max"]``); the others' 10–90 % band, median and
+        maximum, the rewarded synapse in red, rewards as ticks.
     """
     ax = get_ax(ax)
     d = data.sel(schedule=schedule, run=run)
@@ -251,7 +252,8 @@ def plot_weight_race(data, *, ax=None, schedule: str = "contingent", run: int = 
     ax.set_xlabel("simulated time (min)")
     ax.set_ylabel("synaptic weight (mV)")
     ax.set_xlim(0, minutes[-1] if minutes.size else 1)
-    ax.set_ylim(bottom=0)
+    w_max = data.attrs.get("w_max")
+    ax.set_ylim(0, 1.05e3 * w_max if w_max else None)   # the same scale for every schedule and run
     ax.legend(frameon=False, fontsize="small", loc="upper left")
     return ax
 

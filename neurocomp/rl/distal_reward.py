@@ -45,7 +45,7 @@ so one 4 mV synapse has a small causal effect and unrewarded synapses do not run
 away by Hebbian feedback), and η is lowered to 0.3 times Izhikevich's so that the
 others' spread stays well below ``w_max``; the result needs about the same simulated
 hour. With 20 x 5 synapses and rewards 0.5-1 s after the pairing (tag ≈ 0.3) the same
-model singles its synapse out in 10 simulated minutes (the fast test). Each network
+model singles its synapse out in under 10 simulated minutes (the fast test). Each network
 is run with an optional *yoked control*: an independent copy (its own spikes) that
 receives exactly the same dopamine pulses at the same times, so it gets the same
 number of rewards with no contingency on its own synapse 0. Several networks
