@@ -12,7 +12,7 @@ processes share the cores, since time spent waiting for a core is not counted), 
 both after 10 steps from the same weights (they must agree to 1e-4), for 1 and 2 threads (BLAS for
 numpy, intra-op for torch).
 
-Run: python benchmarks/rnn_vs_torch.py [--threads 1 2] [--repeats 5] [--steps 10]
+Run: python benchmarks/rnn_vs_torch.py [--threads 1 2] [--repeats 5] [--steps 10] [--cells lstm vanilla gru]
 (needs ``pip install torch==2.13.0``, a CPU wheel).
 """
 
@@ -61,7 +61,7 @@ def numpy_loss(net, batch, params):
 
 
 def _torch_model(cell, params):
-    rnn_cls = torch.nn.LSTM if cell == "lstm" else torch.nn.RNN
+    rnn_cls = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "vanilla": torch.nn.RNN}[cell]
     rnn = rnn_cls(N_FEATURES, N_HIDDEN, batch_first=True)
     lin = torch.nn.Linear(N_HIDDEN, N_CLASSES)
     with torch.no_grad():
@@ -69,11 +69,18 @@ def _torch_model(cell, params):
         rnn.weight_hh_l0.copy_(torch.from_numpy(params["W_rec_0"].T.copy()))
         rnn.bias_ih_l0.copy_(torch.from_numpy(params["b_0"]))
         rnn.bias_hh_l0.zero_()
+        if cell == "gru":  # the candidate's hidden bias b_hn, which the reset gate multiplies, is its own vector
+            rnn.bias_hh_l0[2 * N_HIDDEN:] = torch.from_numpy(params["b_hn_0"])
         lin.weight.copy_(torch.from_numpy(params["W_out"].T.copy()))
         lin.bias.copy_(torch.from_numpy(params["b_out"]))
-    # torch's two biases b_ih + b_hh are one vector in neurocomp: keep b_hh at zero, or Adam would move
-    # their sum twice as fast as our single bias
-    rnn.bias_hh_l0.requires_grad_(False)
+    # torch's two biases b_ih + b_hh are one vector in neurocomp: keep b_hh at zero (all of it, or the
+    # r and z parts for the GRU), or Adam would move their sum twice as fast as our single bias
+    if cell == "gru":
+        keep = torch.zeros(3 * N_HIDDEN)
+        keep[2 * N_HIDDEN:] = 1.0
+        rnn.bias_hh_l0.register_hook(lambda grad: grad * keep)
+    else:
+        rnn.bias_hh_l0.requires_grad_(False)
     return rnn, lin
 
 
@@ -112,7 +119,7 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--steps", type=int, default=10)
-    parser.add_argument("--cells", nargs="+", default=["lstm", "vanilla"])
+    parser.add_argument("--cells", nargs="+", default=["lstm", "vanilla"], choices=["lstm", "vanilla", "gru"])
     args = parser.parse_args(argv)
     X, y = _data()
     Xtorch, ytorch = torch.from_numpy(X), torch.from_numpy(y)
