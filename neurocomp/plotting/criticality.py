@@ -36,6 +36,14 @@ def plot_distribution(values, *, fit=None, ax=None, label=None, color="C0"):
     -------
     matplotlib.axes.Axes
         The Axes drawn on; y is the probability per unit of size (a density over integers).
+
+    Examples
+    --------
+    >>> from neurocomp.criticality import fit_power_law, galton_watson_avalanches
+    >>> sizes = galton_watson_avalanches(m=1.0, n_avalanches=2000, max_size=10**4, rng=0)["size"].values
+    >>> ax = plot_distribution(sizes, fit=fit_power_law(sizes))
+    >>> ax.get_ylabel(), len(ax.lines)                  # histogram and fitted power law
+    ('probability per unit of size', 2)
     """
     ax = get_ax(ax)
     x = np.asarray(values)
@@ -87,6 +95,13 @@ def plot_mean_size(av, *, gamma_fit=None, gamma_predicted=None, ax=None):
     ----------
     .. [1] Friedman, N. et al. (2012). Universal critical dynamics in high resolution neuronal
        avalanche data. Phys. Rev. Lett. 108, 208102.
+
+    Examples
+    --------
+    >>> from neurocomp.criticality import galton_watson_avalanches
+    >>> ax = plot_mean_size(galton_watson_avalanches(m=1.0, n_avalanches=2000, max_size=10**4, rng=0), gamma_fit=2.0)
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('avalanche duration (steps)', 'mean avalanche size')
     """
     ax = get_ax(ax)
     sizes, durs = av["size"].values, av["duration"].values
@@ -126,6 +141,15 @@ def plot_lag_slopes(slopes, *, ax=None):
     ----------
     .. [1] Wilting, J. & Priesemann, V. (2018). Inferring collective dynamical states from
        widely unobserved systems. Nat. Commun. 9, 2325.
+
+    Examples
+    --------
+    >>> import xarray as xr
+    >>> slopes = xr.DataArray([[0.9, 0.81, 0.73], [0.5, 0.45, 0.4]], dims=("n_observed", "lag"),
+    ...                       coords={"n_observed": [1000, 10], "lag": [0.004, 0.008, 0.012]})
+    >>> ax = plot_lag_slopes(slopes)
+    >>> ax.get_xlabel(), len(ax.lines)
+    ('lag (ms)', 2)
     """
     ax = get_ax(ax)
     lag = slopes["lag"].values
@@ -162,6 +186,15 @@ def plot_subsampling(table, *, m_true, ax=None):
     ----------
     .. [1] Wilting, J. & Priesemann, V. (2018). Inferring collective dynamical states from
        widely unobserved systems. Nat. Commun. 9, 2325.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"n_observed": [10, 100], "m_conventional": [0.5, 0.85],
+    ...                       "conventional_low": [0.45, 0.8], "conventional_high": [0.55, 0.9],
+    ...                       "m_mr": [0.9, 0.9], "mr_low": [0.85, 0.88], "mr_high": [0.95, 0.92]})
+    >>> plot_subsampling(table, m_true=0.9).get_xlabel()
+    'observed units'
     """
     ax = get_ax(ax)
     n = table["n_observed"].values
@@ -200,6 +233,14 @@ def plot_response_curves(ds, *, ax=None):
     ----------
     .. [1] Kinouchi, O. & Copelli, M. (2006). Optimal dynamical range of excitable networks at
        criticality. Nat. Phys. 2, 348-351.
+
+    Examples
+    --------
+    >>> from neurocomp.criticality import dynamic_range
+    >>> ds = dynamic_range(branching_ratios=(0.8, 1.0, 1.2), n_units=200, n_steps=300, n_discard=50, rng=0)
+    >>> ax = plot_response_curves(ds)
+    >>> ax.get_xlabel(), len(ax.lines)                  # one curve per branching ratio
+    ('stimulus rate (Hz)', 3)
     """
     ax = get_ax(ax)
     for i, s in enumerate(ds.branching_ratio.values):
@@ -230,6 +271,13 @@ def plot_dynamic_range(ds, *, ax=None):
     ----------
     .. [1] Kinouchi, O. & Copelli, M. (2006). Optimal dynamical range of excitable networks at
        criticality. Nat. Phys. 2, 348-351.
+
+    Examples
+    --------
+    >>> from neurocomp.criticality import dynamic_range
+    >>> ds = dynamic_range(branching_ratios=(0.8, 1.0, 1.2), n_units=200, n_steps=300, n_discard=50, rng=0)
+    >>> plot_dynamic_range(ds).get_ylabel()
+    'dynamic range (dB)'
     """
     ax = get_ax(ax)
     ax.plot(ds.branching_ratio.values, ds.dynamic_range.values, "o-", color="k")

@@ -40,6 +40,14 @@ def plot_msd(msd, *, ax=None, theory=None, label=None, individual: int = 0, logl
     -------
     matplotlib.axes.Axes
         The Axes drawn on.
+
+    Examples
+    --------
+    >>> from neurocomp.diffusion import ensemble_msd
+    >>> from neurocomp.diffusion.walks import brownian
+    >>> ax = plot_msd(ensemble_msd(brownian(20, 100, D=1e-12, dt=1e-3, rng=0)))
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('time [s]', 'ensemble MSD [m²]')
     """
     ax = get_ax(ax)
     tdim = "lag" if "lag" in msd.dims else "time"
@@ -86,6 +94,13 @@ def plot_trajectories(trajectories, *, ax=None, n: int = 5, scale: float = 1.0, 
     -------
     matplotlib.axes.Axes
         The Axes drawn on.
+
+    Examples
+    --------
+    >>> from neurocomp.diffusion.walks import brownian
+    >>> ax = plot_trajectories(brownian(20, 100, D=1e-12, dt=1e-3, d=2, rng=0), scale=1e6, unit="µm")
+    >>> ax.get_xlabel(), len(ax.lines)                  # the first 5 walkers
+    ('x [µm]', 5)
     """
     ax = get_ax(ax)
     unit = unit or trajectories.attrs.get("units", "m")
@@ -127,6 +142,12 @@ def plot_alpha_estimates(true_alpha, estimates, *, ax=None, spread=None, label=N
     -------
     matplotlib.axes.Axes
         The Axes drawn on.
+
+    Examples
+    --------
+    >>> ax = plot_alpha_estimates([0.5, 1.0, 1.5], [0.55, 0.97, 1.4], spread=[0.1, 0.1, 0.1])
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('true α', 'estimated α')
     """
     ax = get_ax(ax)
     true_alpha = np.asarray(true_alpha, dtype=float)
@@ -167,6 +188,17 @@ def plot_profiles(concentration, *, ax=None, times=None, scale: float = 1.0, uni
     -------
     matplotlib.axes.Axes
         The Axes drawn on.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from neurocomp.diffusion.pde import solve_diffusion
+    >>> c0 = np.zeros(101)
+    >>> c0[50] = 1e6
+    >>> c = solve_diffusion(c0, D=1e-9, dx=1e-6, dt=1e-4, n_steps=100, record_every=50)
+    >>> ax = plot_profiles(c, scale=1e6, unit="µm")
+    >>> ax.get_xlabel(), len(ax.lines)                  # one profile per recorded time
+    ('x [µm]', 3)
     """
     ax = get_ax(ax)
     c = concentration
@@ -200,6 +232,14 @@ def plot_first_passage(fpt, *, ax=None, bins: int = 40, theory=None, **kwargs):
     -------
     matplotlib.axes.Axes
         The Axes drawn on.
+
+    Examples
+    --------
+    >>> from neurocomp.diffusion.walks import bounded_brownian
+    >>> ds = bounded_brownian(200, 2000, D=1.0, dt=1e-4, x0=0.5, lower=0.0, upper=1.0, rng=0)
+    >>> ax = plot_first_passage(ds.first_passage_time, bins=20)
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('first-passage time [s]', 'density [1/s]')
     """
     ax = get_ax(ax)
     v = np.asarray(fpt, dtype=float)
