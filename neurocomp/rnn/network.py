@@ -168,39 +168,118 @@ def _lstm_layer_backward(dR, cache, W1, W_rec, truncate, SG, want_input_grad):
     return dW1, dW_rec, d_in
 
 
-def _gru_forward(A, W_rec, b_hn, h0):
-    T, B, H3 = A.shape
-    H = H3 // 3
-    RZ = np.empty((T, B, 2 * H), A.dtype)
-    N = np.empty((T, B, H), A.dtype)
+def _gru_layer_forward(inp1, W1, W_rec, b_hn, T, B, h0):
+    """GRU layer over all steps, gate-major: input parts of the gates (3, T, B, H) in the order r, z, n.
+
+    PyTorch's form: r, z = sigmoid(.), n = tanh(x W_n + b_n + r (h W_hn + b_hn)), h' = n + z (h - n).
+    """
+    H = W_rec.shape[0]
+    dtype = inp1.dtype
+    A = np.matmul(inp1[None], _gate_major(W1, 3)).reshape(3, T, B, H)
+    W3 = _gate_major(W_rec, 3)
+    RZ = np.empty((2, T, B, H), dtype)
+    N = np.empty((T, B, H), dtype)
     HN = np.empty_like(N)
     Hs = np.empty_like(N)
+    rec = np.empty((3, B, H), dtype)
     h = h0
     with serial_blas(B * H * 3 * H):
         for t in range(T):
-            a = A[t]
-            rz, n, hn = RZ[t], N[t], HN[t]
+            rz, n, hn = RZ[:, t], N[t], HN[t]
             if h is None:
-                sigmoid(a[:, :2 * H], out=rz)
+                sigmoid(A[:2, t], out=rz)
                 hn[...] = b_hn
             else:
-                hr = h @ W_rec
-                np.add(a[:, :2 * H], hr[:, :2 * H], out=rz)
+                np.matmul(h, W3, out=rec)
+                np.add(A[:2, t], rec[:2], out=rz)
                 sigmoid(rz, out=rz)
-                np.add(hr[:, 2 * H:], b_hn, out=hn)
-            np.multiply(rz[:, :H], hn, out=n)
-            n += a[:, 2 * H:]
+                np.add(rec[2], b_hn, out=hn)
+            np.multiply(rz[0], hn, out=n)
+            n += A[2, t]
             np.tanh(n, out=n)
             ht = Hs[t]
             if h is None:
-                np.multiply(n, rz[:, H:], out=ht)
+                np.multiply(n, rz[1], out=ht)
                 np.subtract(n, ht, out=ht)
             else:
                 np.subtract(h, n, out=ht)
-                ht *= rz[:, H:]
+                ht *= rz[1]
                 ht += n
             h = ht
     return Hs, {"RZ": RZ, "N": N, "HN": HN}
+
+
+def _gru_layer_backward(dR, cache, W1, W_rec, truncate, SG, want_input_grad):
+    """Backward through a GRU layer stored by :func:`_gru_layer_forward`, one step's blocks at a time.
+
+    Returns the gradients of ``W1`` = [W_in; b], ``W_rec`` and ``b_hn`` (each one product or sum over
+    all steps) and, when asked, ``dL/d input``.
+    """
+    RZ, N, HN, Hs, inp1, h0 = (cache[k] for k in ("RZ", "N", "HN", "Hs", "inp1", "h0"))
+    T, B, H = Hs.shape
+    dtype = Hs.dtype
+    dA = np.empty((3, T, B, H), dtype)   # d pre-activations: r, z (input and recurrent parts alike), n (input part)
+    dHN = np.empty((T, B, H), dtype)     # d (h W_hn + b_hn)
+    WT = np.ascontiguousarray(W_rec.T)   # (3H, H)
+    dflat = np.empty((B, 3, H), dtype)
+    tmp = np.empty((B, H), dtype)
+    dh_buf = np.empty((B, H), dtype)
+    dh_next = np.empty((B, H), dtype)
+    one = dtype.type(1.0)
+    flowing = False
+    with serial_blas(B * H * 3 * H):
+        for t in range(T - 1, -1, -1):
+            dh = np.add(dR[t], dh_next, out=dh_buf) if flowing else dR[t]
+            if SG is not None:
+                SG[t] = dh
+            r, z, n, hn = RZ[0, t], RZ[1, t], N[t], HN[t]
+            h_prev = Hs[t - 1] if t > 0 else h0
+            # n: dh (1 - z) (1 - n^2)
+            dan = dA[2, t]
+            np.multiply(n, n, out=dan)
+            np.subtract(one, dan, out=dan)
+            np.subtract(one, z, out=tmp)
+            dan *= tmp
+            dan *= dh
+            # z: dh (h_prev - n) z (1 - z)
+            daz = dA[1, t]
+            if h_prev is None:
+                np.negative(n, out=daz)
+            else:
+                np.subtract(h_prev, n, out=daz)
+            daz *= dh
+            tmp *= z  # z (1 - z)
+            daz *= tmp
+            # r: dan hn r (1 - r); the candidate's recurrent input: dan r
+            dar = dA[0, t]
+            np.subtract(one, r, out=dar)
+            dar *= r
+            dar *= hn
+            dar *= dan
+            np.multiply(dan, r, out=dHN[t])
+            flowing = not _boundary(t, truncate)
+            if flowing:
+                dflat[:, 0] = dar
+                dflat[:, 1] = daz
+                dflat[:, 2] = dHN[t]
+                np.matmul(dflat.reshape(B, 3 * H), WT, out=dh_next)
+                np.multiply(dh, z, out=tmp)
+                dh_next += tmp
+    dA3 = dA.reshape(3, T * B, H)
+    dW1 = np.matmul(inp1.T[None], dA3).transpose(1, 0, 2).reshape(inp1.shape[1], 3 * H)
+    if h0 is None:
+        Hprev, lo = Hs[:-1].reshape((T - 1) * B, H), B
+    else:
+        Hprev, lo = _prev(Hs, h0).reshape(T * B, H), 0
+    dHN2 = dHN.reshape(T * B, H)
+    dW_rec = np.empty((H, 3, H), dtype)
+    dW_rec[:, :2] = np.matmul(Hprev.T[None], dA3[:2, lo:]).transpose(1, 0, 2)
+    dW_rec[:, 2] = Hprev.T @ dHN2[lo:]
+    d_in = None
+    if want_input_grad:
+        flat = np.ascontiguousarray(dA3.transpose(1, 0, 2)).reshape(T * B, 3 * H)
+        d_in = (flat @ W1[:-1].T).reshape(T, B, -1)
+    return dW1, dW_rec.reshape(H, 3 * H), dHN2.sum(axis=0), d_in
 
 
 # =========================================================================== backward passes
@@ -234,39 +313,6 @@ def _vanilla_backward(dR, Hs, cache, W_rec, truncate, SG):
             np.multiply(dh, D[t], out=dZ[t])
             dh_next = None if _boundary(t, truncate) else dZ[t] @ W_rec.T
     return dZ, dZ, None
-
-
-def _gru_backward(dR, Hs, cache, W_rec, truncate, SG, h0):
-    RZ, N, HN = cache["RZ"], cache["N"], cache["HN"]
-    T, B, H = Hs.shape
-    r, z = RZ[..., :H], RZ[..., H:]
-    Hprev = _prev(Hs, h0)
-    Dn = (1.0 - z) * (1.0 - N * N)
-    Dz = (Hprev - N) * (z * (1.0 - z))
-    Dr = HN * (r * (1.0 - r))
-    Zc = np.ascontiguousarray(z)
-    Rc = np.ascontiguousarray(r)
-    dHR = np.empty((T, B, 3 * H), Hs.dtype)
-    dAn = np.empty((T, B, H), Hs.dtype)
-    dh_next = None
-    with serial_blas(B * H * 3 * H):
-        for t in range(T - 1, -1, -1):
-            dh = dR[t] if dh_next is None else dR[t] + dh_next
-            if SG is not None:
-                SG[t] = dh
-            dan = dAn[t]
-            np.multiply(dh, Dn[t], out=dan)
-            hr = dHR[t]
-            np.multiply(dan, Dr[t], out=hr[:, :H])
-            np.multiply(dh, Dz[t], out=hr[:, H:2 * H])
-            np.multiply(dan, Rc[t], out=hr[:, 2 * H:])
-            if _boundary(t, truncate):
-                dh_next = None
-            else:
-                dh_next = hr @ W_rec.T
-                dh_next += dh * Zc[t]
-    dA = np.concatenate([dHR[..., :2 * H], dAn], axis=-1)
-    return dA, dHR, dHR[..., 2 * H:].sum(axis=(0, 1))
 
 
 # ================================================================================ estimator
@@ -475,16 +521,11 @@ class RNN(RecurrentEstimator):
             W1 = np.concatenate([W_in, b[None]], axis=0)
             if self.cell == "lstm":
                 Hs, cache = _lstm_layer_forward(inp1, W1, W_rec, T, B, h_init, c_init)
-                cache.update(inp1=inp1, Hs=Hs, h0=h_init, c0=c_init, W1=W1, W_in=W_in, W_rec=W_rec)
-                layers.append(cache)
-                inp = Hs
-                continue
-            A = (inp1 @ W1).reshape(T, B, -1)
-            if self.cell == "vanilla":
-                Hs, cache = _vanilla_forward(A, W_rec, h_init)
+            elif self.cell == "gru":
+                Hs, cache = _gru_layer_forward(inp1, W1, W_rec, params[f"b_hn_{layer}"], T, B, h_init)
             else:
-                Hs, cache = _gru_forward(A, W_rec, params[f"b_hn_{layer}"], h_init)
-            cache.update(inp1=inp1, Hs=Hs, h0=h_init, c0=c_init, W_in=W_in, W_rec=W_rec)
+                Hs, cache = _vanilla_forward((inp1 @ W1).reshape(T, B, -1), W_rec, h_init)
+            cache.update(inp1=inp1, Hs=Hs, h0=h_init, c0=c_init, W1=W1, W_in=W_in, W_rec=W_rec)
             layers.append(cache)
             inp = Hs
         return inp, layers
@@ -507,10 +548,16 @@ class RNN(RecurrentEstimator):
                 if sg is not None:
                     SG = sg
                 continue
-            if self.cell == "vanilla":
-                dA, dHR, db_hn = _vanilla_backward(dR, Hs, cache, W_rec, truncate, sg)
-            else:
-                dA, dHR, db_hn = _gru_backward(dR, Hs, cache, W_rec, truncate, sg, cache["h0"])
+            if self.cell == "gru":
+                dW1, dW_rec, db_hn, dR = _gru_layer_backward(dR, cache, cache["W1"], W_rec, truncate, sg, layer > 0)
+                grads[f"W_in_{layer}"] = np.ascontiguousarray(dW1[:-1])
+                grads[f"b_{layer}"] = dW1[-1].copy()
+                grads[f"W_rec_{layer}"] = dW_rec
+                grads[f"b_hn_{layer}"] = db_hn
+                if sg is not None:
+                    SG = sg
+                continue
+            dA, dHR, db_hn = _vanilla_backward(dR, Hs, cache, W_rec, truncate, sg)
             if sg is not None:
                 SG = sg
             GH = dA.shape[-1]
