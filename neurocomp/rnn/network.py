@@ -18,12 +18,12 @@ optionally truncated, and optimised by Adam or SGD with momentum with optional g
 
 Implementation: sequences are batched and stored time-major; the input projection of all steps
 (bias included) is one matrix product, so only the recurrent product runs inside the time loop, and
-the weight gradients are each one product over all steps after the backward loop. The LSTM keeps
-its gates gate-major, (4, n_steps, batch, n_hidden), so that every elementwise operation of a step
-runs on contiguous memory. The per-step products use one BLAS thread when they are small (threads
+the weight gradients are each one product over all steps after the backward loop. The LSTM and GRU
+keep their gates gate-major, (n_gates, n_steps, batch, n_hidden), so that every elementwise
+operation of a step runs on contiguous memory. The per-step products use one BLAS thread when they are small (threads
 cost more than they save there); the products over all steps use every thread. Training on the
 benchmark's size (hidden 128, batch 64, 100 steps, float32) runs at about PyTorch's CPU speed for
-the LSTM and faster for the vanilla network (``benchmarks/rnn_vs_torch.py``).
+the LSTM and GRU and faster for the vanilla network (``benchmarks/rnn_vs_torch.py``).
 """
 
 from __future__ import annotations
