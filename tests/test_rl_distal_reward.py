@@ -111,7 +111,18 @@ def test_rewarded_synapse_singled_out_full():
 
 @pytest.mark.slow
 def test_without_eligibility_dopamine_cannot_find_the_synapse():
-    """tau_c = 5 ms: the tag is gone long before the dopamine arrives 0.5-1 s later, so nothing is singled out."""
-    out = distal_reward_stdp(n_runs=3, **SMALL, tau_eligibility=0.005, yoked_control=False, rng=2007)
+    """tau_c = 5 ms: the tag is gone long before the dopamine arrives 0.5-1 s later, so nothing is singled out.
+
+    The learning rate is raised by the ratio of the dopamine-tag overlaps (tau_cd = 1 / (1/tau_c + 1/tau_d)),
+    so a tag of a given size still moves the weight as much per dopamine pulse: learning is not switched off.
+    """
+    def overlap(tau_c, tau_d=0.2):
+        return 1.0 / (1.0 / tau_c + 1.0 / tau_d)
+
+    lr = SMALL["learning_rate"] * overlap(1.0) / overlap(0.005)
+    out = distal_reward_stdp(n_runs=3, **{**SMALL, "learning_rate": lr}, tau_eligibility=0.005, yoked_control=False,
+                             rng=2007)
     ranks = out.rewarded_rank.sel(schedule="contingent").values
     assert np.all(ranks > 1) and _typical(ranks, out.sizes["synapse"]) > 0.1, ranks.tolist()
+    others = out.final_weight.isel(synapse=slice(1, None))
+    assert float((others.max("synapse") - others.min("synapse")).min()) > 0.1e-3   # the weights did move
