@@ -35,6 +35,14 @@ def plot_encoder_learning(ds, *, ax=None, paper_median: float | None = None, **k
     ----------
     .. [1] Ackley, D. H., Hinton, G. E. & Sejnowski, T. J. (1985). A learning algorithm for
        Boltzmann machines. Cognitive Science 9, 147-169.
+
+    Examples
+    --------
+    >>> from neurocomp.boltzmann.machine import learn_encoder
+    >>> ds = learn_encoder(2, 1, n_runs=3, max_cycles=5, estimator="exact", rng=0)
+    >>> ax = plot_encoder_learning(ds)
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('learning cycle', 'fraction of runs learned')
     """
     ax = get_ax(ax)
     frac = ds["fraction_learned"]
@@ -77,6 +85,13 @@ def plot_divergence(ds, *, ax=None, **kwargs):
     ----------
     .. [1] Ackley, D. H., Hinton, G. E. & Sejnowski, T. J. (1985). A learning algorithm for
        Boltzmann machines. Cognitive Science 9, 147-169.
+
+    Examples
+    --------
+    >>> from neurocomp.boltzmann.machine import learn_encoder
+    >>> ds = learn_encoder(2, 1, n_runs=3, max_cycles=5, estimator="exact", rng=0)
+    >>> plot_divergence(ds).get_ylabel()
+    'divergence G [nat]'
     """
     ax = get_ax(ax)
     g = ds["divergence"]
@@ -115,6 +130,14 @@ def plot_weights(weights, *, ax=None, labels=None, biases=None, max_weight: floa
     -------
     matplotlib.axes.Axes
         The Axes drawn on.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> w = np.array([[0.0, 2.0, -1.0], [2.0, 0.0, 0.5], [-1.0, 0.5, 0.0]])
+    >>> ax = plot_weights(w, labels=["A", "B", "H"], biases=[0.1, -0.2, 0.0])
+    >>> ax.get_title(), len(ax.patches)                 # one square per weight and bias
+    ('weights w_ij (full square = 2)', 12)
     """
     w = check_array("weights", weights, ndim=2)
     if w.shape[0] != w.shape[1]:
@@ -171,6 +194,13 @@ def plot_image_grid(images, *, ax=None, image_shape=(8, 8), n_cols: int | None =
     -------
     matplotlib.axes.Axes
         The Axes drawn on (with a colour bar).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> ax = plot_image_grid(np.random.default_rng(0).random((6, 64)))       # six 8 x 8 images
+    >>> len(ax.images)
+    1
     """
     imgs = check_array("images", images, ndim=2)
     h, w = image_shape

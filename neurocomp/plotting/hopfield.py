@@ -59,6 +59,14 @@ def plot_patterns(patterns, *, shape, ax=None, n_columns: int | None = None, tit
     -------
     matplotlib.axes.Axes
         The Axes drawn on.
+
+    Examples
+    --------
+    >>> from neurocomp.hopfield import letter_patterns
+    >>> patterns, shape = letter_patterns("HI")
+    >>> ax = plot_patterns(patterns, shape=shape, titles=["H", "I"])
+    >>> [t.get_text() for t in ax.texts]
+    ['H', 'I']
     """
     p = check_array("patterns", patterns, ndim=2)
     shape = tuple(int(s) for s in shape)
@@ -100,6 +108,15 @@ def plot_recall(result, *, shape, ax=None, stored=None, **kwargs):
     -------
     matplotlib.axes.Axes
         The Axes drawn on.
+
+    Examples
+    --------
+    >>> from neurocomp.hopfield import Hopfield, flip_bits, letter_patterns
+    >>> patterns, shape = letter_patterns("HI")
+    >>> result = Hopfield(patterns.shape[1], rng=0).store(patterns).recall(flip_bits(patterns, 0.1, rng=0), rng=0)
+    >>> ax = plot_recall(result, shape=shape, stored=patterns)
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['stored', 'cue', 'recalled']
     """
     rows = []
     labels = []
@@ -143,6 +160,14 @@ def plot_overlap_trajectory(result, *, cue: int = 0, ax=None, **kwargs):
     -------
     matplotlib.axes.Axes
         The Axes drawn on.
+
+    Examples
+    --------
+    >>> from neurocomp.hopfield import Hopfield, flip_bits, letter_patterns
+    >>> patterns, shape = letter_patterns("HI")
+    >>> result = Hopfield(patterns.shape[1], rng=0).store(patterns).recall(flip_bits(patterns, 0.1, rng=0), rng=0)
+    >>> plot_overlap_trajectory(result, cue=0).get_ylabel()
+    'overlap with stored pattern'
     """
     traj = result["overlap_trajectory"].sel(cue=cue)
     x_dim = [d for d in traj.dims if d != "pattern"][0]
@@ -184,6 +209,14 @@ def plot_energy_trajectory(result, *, ax=None, **kwargs):
     ----------
     .. [1] Hopfield, J. J. (1982). Neural networks and physical systems with emergent collective
        computational abilities. PNAS 79, 2554-2558.
+
+    Examples
+    --------
+    >>> from neurocomp.hopfield import Hopfield, flip_bits, letter_patterns
+    >>> patterns, shape = letter_patterns("HI")
+    >>> result = Hopfield(patterns.shape[1], rng=0).store(patterns).recall(flip_bits(patterns, 0.1, rng=0), rng=0)
+    >>> plot_energy_trajectory(result).get_ylabel()
+    'energy'
     """
     e = result["energy_trajectory"]
     ax = get_ax(ax)
@@ -216,6 +249,15 @@ def plot_capacity(curve, *, ax=None, theory=None, **kwargs):
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from neurocomp.hopfield import capacity_curve, capacity_theory
+    >>> curve = capacity_curve(200, loads=[0.05, 0.3], trials=2, n_cues=5, rng=0)
+    >>> ax = plot_capacity(curve, theory=capacity_theory(np.linspace(0.02, 0.3, 20)))
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('load α = P/N', 'fraction of bits in error')
     """
     if theory is True or theory is False:
         import warnings
@@ -288,6 +330,14 @@ def plot_basins(basins, *, ax=None, **kwargs):
     -------
     matplotlib.axes.Axes
         The Axes drawn on.
+
+    Examples
+    --------
+    >>> from neurocomp.hopfield import Hopfield, basins_of_attraction, random_patterns
+    >>> net = Hopfield(100, rng=0).store(random_patterns(5, 100, rng=0))
+    >>> ax = plot_basins(basins_of_attraction(net, flip_fractions=[0.0, 0.2, 0.4], n_cues=5, rng=0))
+    >>> ax.get_xlabel()
+    'fraction of flipped bits in the cue'
     """
     ax = get_ax(ax)
     fr = basins["flip_fraction"].values
