@@ -35,6 +35,16 @@ def plot_reach_paths(paths, *, target=None, ax=None, n: int = 20, **kwargs):
     -------
     matplotlib.axes.Axes
         The Axes drawn on (equal aspect, axes in cm).
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> t = np.linspace(0, 0.5, 51)
+    >>> straight = np.stack([0.2 * t, 0.1 * t], axis=-1)               # to (10, 5) cm in 0.5 s
+    >>> paths = xr.DataArray(np.stack([straight] * 3), dims=("trial", "time", "space"),
+    ...                      coords={"time": t, "space": ["x", "y"]})
+    >>> plot_reach_paths(paths, target=(0.1, 0.05)).get_xlabel()
+    'hand x (cm)'
     """
     ax = get_ax(ax)
     p = paths.values * CM
@@ -76,6 +86,14 @@ def plot_speed_profile(speed, *, ax=None, spread=None, **kwargs):
     ----------
     .. [1] Flash, T. & Hogan, N. (1985). The coordination of arm movements: an experimentally
        confirmed mathematical model. J. Neurosci. 5, 1688-1703.
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> t = np.linspace(0, 0.5, 51)
+    >>> speed = xr.DataArray(0.3 * np.sin(np.pi * t / 0.5), dims="time", coords={"time": t})   # bell-shaped, m/s
+    >>> plot_speed_profile(speed).get_legend_handles_labels()[1]
+    ['mean speed', 'peak at 0.50 of the movement']
     """
     ax = get_ax(ax)
     t = speed["time"].values
@@ -119,6 +137,13 @@ def plot_task_variability(endpoints, *, target_sum: float, ax=None, title: str |
     ----------
     .. [1] Todorov, E. & Jordan, M. I. (2002). Optimal feedback control as a theory of motor
        coordination. Nat. Neurosci. 5, 1226-1235.
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> ends = xr.DataArray(np.random.default_rng(0).normal(0.05, 0.01, size=(100, 2)), dims=("trial", "effector"))
+    >>> plot_task_variability(ends, target_sum=0.1).get_xlabel()
+    'effector 1 final position (cm)'
     """
     ax = get_ax(ax)
     p = endpoints.values * CM
@@ -166,6 +191,14 @@ def plot_endpoint_variance(variance, *, theory=None, ax=None):
     ----------
     .. [1] Harris, C. M. & Wolpert, D. M. (1998). Signal-dependent noise determines motor
        planning. Nature 394, 780-784.
+
+    Examples
+    --------
+    >>> import xarray as xr
+    >>> var = xr.DataArray([1e-5, 4e-5], dims="signal_noise",
+    ...                    coords={"signal_noise": [0.1, 0.2], "variance_se": ("signal_noise", [1e-6, 2e-6])})
+    >>> plot_endpoint_variance(var).get_ylabel()
+    'endpoint variance (cm²)'
     """
     ax = get_ax(ax)
     x = variance["signal_noise"].values
@@ -205,6 +238,13 @@ def plot_estimation_error(bias, sd, *, ax=None, label: str = "", color="C0"):
     ----------
     .. [1] Wolpert, D. M., Ghahramani, Z. & Jordan, M. I. (1995). An internal model for
        sensorimotor integration. Science 269, 1880-1882.
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> bias = xr.DataArray(np.linspace(0, 0.01, 11), dims="time", coords={"time": np.linspace(0, 1, 11)})
+    >>> plot_estimation_error(bias, 2 * bias, label="forward model alone").get_legend_handles_labels()[1]
+    ['bias — forward model alone', 'SD — forward model alone']
     """
     ax = get_ax(ax)
     t = bias["time"].values
