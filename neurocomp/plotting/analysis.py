@@ -45,6 +45,23 @@ def plot_layer_region_scores(ds, *, ax=None, kind: str = "ceiled", **kwargs):
     ``ds.attrs["ci_level"]``). A star with an error bar marks each region's best
     layer and its interval; open circles mark the layers whose paired difference
     from the best has an interval containing 0 (not separable from the best).
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> from neurocomp.analysis import layer_region_scores
+    >>> g = np.random.default_rng(0)
+    >>> ids = {"stimulus_id": ("presentation", [f"s{i}" for i in range(40)])}
+    >>> latent = g.normal(size=(40, 4))                       # what the stimuli share with the cortex
+    >>> acts = xr.DataArray(np.hstack([latent @ g.normal(size=(4, 6)), g.normal(size=(40, 6))]),
+    ...                     dims=("presentation", "neuroid"), coords={**ids, "layer": ("neuroid", ["conv1"] * 6 + ["fc1"] * 6)})
+    >>> rec = xr.DataArray(latent @ g.normal(size=(4, 6)) + 0.5 * g.normal(size=(4, 40, 6)),
+    ...                    dims=("repetition", "presentation", "neuroid"),
+    ...                    coords={**ids, "region": ("neuroid", ["V4"] * 3 + ["IT"] * 3)})
+    >>> scores = layer_region_scores(acts, rec, method="ridge", n_splits=2, n_bootstrap=20, rng=0)
+    >>> ax = plot_layer_region_scores(scores)
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('model layer', 'ceiled score, r² / noise ceiling')
     """
     check_option("kind", kind, ("ceiled", "raw"))
     for var in ("raw_score", "ceiled_score", "ceiling"):
@@ -136,6 +153,22 @@ def plot_preferred_depth(ds, *, ax=None, offset: float = 0.0, label: str | None 
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> from neurocomp.analysis import layer_region_scores
+    >>> g = np.random.default_rng(0)
+    >>> ids = {"stimulus_id": ("presentation", [f"s{i}" for i in range(40)])}
+    >>> latent = g.normal(size=(40, 4))
+    >>> acts = xr.DataArray(np.hstack([latent @ g.normal(size=(4, 6)), g.normal(size=(40, 6))]),
+    ...                     dims=("presentation", "neuroid"), coords={**ids, "layer": ("neuroid", ["conv1"] * 6 + ["fc1"] * 6)})
+    >>> rec = xr.DataArray(latent @ g.normal(size=(4, 6)) + 0.5 * g.normal(size=(4, 40, 6)),
+    ...                    dims=("repetition", "presentation", "neuroid"),
+    ...                    coords={**ids, "region": ("neuroid", ["V4"] * 3 + ["IT"] * 3)})
+    >>> scores = layer_region_scores(acts, rec, method="ridge", n_splits=2, n_bootstrap=20, rng=0)
+    >>> plot_preferred_depth(scores).get_ylabel()
+    'preferred layer depth (0 first, 1 last layer)'
     """
     if "preferred_depth" not in getattr(ds, "data_vars", {}):
         raise ValidationError("ds must be a layer_region_scores Dataset with 'preferred_depth'")
@@ -173,6 +206,13 @@ def plot_rdm(rdm, *, ax=None, cmap: str = "viridis", **kwargs):
     -------
     matplotlib Axes
         The Axes drawn on (with a colour bar labelled by the matrix's ``metric`` attr).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from neurocomp.analysis.rsa import rdm
+    >>> plot_rdm(rdm(np.random.default_rng(0).normal(size=(12, 30)))).get_xlabel()
+    'stimulus (presentation index)'
     """
     values = np.asarray(getattr(rdm, "values", rdm), dtype=float)
     if values.ndim != 2 or values.shape[0] != values.shape[1]:
@@ -208,6 +248,14 @@ def plot_prediction(time, observed, predicted, *, ax=None, r=None, units: str = 
     -------
     matplotlib Axes
         The Axes drawn on.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.linspace(0, 1, 50)
+    >>> ax = plot_prediction(t, np.sin(6 * t), 0.9 * np.sin(6 * t), r=0.98, units="Hz")
+    >>> ax.get_ylabel(), ax.get_legend_handles_labels()[1]
+    ('response [Hz]', ['observed', 'predicted (held out), r = 0.98'])
     """
     time = np.asarray(time, dtype=float)
     observed = np.asarray(observed, dtype=float)

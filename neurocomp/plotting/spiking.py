@@ -32,6 +32,14 @@ def plot_raster(spikes: xr.Dataset, *, ax=None, neurons=None, t_start=None, t_st
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> from neurocomp.spiking import spike_dataset
+    >>> ds = spike_dataset([0.1, 0.3, 0.5, 0.7, 0.2, 0.9], [0, 0, 0, 0, 1, 1], n_neurons=2, t_stop=1.0)
+    >>> ax = plot_raster(ds)
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('time [s]', 'neuron')
     """
     from neurocomp.spiking.analysis import _unpack
 
@@ -75,6 +83,13 @@ def plot_rate(data, *, ax=None, bin_width=0.01, **kwargs):
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> from neurocomp.spiking import spike_dataset
+    >>> ds = spike_dataset([0.1, 0.3, 0.5, 0.7, 0.2, 0.9], [0, 0, 0, 0, 1, 1], n_neurons=2, t_stop=1.0)
+    >>> plot_rate(ds, bin_width=0.25).get_ylabel()             # the PSTH of the spike dataset
+    'PSTH (mean rate) [Hz]'
     """
     from neurocomp.spiking.analysis import psth
 
@@ -108,6 +123,18 @@ def plot_fi_curve(data: xr.Dataset, *, ax=None, **kwargs):
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> rates = [[0.0, 1.0], [0.0, 5.0], [20.0, 25.0], [77.0, 78.0]]
+    >>> ds = xr.Dataset({"rate_simulated": (("current", "noise_sd"), rates),
+    ...                  "rate_sem": (("current", "noise_sd"), np.ones((4, 2))),
+    ...                  "rate_theory": (("current", "noise_sd"), rates)},
+    ...                 coords={"current": np.linspace(0, 6e-10, 4), "noise_sd": [0.0, 0.004]})
+    >>> ax = plot_fi_curve(ds)
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('input current [nA]', 'firing rate [Hz]')
     """
     for name in ("rate_simulated", "rate_sem", "rate_theory"):
         if name not in data:
