@@ -38,6 +38,13 @@ def plot_stimuli(images: xr.DataArray, *, ax=None, n_columns: int = 8, n_rows: i
     -------
     matplotlib.axes.Axes
         The Axes drawn on.
+
+    Examples
+    --------
+    >>> from neurocomp.cortex.stimuli import object_images
+    >>> ax = plot_stimuli(object_images(n_per_category=2, size=24, rng=0))
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('category', 'variation')
     """
     if not isinstance(images, xr.DataArray) or images.ndim != 3 or images.dims[0] != "presentation":
         raise ValidationError(f"images must be a DataArray with dims ('presentation', 'y', 'x'); got {getattr(images, 'dims', type(images).__name__)}")
@@ -90,6 +97,17 @@ def plot_tuning_curves(tuning: xr.DataArray, *, ax=None, dim: str = "orientation
     -------
     matplotlib.axes.Axes
         The Axes drawn on.
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> ori = np.arange(0, 180, 15.0)
+    >>> tuning = xr.DataArray(np.exp(2 * np.cos(np.deg2rad(2 * (ori[:, None] - [30.0, 90.0, 150.0])))),
+    ...                       dims=("orientation", "neuroid"),
+    ...                       coords={"orientation": ("orientation", ori, {"units": "deg"})})
+    >>> ax = plot_tuning_curves(tuning)
+    >>> ax.get_xlabel(), ax.get_ylabel(), len(ax.lines)
+    ('orientation [deg]', 'response / max', 3)
     """
     if not isinstance(tuning, xr.DataArray) or set(tuning.dims) != {dim, "neuroid"}:
         raise ValidationError(f"tuning must be a DataArray with dims ({dim!r}, 'neuroid'); got {getattr(tuning, 'dims', type(tuning).__name__)}")
@@ -127,6 +145,14 @@ def plot_decoding(accuracy: xr.DataArray, *, ax=None, chance: float | None = Non
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> import xarray as xr
+    >>> accuracy = xr.DataArray([[0.9, 0.6], [0.95, 0.8]], dims=("region", "variation"),
+    ...                         coords={"region": ["V4", "IT"], "variation": ["low", "high"]})
+    >>> plot_decoding(accuracy, chance=0.125).get_ylabel()
+    'category decoding accuracy (held out)'
     """
     if not isinstance(accuracy, xr.DataArray) or "region" not in accuracy.dims:
         raise ValidationError(f"accuracy must be a DataArray with a 'region' dim; got {getattr(accuracy, 'dims', type(accuracy).__name__)}")
@@ -189,6 +215,18 @@ def plot_orientation_tuning(data: xr.Dataset, *, ax=None, theory: xr.DataArray |
     -------
     matplotlib.axes.Axes
         The Axes drawn on.
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> ori = np.arange(0, 180, 15.0)
+    >>> pref = np.array([30.0, 90.0, 150.0])
+    >>> ds = xr.Dataset({"tuning": (("orientation", "neuroid"), np.exp(2 * np.cos(np.deg2rad(2 * (ori[:, None] - pref))))),
+    ...                  "hwhh": ("neuroid", [20.0, 21.0, 19.0])},
+    ...                 coords={"orientation": ("orientation", ori, {"units": "deg"}),
+    ...                         "preferred_orientation": ("neuroid", pref)})
+    >>> plot_orientation_tuning(ds).get_xlabel()
+    'orientation - preferred [deg]'
     """
     data = _v1_dataset(data, ("tuning", "hwhh"))
     ax = get_ax(ax)
@@ -238,6 +276,14 @@ def plot_phase_sensitivity(data: xr.Dataset, *, ax=None, theory: float | None = 
     -------
     matplotlib.axes.Axes
         The Axes drawn on.
+
+    Examples
+    --------
+    >>> import xarray as xr
+    >>> ds = xr.Dataset({"f1_f0": ("neuroid", [1.6, 0.2, 1.5])},
+    ...                 coords={"cell_type": ("neuroid", ["simple", "complex", "simple"])})
+    >>> plot_phase_sensitivity(ds, theory=16 / (3 * 3.141592653589793)).get_xlabel()
+    'modulation ratio F1/F0'
     """
     data = _v1_dataset(data, ("f1_f0",))
     ax = get_ax(ax)
@@ -275,6 +321,14 @@ def plot_contrast_response(data: xr.Dataset, *, ax=None, **kwargs):
     -------
     matplotlib.axes.Axes
         The Axes drawn on.
+
+    Examples
+    --------
+    >>> import xarray as xr
+    >>> ds = xr.Dataset({"contrast_response": (("contrast", "neuroid"), [[1, 1, 1], [5, 6, 5], [9, 10, 9]])},
+    ...                 coords={"contrast": [0.1, 0.4, 1.0], "cell_type": ("neuroid", ["simple", "complex", "simple"])})
+    >>> plot_contrast_response(ds).get_ylabel()
+    'response / response at contrast 1'
     """
     data = _v1_dataset(data, ("contrast_response",))
     ax = get_ax(ax)

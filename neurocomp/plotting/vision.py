@@ -42,6 +42,15 @@ def plot_filter_bank(filters: xr.DataArray, *, ax=None, row_label: str | None = 
     -------
     matplotlib.axes.Axes
         The Axes drawn on.
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> bank = xr.DataArray(np.random.default_rng(0).normal(size=(2, 4, 7, 7)), dims=("size", "orientation", "y", "x"),
+    ...                     coords={"size": [7, 9], "orientation": ("orientation", [0, 45, 90, 135], {"units": "deg"})})
+    >>> ax = plot_filter_bank(bank)
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('orientation [deg]', 'size')
     """
     if not isinstance(filters, xr.DataArray) or filters.ndim != 4:
         raise ValidationError(f"filters must be a 4-D DataArray (row, column, y, x); got {getattr(filters, 'dims', type(filters).__name__)}")
@@ -107,6 +116,17 @@ def plot_tolerance(curves: xr.DataArray, *, ax=None, dim: str = "shift", hue: st
     -------
     matplotlib.axes.Axes
         The Axes drawn on.
+
+    Examples
+    --------
+    >>> import xarray as xr
+    >>> curves = xr.DataArray([[0.9, 0.7, 0.4], [0.95, 0.9, 0.85]], dims=("model", "shift"),
+    ...                       coords={"model": ["pixels", "hmax"],
+    ...                               "shift": ("shift", [0, 2, 4], {"units": "pixel", "long_name": "shift"})},
+    ...                       attrs={"long_name": "accuracy", "units": "1"})
+    >>> ax = plot_tolerance(curves, chance=0.1)
+    >>> ax.get_xlabel(), ax.get_legend_handles_labels()[1]
+    ('shift [pixel]', ['chance', 'pixels', 'hmax'])
     """
     if not isinstance(curves, xr.DataArray) or dim not in curves.dims or curves.ndim > 2:
         raise ValidationError(f"curves must be a 1-D or 2-D DataArray with a {dim!r} dim; got {getattr(curves, 'dims', None)}")
