@@ -44,6 +44,13 @@ def plot_truth_table(table, *, ax=None, cmap="Greys", **kwargs):
     -------
     matplotlib.axes.Axes
         The Axes drawn on.
+
+    Examples
+    --------
+    >>> from neurocomp.gates.threshold import gate, truth_table
+    >>> ax = plot_truth_table(truth_table(gate("XOR")))
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('input pattern (x1 x2 ...)', 'gate')
     """
     import xarray as xr
 
@@ -91,6 +98,13 @@ def plot_spike_raster(ds, *, n_trials: int = 5, ax=None, **kwargs):
     -------
     matplotlib.axes.Axes
         The Axes drawn on (time in ms).
+
+    Examples
+    --------
+    >>> from neurocomp.gates.spiking import spiking_truth_table
+    >>> ax = plot_spike_raster(spiking_truth_table("AND", trials=2, target="numpy", rng=0), n_trials=2)
+    >>> ax.get_xlabel(), ax.get_title()
+    ('time [ms]', 'AND: correct 100% of trials')
     """
     for name in ("spike_time", "spike_neuron", "spike_pattern", "spike_trial"):
         if name not in ds.variables:
@@ -152,6 +166,14 @@ def plot_decision_surface(model, X, y, *, ax=None, resolution: int = 200, margin
     -------
     matplotlib.axes.Axes
         The Axes drawn on (with a colour bar; the 0.5 contour is the decision boundary).
+
+    Examples
+    --------
+    >>> from neurocomp.dnn.mlp import MLP, make_donut
+    >>> X, y = make_donut(200, rng=0)
+    >>> net = MLP((8,), n_epochs=20, rng=0).fit(X, y)
+    >>> plot_decision_surface(net, X, y, resolution=50).get_xlabel()
+    'input $x_1$'
     """
     X = np.asarray(X, dtype=float)
     if X.ndim != 2 or X.shape[1] != 2:
@@ -195,6 +217,15 @@ def plot_function_fit(model, X, y, *, ax=None, target=None, **kwargs):
     -------
     matplotlib.axes.Axes
         The Axes drawn on.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from neurocomp.dnn.mlp import MLP, make_sine
+    >>> X, y = make_sine(50, rng=0)
+    >>> net = MLP((8,), output="linear", n_epochs=20, rng=0).fit(X, y)
+    >>> plot_function_fit(net, X, y, target=np.sin).get_legend_handles_labels()[1]
+    ['training data', 'true function', 'network']
     """
     X = np.asarray(X, dtype=float).reshape(len(X), -1)
     if X.shape[1] != 1:
@@ -238,6 +269,13 @@ def plot_separability(X, y, *, lines=(), ax=None, title: str = "", **kwargs):
     References
     ----------
     .. [1] Minsky, M. & Papert, S. (1969). Perceptrons. MIT Press.
+
+    Examples
+    --------
+    >>> from neurocomp.gates.threshold import input_patterns
+    >>> ax = plot_separability(input_patterns(2), [0, 0, 0, 1], lines=[((1, 1), 1.5, "AND unit")], title="AND")
+    >>> ax.get_legend_handles_labels()[1]
+    ['0', '1', 'AND unit']
     """
     X = np.asarray(X, dtype=float)
     y = np.asarray(y)
@@ -274,6 +312,14 @@ def plot_luminance(image, *, ax=None, title: str = "stimulus"):
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> edge = np.zeros((20, 20))
+    >>> edge[:, 10:] = 1.0
+    >>> plot_luminance(edge).get_title()
+    'stimulus'
     """
     image = np.asarray(image, dtype=float)
     if image.ndim != 2:
@@ -299,6 +345,12 @@ def plot_dog_profile(kernel, *, ax=None):
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> from neurocomp.gates.receptive_fields import dog_kernel
+    >>> plot_dog_profile(dog_kernel()).get_xlabel()
+    'distance from centre [pixel]'
     """
     k = np.asarray(kernel, dtype=float)
     if k.ndim != 2:
@@ -340,6 +392,15 @@ def plot_center_surround(response, *args, ax=None, kernel=None, axes=None):
     kernel=None, axes=None)`` returning a list of Axes (stimulus, response and
     kernel profile), still works with a DeprecationWarning; draw those panels
     with :func:`plot_luminance`, this function and :func:`plot_dog_profile`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from neurocomp.gates.receptive_fields import center_surround
+    >>> edge = np.zeros((20, 20))
+    >>> edge[:, 10:] = 1.0
+    >>> plot_center_surround(center_surround(edge)).get_title()
+    'ON-centre response (DoG)'
     """
     if args or axes is not None or kernel is not None:
         import warnings
