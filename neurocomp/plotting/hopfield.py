@@ -375,6 +375,18 @@ def plot_spike_raster(result, *, cue: int = 0, pattern: int = 0, ax=None, **kwar
     -------
     matplotlib.axes.Axes
         The Axes drawn on.
+
+    Examples
+    --------
+    >>> from neurocomp.hopfield import flip_bits, random_patterns, spiking_recall
+    >>> from neurocomp.spiking.backend import set_codegen_target
+    >>> set_codegen_target("numpy")                     # no compilation for a network this small
+    >>> xi = random_patterns(2, 60, rng=0)
+    >>> res = spiking_recall(xi, flip_bits(xi, 0.1, rng=0), duration=0.2, cue_duration=0.05, readout=0.05, rng=0)
+    >>> set_codegen_target(None)
+    >>> res["stored_pattern"] = (("pattern", "neuron"), xi)
+    >>> plot_spike_raster(res, cue=0, pattern=0).get_ylabel()
+    'neuron (sorted: +1 of pattern 0 above the line)'
     """
     ax = get_ax(ax, figsize=(6.0, 3.8))
     sel = result["spike_cue"].values == cue

@@ -47,6 +47,16 @@ def plot_sweep(ds: xr.Dataset, *, variable: str | None = None, x: str | None = N
     One line per value of the first swept parameter that is not ``x`` (if
     any); every other dimension except ``seed`` is averaged first, then the
     mean and its standard error are taken over ``seed``.
+
+    Examples
+    --------
+    >>> import xarray as xr
+    >>> ds = xr.Dataset({"error": (("load", "seed"), [[0.0, 0.001, 0.0], [0.02, 0.03, 0.025]],
+    ...                            {"units": "1", "long_name": "fraction of bits in error"})},
+    ...                 coords={"load": ("load", [0.1, 0.2], {"long_name": "load (swept parameter)"}), "seed": [0, 1, 2]})
+    >>> ax = plot_sweep(ds)                    # the shape of run_sweep's result
+    >>> ax.get_xlabel(), ax.get_title()
+    ('load', 'mean ± s.e.m. over 3 seeds')
     """
     from neurocomp._validation import check_option
     from neurocomp.plotting._core import axis_label, get_ax
