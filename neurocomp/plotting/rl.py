@@ -33,6 +33,14 @@ def plot_learning_curves(returns: dict, *, ax=None, smooth: int = 10, ylim=(-100
     -------
     matplotlib.axes.Axes
         The Axes drawn on.
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> returns = {"Q-learning": xr.DataArray(np.random.default_rng(0).normal(-50, 10, size=(5, 100)),
+    ...                                       dims=("run", "episode"), coords={"episode": np.arange(1, 101)})}
+    >>> plot_learning_curves(returns).get_ylabel()
+    'return per episode (mean of 10)'
     """
     ax = get_ax(ax)
     for i, (label, r) in enumerate(returns.items()):
@@ -67,6 +75,14 @@ def plot_rpe_traces(traces: dict, *, ax=None, cue_time=None, reward_time=None):
     -------
     matplotlib.axes.Axes
         The Axes drawn on.
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> t = np.arange(0, 2, 0.1)
+    >>> traces = {"early": xr.DataArray(np.where(np.isclose(t, 1.5), 1.0, 0.0), dims="time", coords={"time": t})}
+    >>> plot_rpe_traces(traces, cue_time=0.5, reward_time=1.5).get_ylabel()
+    'TD error δ (reward units)'
     """
     ax = get_ax(ax)
     styles = [("-", 1.5), ("-", 3.0), ("--", 1.5)]
@@ -101,6 +117,14 @@ def plot_rpe_map(rpe, *, ax=None):
     -------
     matplotlib.axes.Axes
         The Axes drawn on (with a colour bar added to its figure).
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> rpe = xr.DataArray(np.random.default_rng(0).normal(size=(10, 20)), dims=("trial", "time"),
+    ...                    coords={"time": np.arange(0, 2, 0.1)})
+    >>> plot_rpe_map(rpe).get_ylabel()
+    'trial'
     """
     ax = get_ax(ax)
     t = rpe["time"].values
@@ -137,6 +161,11 @@ def plot_probability_response(p, cue, reward, *, cue_se=None, reward_se=None, ax
     ----------
     .. [1] Fiorillo, C. D., Tobler, P. N. & Schultz, W. (2003). Discrete coding of reward
        probability and uncertainty by dopamine neurons. Science 299, 1898-1902.
+
+    Examples
+    --------
+    >>> plot_probability_response([0, 0.5, 1], [0, 0.5, 1], [1, 0.5, 0]).get_xlabel()
+    'reward probability'
     """
     ax = get_ax(ax)
     ax.errorbar(p, cue, yerr=cue_se, fmt="o-", color="C0", label="at the cue")
@@ -165,6 +194,13 @@ def plot_grid_paths(env, paths: dict, *, ax=None):
     -------
     matplotlib.axes.Axes
         The Axes drawn on.
+
+    Examples
+    --------
+    >>> from neurocomp.rl.environments import CliffWalking
+    >>> ax = plot_grid_paths(CliffWalking(), {"safe": [36, 24, 25, 26, 38, 47], "short": [36, 37]})
+    >>> ax.get_legend_handles_labels()[1]
+    ['safe', 'short']
     """
     ax = get_ax(ax)
     layout = np.array([list(r) for r in env.layout])
@@ -205,6 +241,14 @@ def plot_rms_curves(curves: dict, *, ax=None):
     ----------
     .. [1] Sutton, R. S. & Barto, A. G. (2018). Reinforcement Learning: An Introduction, 2nd ed.,
        Example 6.2. MIT Press.
+
+    Examples
+    --------
+    >>> import xarray as xr
+    >>> curves = {name: xr.DataArray(v, dims="episode", coords={"episode": [1, 50, 100]})
+    ...           for name, v in {"TD(0)": [0.3, 0.2, 0.1], "MC": [0.3, 0.25, 0.15]}.items()}
+    >>> [line.get_linestyle() for line in plot_rms_curves(curves).lines]      # TD solid, MC dashed
+    ['-', '--']
     """
     ax = get_ax(ax)
     for i, (label, c) in enumerate(curves.items()):
