@@ -55,7 +55,13 @@ _IN_MEMORY_LIMIT = 1 << 30
 
 
 class OutOfSpaceError(NeurocompError, OSError):
-    """The disk (or quota) filled while writing a result: nothing was left under the final name."""
+    """The disk (or quota) filled while writing a result: nothing was left under the final name.
+
+    Examples
+    --------
+    >>> issubclass(OutOfSpaceError, OSError)          # caught by ``except OSError`` too
+    True
+    """
 
 
 _NO_SPACE = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG}
@@ -155,6 +161,13 @@ def atomic_write_text(path, text: str) -> Path:
     -------
     pathlib.Path
         ``path``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = atomic_write_text(pathlib.Path(tempfile.mkdtemp()) / "notes" / "a.txt", "hello")
+    >>> path.read_text()
+    'hello'
     """
     with atomic_path(path) as tmp:
         _write_bytes(tmp, text.encode("utf-8"))
@@ -175,6 +188,14 @@ def remove_stale_temp_files(folder) -> list[Path]:
     -------
     list of pathlib.Path
         The files removed.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> run = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (run / ".results.nc.abcd1234.nc").write_text("half written")
+    >>> [p.name for p in remove_stale_temp_files(run)]
+    ['.results.nc.abcd1234.nc']
     """
     folder = Path(folder)
     removed = []
@@ -194,7 +215,19 @@ SUMMARY_NAME = "summary.json"
 
 
 class IncompleteRunError(ValidationError):
-    """A run folder (or a file in one) whose run did not finish or whose files changed since."""
+    """A run folder (or a file in one) whose run did not finish or whose files changed since.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> run = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (run / "results.nc").write_bytes(b"")      # written, but the run never finished
+    >>> try:
+    ...     check_run_complete(run / "results.nc")
+    ... except IncompleteRunError as exc:
+    ...     print("refused:", "no summary.json" in str(exc))
+    refused: True
+    """
 
 
 def file_checksum(path) -> str:
@@ -244,6 +277,13 @@ def run_folder_status(folder) -> tuple[bool, str]:
         Whether the run finished and its files are unchanged.
     reason : str
         ``"complete"`` or why the folder is incomplete.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> run = pathlib.Path(tempfile.mkdtemp())
+    >>> run_folder_status(run)[0]                       # nothing finished here
+    False
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -337,6 +377,15 @@ def check_run_complete(path) -> Path:
     ------
     IncompleteRunError
         Naming the folder and why it is incomplete.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> run = pathlib.Path(tempfile.mkdtemp())
+    >>> table = atomic_write_text(run / "table.csv", "a,b")
+    >>> _ = finish_run_folder(run, {}, [table])
+    >>> check_run_complete(table) == table
+    True
     """
     path = Path(path)
     folder = path if path.is_dir() else path.parent
@@ -515,6 +564,13 @@ def load_dataset(path) -> xr.Dataset:
     -------
     xarray.Dataset
         The file's contents, loaded (the file is closed).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, xarray as xr
+    >>> path = save_dataset(xr.Dataset({"x": ("t", [1.0, 2.0])}), pathlib.Path(tempfile.mkdtemp()) / "d.nc")
+    >>> load_dataset(path).x.values.tolist()
+    [1.0, 2.0]
     """
     path = Path(path)
     if not path.exists():
@@ -796,6 +852,14 @@ def load_assembly(path, *, what: str = "recordings", variable: str | None = None
     presentation, for Brain-Score-style flattened trials), ``neuroid_id``,
     ``layer`` and ``region`` (one per neuroid). NWB files give firing rates per
     trial from the units table and a trials table with a ``stimulus_id`` column.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, numpy as np
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "acts.npz"
+    >>> np.savez(path, activations=np.zeros((4, 3)), stimulus_id=np.array(["a", "b", "c", "d"]))
+    >>> load_assembly(path, what="activations").dims
+    ('presentation', 'neuroid')
     """
     path = Path(path)
     if not path.is_file():
@@ -859,6 +923,16 @@ def load_activations(path, *, variable: str | None = None, dims=None, flag: str 
     xarray.DataArray
         Activations, dims ``(presentation, neuroid)``, with coords ``stimulus_id``
         (presentation) and ``layer`` (neuroid); values in the model's units.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, numpy as np
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "acts.npz"
+    >>> np.savez(path, activations=np.arange(12.0).reshape(4, 3), stimulus_id=np.array(["a", "b", "c", "d"]),
+    ...          layer=np.array(["conv1", "conv1", "fc1"]))
+    >>> acts = load_activations(path)
+    >>> acts.dims, acts.layer.values.tolist()
+    (('presentation', 'neuroid'), ['conv1', 'conv1', 'fc1'])
     """
     da = load_assembly(path, what="activations", variable=variable, dims=dims, flag=flag)
     if "layer" not in da.coords:

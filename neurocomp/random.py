@@ -114,6 +114,13 @@ def seed_for_brian2(rng=None) -> int:
     -------
     int
         The seed given to :func:`brian2.seed`.
+
+    Examples
+    --------
+    >>> with brian2_random_state_restored():           # keep brian2's global stream as it was
+    ...     seed = seed_for_brian2(7)
+    >>> seed == derive_seed(7)
+    True
     """
     import brian2
 
@@ -160,7 +167,17 @@ def brian2_seeded(rng=None):
 
 @contextlib.contextmanager
 def brian2_random_state_restored():
-    """Restore brian2's (runtime device's) random state on leaving the block, even after an error."""
+    """Restore brian2's (runtime device's) random state on leaving the block, even after an error.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> before = np.random.get_state()[1].copy()
+    >>> with brian2_random_state_restored():
+    ...     _ = seed_for_brian2(3)                     # changes numpy's global state inside
+    >>> bool(np.array_equal(np.random.get_state()[1], before))
+    True
+    """
     import brian2
 
     device = brian2.get_device()

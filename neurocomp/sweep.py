@@ -151,6 +151,12 @@ class SweepError(NeurocompError):
     failures : list of (SweepPoint, str)
         Each failed run and its error message. The runs that finished are
         cached (when a cache folder was given), so a rerun only redoes these.
+
+    Examples
+    --------
+    >>> err = SweepError("1 of 4 runs failed", [("point", "ValueError: bad")])
+    >>> str(err), err.failures
+    ('1 of 4 runs failed', [('point', 'ValueError: bad')])
     """
 
     def __init__(self, message: str, failures=()):
@@ -174,6 +180,12 @@ class SweepPoint:
         The integer ``rng`` this run gets (see :func:`child_seed`).
     key : str
         Hash of experiment, params, seed and neurocomp version; the run's cache file name.
+
+    Examples
+    --------
+    >>> point = SweepPoint({"n": 100}, 0, {"n": 100, "m": 2}, 12345, "abc")
+    >>> point.describe()
+    'n=100, seed #0'
     """
 
     values: dict
@@ -452,6 +464,13 @@ def sweep_points(func: Callable, grid: Mapping, *, seeds: int = 1, base_params=N
     grid : dict of str to list
         The expanded grid.
     points : list of SweepPoint
+
+    Examples
+    --------
+    >>> from neurocomp.experiments import get
+    >>> grid, points = sweep_points(get("brownian_einstein"), {"n_walkers": [100, 200]}, seeds=2, seed=1)
+    >>> grid, len(points), points[0].describe()
+    ({'n_walkers': [100, 200]}, 4, 'n_walkers=100, seed #0')
     """
     from neurocomp.specs import SpecError, _params_of, validate_params
 
@@ -514,6 +533,14 @@ def check_sweep_memory(func: Callable, points: list[SweepPoint], *, concurrency:
     ------
     ValidationError
         When ``concurrency`` runs of the largest point would need more than ``available``.
+
+    Examples
+    --------
+    >>> from neurocomp.experiments import get
+    >>> func = get("brownian_einstein")
+    >>> _, points = sweep_points(func, {"n_walkers": [100, 200]}, seeds=2)
+    >>> check_sweep_memory(func, points) > 0                 # bytes of the largest run, by estimate
+    True
     """
     from neurocomp.experiments._registry import _bytes, available_memory, estimate_memory
 
@@ -607,6 +634,13 @@ def data_checksum(ds: xr.Dataset) -> str:
     -------
     str
         ``"sha256:<hex>"``.
+
+    Examples
+    --------
+    >>> import xarray as xr
+    >>> ds = xr.Dataset({"x": ("t", [1.0, 2.0])})
+    >>> data_checksum(ds) == data_checksum(ds.copy(deep=True)), data_checksum(ds)[:7]
+    (True, 'sha256:')
     """
     digest = hashlib.sha256()
     for name in sorted(ds.variables, key=str):
@@ -1304,6 +1338,14 @@ def plot_sweep(ds: xr.Dataset, *, variable: str | None = None, x: str | None = N
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import xarray as xr
+    >>> ds = xr.Dataset({"error": (("load", "seed"), [[0.0, 0.001, 0.0], [0.02, 0.03, 0.025]])},
+    ...                 coords={"load": [0.1, 0.2], "seed": [0, 1, 2]})
+    >>> plot_sweep(ds).get_title()
+    'mean ± s.e.m. over 3 seeds'
     """
     from neurocomp.plotting.sweep import plot_sweep as _plot_sweep
 
@@ -1472,6 +1514,14 @@ def add_cli(subparsers) -> None:
     ----------
     subparsers : argparse._SubParsersAction
         The ``add_subparsers()`` object of the ``neurocomp`` parser.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser(prog="neurocomp")
+    >>> add_cli(parser.add_subparsers(dest="command"))
+    >>> parser.parse_args(["sweep", "models/hopfield_capacity.toml"]).command
+    'sweep'
     """
     import argparse
 

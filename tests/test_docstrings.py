@@ -34,13 +34,15 @@ CODES = ("GL08", "PR01", "PR02", "RT01")
 ALLOWLIST = Path(__file__).with_name("docstring_allowlist.txt")
 
 #: Packages whose public functions and classes (simulations, estimators, analyses, figures)
-#: must show an Example (numpydoc EX01). Command-line, file and experiment modules are not
-#: listed: their examples would write files or need whole runs.
+#: must show an Example (numpydoc EX01), and the helpers users script with (files, seeds,
+#: sweeps). The command line, spec files and experiments are not listed: their examples
+#: would need whole runs.
 EXAMPLE_PACKAGES = (
     "neurocomp.analysis", "neurocomp.boltzmann", "neurocomp.control", "neurocomp.cortex",
     "neurocomp.criticality", "neurocomp.diffusion", "neurocomp.dnn", "neurocomp.gates",
-    "neurocomp.hopfield", "neurocomp.ica", "neurocomp.information", "neurocomp.plotting",
-    "neurocomp.rl", "neurocomp.rnn", "neurocomp.spiking", "neurocomp.vae", "neurocomp.vision",
+    "neurocomp.hopfield", "neurocomp.ica", "neurocomp.information", "neurocomp.io",
+    "neurocomp.plotting", "neurocomp.random", "neurocomp.rl", "neurocomp.rnn",
+    "neurocomp.spiking", "neurocomp.sweep", "neurocomp.vae", "neurocomp.vision",
 )
 #: Plumbing inside those packages, left out: the CLI and the brian2 set-up.
 EXAMPLE_EXEMPT = ("neurocomp.analysis.cli", "neurocomp.spiking.backend", "neurocomp.spiking._units")
