@@ -33,6 +33,11 @@ def bundled_spec_dirs() -> list[Path]:
     -------
     list of pathlib.Path
         The ``models`` and ``analyses`` folders, in that order (they may not exist).
+
+    Examples
+    --------
+    >>> [folder.name for folder in bundled_spec_dirs()]
+    ['models', 'analyses']
     """
     package = Path(__file__).resolve().parent
     installed = package / "_bundled"
@@ -63,6 +68,11 @@ def find_spec_file(name: str) -> Path:
     ------
     ValidationError
         A name found in both bundled folders, without a folder to choose.
+
+    Examples
+    --------
+    >>> find_spec_file("brownian_einstein").name, find_spec_file("models/brownian_einstein").parent.name
+    ('brownian_einstein.toml', 'models')
     """
     path = Path(name)
     if path.is_file():
@@ -444,6 +454,21 @@ class ArgumentParser(argparse.ArgumentParser):
     ----------
     prog, usage, description, epilog, parents, formatter_class, prefix_chars, fromfile_prefix_chars, argument_default, conflict_handler, add_help, allow_abbrev, exit_on_error
         As for :class:`argparse.ArgumentParser`.
+
+    Examples
+    --------
+    >>> import contextlib, io
+    >>> parser = ArgumentParser(prog="demo")
+    >>> _ = parser.add_argument("--n", type=int)
+    >>> stderr = io.StringIO()
+    >>> with contextlib.redirect_stderr(stderr):
+    ...     try:
+    ...         parser.parse_args(["--n", "x"])
+    ...     except SystemExit as exc:
+    ...         print("exit status", exc.code)
+    exit status 2
+    >>> stderr.getvalue()
+    "demo: error: argument --n: invalid int value: 'x' (see demo --help)\\n"
     """
 
     def error(self, message):
@@ -476,6 +501,14 @@ def add_plugin_argument(parser: argparse.ArgumentParser) -> None:
     ----------
     parser : argparse.ArgumentParser
         The subcommand's parser (left as it is if it already has ``--plugin``).
+
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser()
+    >>> add_plugin_argument(parser)
+    >>> parser.parse_args(["--plugin", "my_lab.experiments", "--plugin", "more.py"]).plugin
+    ['my_lab.experiments', 'more.py']
     """
     if "--plugin" in parser._option_string_actions:
         return
@@ -498,6 +531,19 @@ def load_plugins(plugins) -> list[str]:
     -------
     list of str
         The names of the experiments the plugins registered.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> plugin = pathlib.Path(tempfile.mkdtemp()) / "my_experiments.py"
+    >>> _ = plugin.write_text(
+    ...     "from neurocomp.experiments import ExperimentResult, experiment\\n"
+    ...     "@experiment('_doc_plugin_probe')\\n"
+    ...     "def probe(*, rng=None):\\n"
+    ...     "    '''A probe.'''\\n"
+    ...     "    return ExperimentResult(dataset=None)\\n")
+    >>> load_plugins([str(plugin)])
+    ['_doc_plugin_probe']
     """
     from neurocomp.experiments import load_plugin
 
@@ -583,6 +629,14 @@ def main(argv=None) -> int:
     int
         The exit status: 0 on success, 2 for a user's mistake (one line on stderr),
         1 for an internal error or a full disk, 130 when interrupted.
+
+    Examples
+    --------
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stderr(io.StringIO()):       # one line: the spec does not exist
+    ...     status = main(["run", "no_such_spec.toml"])
+    >>> status
+    2
     """
     parser = build_parser()
     args = parser.parse_args(argv)

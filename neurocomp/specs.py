@@ -67,7 +67,17 @@ TOP_LEVEL_KEYS = ("title", "experiment", "seed", "description", "requires", "par
 
 
 class SpecError(ValidationError):
-    """A spec file or parameter that cannot be run as given."""
+    """A spec file or parameter that cannot be run as given.
+
+    Examples
+    --------
+    >>> from neurocomp.experiments import get
+    >>> try:
+    ...     validate_params(get("brownian_einstein"), {"n_walker": 100}, experiment="brownian_einstein")
+    ... except SpecError as exc:
+    ...     print(str(exc)[:58])
+    unknown parameter(s) ['n_walker'] for experiment 'brownian
+    """
 
 
 @dataclasses.dataclass
@@ -90,6 +100,13 @@ class Spec:
         The ``[sweep]`` table: parameter name -> values or a range.
     path : Path, optional
         The TOML file the spec was read from.
+
+    Examples
+    --------
+    >>> from neurocomp.cli import find_spec_file
+    >>> spec = load_spec(find_spec_file("brownian_einstein"))
+    >>> spec.experiment, spec.stem
+    ('brownian_einstein', 'brownian_einstein')
     """
 
     title: str
@@ -190,6 +207,13 @@ def load_spec(path, overrides: list[str] | None = None) -> Spec:
     SpecError
         A missing, unreadable or invalid file, an unknown key or parameter, or a value
         out of its range.
+
+    Examples
+    --------
+    >>> from neurocomp.cli import find_spec_file
+    >>> spec = load_spec(find_spec_file("brownian_einstein"), ["n_walkers=100", "n_steps=20"])
+    >>> spec.params["n_walkers"], spec.params["n_steps"]
+    (100, 20)
     """
     path = Path(path)
     if not path.exists():
@@ -415,6 +439,13 @@ def validate_params(func, params: dict, *, experiment: str = "") -> dict:
     ------
     SpecError
         An unknown parameter or a value of the wrong type or out of range.
+
+    Examples
+    --------
+    >>> from neurocomp.experiments import get
+    >>> params = validate_params(get("brownian_einstein"), {"n_walkers": 100}, experiment="brownian_einstein")
+    >>> params["n_walkers"], params["D"]                   # the others at their defaults
+    (100, 1e-12)
     """
     allowed = _params_of(func)
     renamed = getattr(func, "deprecated_kwargs", {})  # old names kept for a release (neurocomp._deprecation)
@@ -467,6 +498,14 @@ def run_spec(spec: Spec, seed: int | None = None, *, check_resources: bool = Tru
     ExperimentResult
         The experiment's result; its dataset's attrs carry :func:`neurocomp.io.provenance_attrs`
         and ``title``, and ``elapsed`` (s) and ``seed`` are set on it.
+
+    Examples
+    --------
+    >>> from neurocomp.cli import find_spec_file
+    >>> spec = load_spec(find_spec_file("brownian_einstein"), ["n_walkers=100", "n_steps=20", "dims=[1]"])
+    >>> result = run_spec(spec, seed=0)
+    >>> result.seed, result.dataset.attrs["experiment"], sorted(result.figures)
+    (0, 'brownian_einstein', ['msd'])
     """
     import numpy as np
 
@@ -520,6 +559,12 @@ def prepare_out_dir(out, *, overwrite: bool = False, option: str = "--out") -> P
     -------
     pathlib.Path
         ``out`` as a Path.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> prepare_out_dir(pathlib.Path(tempfile.mkdtemp()) / "run").name      # checked, not created
+    'run'
     """
     from neurocomp.io import _TEMP_NAME
 
@@ -599,6 +644,15 @@ def write_result(result, out_dir, spec: Spec, *, overwrite: bool = False) -> lis
     -------
     list of pathlib.Path
         The files written, ``summary.json`` last.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from neurocomp.cli import find_spec_file
+    >>> spec = load_spec(find_spec_file("brownian_einstein"), ["n_walkers=100", "n_steps=20", "dims=[1]"])
+    >>> out = prepare_out_dir(pathlib.Path(tempfile.mkdtemp()) / "run")
+    >>> [f.name for f in write_result(run_spec(spec, seed=0), out, spec)]
+    ['results.nc', 'msd.png', 'summary.json']
     """
     import matplotlib.pyplot as plt
     import xarray as xr

@@ -34,15 +34,16 @@ CODES = ("GL08", "PR01", "PR02", "RT01")
 ALLOWLIST = Path(__file__).with_name("docstring_allowlist.txt")
 
 #: Packages whose public functions and classes (simulations, estimators, analyses, figures)
-#: must show an Example (numpydoc EX01), and the helpers users script with (files, seeds,
-#: sweeps). The command line, spec files and experiments are not listed: their examples
-#: would need whole runs.
+#: must show an Example (numpydoc EX01), and the tools users script with (files, seeds,
+#: sweeps, specs, the command line, the experiment registry). The experiments themselves
+#: are not listed: an example would be a whole run (their specs are run by the test suite).
 EXAMPLE_PACKAGES = (
-    "neurocomp.analysis", "neurocomp.boltzmann", "neurocomp.control", "neurocomp.cortex",
-    "neurocomp.criticality", "neurocomp.diffusion", "neurocomp.dnn", "neurocomp.gates",
-    "neurocomp.hopfield", "neurocomp.ica", "neurocomp.information", "neurocomp.io",
-    "neurocomp.plotting", "neurocomp.random", "neurocomp.rl", "neurocomp.rnn",
-    "neurocomp.spiking", "neurocomp.sweep", "neurocomp.vae", "neurocomp.vision",
+    "neurocomp.analysis", "neurocomp.boltzmann", "neurocomp.cli", "neurocomp.control",
+    "neurocomp.cortex", "neurocomp.criticality", "neurocomp.diffusion", "neurocomp.dnn",
+    "neurocomp.experiments._registry", "neurocomp.gates", "neurocomp.hopfield", "neurocomp.ica",
+    "neurocomp.information", "neurocomp.io", "neurocomp.plotting", "neurocomp.random",
+    "neurocomp.rl", "neurocomp.rnn", "neurocomp.specs", "neurocomp.spiking", "neurocomp.sweep",
+    "neurocomp.vae", "neurocomp.vision",
 )
 #: Plumbing inside those packages, left out: the CLI and the brian2 set-up.
 EXAMPLE_EXEMPT = ("neurocomp.analysis.cli", "neurocomp.spiking.backend", "neurocomp.spiking._units")

@@ -94,6 +94,11 @@ class Length:
         Fewest and most elements (inclusive), default 1 and 1000.
     unique : bool, default False
         Refuse a list with an element twice.
+
+    Examples
+    --------
+    >>> Length(1, 5).contains(3), Length(1, 5).contains(7), str(Length(1, 5))
+    (True, False, '1 to 5')
     """
 
     low: int = 1
@@ -129,6 +134,13 @@ class ExperimentResult:
         Further data written beside ``results.nc`` as ``<name>.nc``, with the same
         provenance attrs (e.g. the simulated recordings and model activations that
         ``neurocomp regress`` reads).
+
+    Examples
+    --------
+    >>> import xarray as xr
+    >>> result = ExperimentResult(dataset=xr.Dataset(), summary={"msd_slope": 1.0})
+    >>> result.figures, result.summary
+    ({}, {'msd_slope': 1.0})
     """
 
     dataset: xr.Dataset
@@ -271,6 +283,19 @@ def load_plugin(plugin: str) -> list[str]:
     -------
     list of str
         The names of the experiments the plugin registered (new or replaced), sorted.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> plugin = pathlib.Path(tempfile.mkdtemp()) / "lab_experiments.py"
+    >>> _ = plugin.write_text(
+    ...     "from neurocomp.experiments import ExperimentResult, experiment\\n"
+    ...     "@experiment('_doc_lab_probe')\\n"
+    ...     "def probe(*, rng=None):\\n"
+    ...     "    '''A probe.'''\\n"
+    ...     "    return ExperimentResult(dataset=None)\\n")
+    >>> load_plugin(str(plugin))
+    ['_doc_lab_probe']
     """
     import importlib.util
     import sys
@@ -317,6 +342,11 @@ def names() -> list[str]:
     -------
     list of str
         The registered names, sorted.
+
+    Examples
+    --------
+    >>> "brownian_einstein" in names(), "hopfield1982" in names()
+    (True, True)
     """
     _load_all()
     return sorted(set(_REGISTRY) | set(_entry_points()))
@@ -450,6 +480,12 @@ def check_memory(func: Callable, params: dict, *, available: int | None = None, 
     ------
     ValidationError
         "experiment 'X' needs about 12.0 GiB of memory by estimate (...); only 3.1 GiB is available".
+
+    Examples
+    --------
+    >>> params = {"n_walkers": 100, "n_steps": 200, "D": 1e-12, "dt": 0.01, "dims": [1]}
+    >>> check_memory(get("brownian_einstein"), params) > 0        # bytes, by the experiment's estimate
+    True
     """
     estimate = estimate_memory(func, params)
     if estimate is None:
