@@ -280,6 +280,23 @@ def plot_weight_race(data, *, ax=None, schedule: str = "contingent", run: int = 
         The Axes drawn on: time in minutes, weights in mV from 0 to the largest
         allowed weight (``attrs["w_max"]``); the others' 10–90 % band, median and
         maximum, the rewarded synapse in red, rewards as ticks.
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> t = np.arange(0.0, 601.0, 60.0)
+    >>> q = np.array([0.1, 0.5, 0.9])
+    >>> d = xr.Dataset(
+    ...     {"rewarded_weight": (("schedule", "run", "time"), np.linspace(1e-3, 3.5e-3, 11)[None, None]),
+    ...      "others_max": (("schedule", "run", "time"), np.full((1, 1, 11), 2.5e-3)),
+    ...      "others_quantile": (("schedule", "run", "quantile", "time"),
+    ...                          np.broadcast_to(1e-3 * q[:, None], (1, 1, 3, 11))),
+    ...      "reward_time": (("schedule", "run", "reward"), [[[30.0, 400.0, np.nan]]]),
+    ...      "final_weight": (("schedule", "run", "synapse"), np.r_[3.5e-3, np.linspace(0, 2.5e-3, 99)][None, None])},
+    ...     coords={"schedule": ["contingent"], "run": [0], "time": t, "quantile": q}, attrs={"w_max": 4e-3})
+    >>> ax = plot_weight_race(d)
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('simulated time (min)', 'synaptic weight (mV)')
     """
     ax = get_ax(ax)
     d = data.sel(schedule=schedule, run=run)
@@ -321,6 +338,23 @@ def plot_final_weights(data, *, ax=None, schedule: str = "contingent", bins: int
     matplotlib.axes.Axes
         The Axes drawn on: weights in mV, synapse counts on a log scale; the
         rewarded synapse of each run as a red triangle on the axis.
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> t = np.arange(0.0, 601.0, 60.0)
+    >>> q = np.array([0.1, 0.5, 0.9])
+    >>> d = xr.Dataset(
+    ...     {"rewarded_weight": (("schedule", "run", "time"), np.linspace(1e-3, 3.5e-3, 11)[None, None]),
+    ...      "others_max": (("schedule", "run", "time"), np.full((1, 1, 11), 2.5e-3)),
+    ...      "others_quantile": (("schedule", "run", "quantile", "time"),
+    ...                          np.broadcast_to(1e-3 * q[:, None], (1, 1, 3, 11))),
+    ...      "reward_time": (("schedule", "run", "reward"), [[[30.0, 400.0, np.nan]]]),
+    ...      "final_weight": (("schedule", "run", "synapse"), np.r_[3.5e-3, np.linspace(0, 2.5e-3, 99)][None, None])},
+    ...     coords={"schedule": ["contingent"], "run": [0], "time": t, "quantile": q}, attrs={"w_max": 4e-3})
+    >>> ax = plot_final_weights(d)
+    >>> ax.get_xlabel()
+    'final synaptic weight (mV)'
     """
     ax = get_ax(ax)
     fw = data["final_weight"].sel(schedule=schedule) * 1e3

@@ -51,6 +51,18 @@ def plot_state_space(trajectories, fixed_points=None, *, ax=None, color=None, cm
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> t = np.linspace(0, 2 * np.pi, 50)
+    >>> circle = np.stack([np.cos(t), np.sin(t)], -1)
+    >>> traj = xr.DataArray(np.stack([circle, 0.5 * circle]), dims=("trial", "time", "component"))
+    >>> fps = xr.Dataset({"projection": (("fixed_point", "component"), [[0.0, 0.0]]),
+    ...                   "kind": ("fixed_point", ["stable"])})
+    >>> ax = plot_state_space(traj, fps, color=[1.0, -1.0])
+    >>> ax.get_xlabel(), len(ax.lines)
+    ('PC 1', 2)
     """
     ax = get_ax(ax)
     tr = trajectories.transpose("trial", "time", "component").values
@@ -111,6 +123,16 @@ def plot_psychometric(curves: dict, *, ax=None, xlabel: str = "coherence"):
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> c = np.array([-0.2, -0.05, 0.05, 0.2])
+    >>> d = xr.Dataset({"p_choice": ("coherence", 1 / (1 + np.exp(-20 * c))),
+    ...                 "p_choice_se": ("coherence", np.full(4, 0.03))}, coords={"coherence": c})
+    >>> ax = plot_psychometric({"relevant": d})
+    >>> ax.get_ylabel()
+    'fraction of choices +1'
     """
     ax = get_ax(ax)
     for i, (label, d) in enumerate(curves.items()):
@@ -139,6 +161,16 @@ def plot_gradient_norms(norms: dict, *, ax=None):
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> t = np.arange(60)
+    >>> norms = {"vanilla": xr.DataArray(0.6 ** (59 - t), dims="time", coords={"time": t}),
+    ...          "LSTM": xr.DataArray(0.9 ** (59 - t), dims="time", coords={"time": t})}
+    >>> ax = plot_gradient_norms(norms)
+    >>> ax.get_yscale(), len(ax.lines)
+    ('log', 2)
     """
     ax = get_ax(ax)
     for i, (label, g) in enumerate(norms.items()):
@@ -166,6 +198,14 @@ def plot_surprise(surprise, text: str, *, ax=None):
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import xarray as xr
+    >>> s = xr.DataArray([3.0, 0.2, 0.1], dims="time", attrs={"units": "bit", "long_name": "surprise"})
+    >>> ax = plot_surprise(s, "cat")
+    >>> [t.get_text() for t in ax.get_xticklabels()]
+    ['c', 'a', 't']
     """
     ax = get_ax(ax, figsize=(10.0, 3.0))
     v = np.asarray(surprise.values, float)
@@ -193,6 +233,13 @@ def plot_entropy_estimates(estimates, *, ax=None, reference: dict | None = None)
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from neurocomp.rnn.sequences import entropy_estimates
+    >>> ax = plot_entropy_estimates(entropy_estimates("ab" * 200, max_order=3), reference={"exact": 0.0})
+    >>> ax.get_xlabel()
+    'block length L'
     """
     ax = get_ax(ax)
     h = estimates["conditional_entropy"]
