@@ -348,3 +348,17 @@ def test_plots_label_their_axes():
     assert "Hz" in ax.get_ylabel() and "s" in ax.get_xlabel()
     ax = plot_rate(binned_rate(ds, bin_width=0.1))
     assert len(ax.lines) == 1
+
+
+@pytest.mark.spiking
+def test_a_dimensionless_state_variable_is_labelled_1_not_radian():
+    # brian2's get_unit names the dimensionless unit "rad"; a plain number must not read as an angle
+    with brian2_settings():
+        group = b2.NeuronGroup(2, "dx/dt = -x / (10*ms) : 1", method="exact", name="dimless")
+        group.x = [1.0, 0.5]
+        mon = b2.StateMonitor(group, "x", record=True)
+        b2.Network(group, mon).run(1 * b2.ms, namespace={"ms": b2.ms})
+        x = state_monitor_to_dataarray(mon, "x")
+    assert x.attrs["units"] == "1"
+    t_last = float(x["time"][-1])
+    assert float(x.isel(neuron=0, time=-1)) == pytest.approx(np.exp(-t_last / 10e-3), rel=1e-9)

@@ -150,6 +150,10 @@ def spike_monitor_to_dataset(monitor, *, t_start=0.0, t_stop=None) -> xr.Dataset
 def _unit_string(dim) -> str:
     from brian2 import get_unit
 
+    # brian2 names the dimensionless unit "rad" (radian is dimensionless in SI), which would label a
+    # plain number as an angle: test the dimension itself.
+    if getattr(dim, "is_dimensionless", False):
+        return "1"
     text = str(get_unit(dim))
     return "1" if text in ("", "1", "Unit(1)") else text
 
