@@ -440,6 +440,11 @@ def test_bad_input_is_refused_naming_the_argument():
         RNN().predict(X)
     with pytest.raises(NotFittedError):
         RateRNN().step(np.zeros(3), np.zeros(2))
+    # more than the machine holds: refused before anything is allocated
+    with pytest.raises(ValueError, match=r"n_hidden=1000000 .* would need about .*TiB"):
+        RNN("lstm", 10**6).fit(X, y)
+    with pytest.raises(ValueError, match=r"batch_size=6 and 5 steps would need"):
+        RateRNN(2 * 10**6).fit(X, y)
 
 
 # ----------------------------------------------------------------------- scikit-learn

@@ -426,6 +426,28 @@ class RecurrentEstimator(BaseEstimator):
             return (kind, np.ascontiguousarray(t[:, idx]))
         return (kind, t[idx])
 
+    def _check_memory(self, n_steps, n_sequences):
+        """Refuse a fit whose parameters and BPTT caches cannot fit in memory, before allocating them."""
+        from neurocomp.experiments._registry import _bytes, available_memory
+
+        gates = {"vanilla": 1, "gru": 3, "lstm": 4}.get(getattr(self, "cell", None), 1)
+        H, L = int(self.n_hidden), int(getattr(self, "n_layers", 1))
+        n_in, n_out = int(self.n_input_), int(self.n_outputs_)
+        n_params = L * gates * H * (max(n_in, H) + H + 1) + (H + 1) * n_out
+        batch = min(int(self.batch_size), n_sequences)
+        # parameters, gradients and two Adam moments; per layer a forward cache of every gate and state
+        # over the batch's steps, its backward twin, and the outputs; the data themselves
+        items = (4 * n_params + 2 * L * n_steps * batch * H * (gates + 2) + 2 * n_steps * batch * n_out
+                 + 2 * n_steps * n_sequences * (n_in + n_out))
+        need = items * np.dtype(self._dt).itemsize
+        free = available_memory()
+        if free is not None and need > free // 2:
+            raise ValidationError(
+                f"n_hidden={H} with {L} layer(s), batch_size={batch} and {n_steps} steps would need about "
+                f"{_bytes(need)} for the parameters and BPTT caches; only {_bytes(free)} is available "
+                "(reduce n_hidden, batch_size or the sequence length, or use truncate=)"
+            )
+
     def _init_all(self, n_in, n_out, rng):
         params = self._init_params(n_in, n_out, rng)
         if self.init_params is not None:
@@ -479,6 +501,7 @@ class RecurrentEstimator(BaseEstimator):
         if X_valid is not None:
             val = self._prepare(X_valid, y_valid, mask_valid, fitting=False, name="X_valid", yname="y_valid",
                                 mask_name="mask_valid")
+        self._check_memory(T, n)
         rng = as_generator(self.rng)
         init_rng, order_rng, noise_rng = rng.spawn(3)
         self.rng_ = rng
