@@ -81,6 +81,7 @@ def kernels(quick):
     import xarray as xr
 
     from neurocomp import control, criticality, diffusion, hopfield, ica, rl, vae
+    from neurocomp.rnn import RNN
     from neurocomp.analysis import regression
     from neurocomp.boltzmann import RBM
     from neurocomp.spiking import simulate_lif
@@ -253,6 +254,46 @@ def kernels(quick):
         return lambda: simulate_lif(n, duration=0.1, current=0.3e-9, noise_sd=2e-3, target="numpy", rng=9)
 
     out.append(Kernel("spiking", "LIF population, 0.1 s, numpy target", "neurons", lad(1000), lif, 1.0, "N steps"))
+
+    # --- recurrent networks ------------------------------------------------------------------
+    # one Adam step of BPTT on 64 sequences (one minibatch), 8 inputs, float32: time in the sequence length
+    # at hidden 128 (theory 1) and in the hidden size at 50 steps (theory 2: per step 64 x (8 + H) x 4H)
+    def lstm_data(T):
+        X = g.standard_normal((64, T, 8)).astype(np.float32)
+        return X, g.standard_normal((64, 1)).astype(np.float32)
+
+    def lstm_steps(T):
+        X, y = lstm_data(T)
+        return lambda: RNN("lstm", 128, n_epochs=1, batch_size=64, dtype="float32", rng=14).fit(X, y)
+
+    def lstm_hidden(h):
+        X, y = lstm_data(50)
+        return lambda: RNN("lstm", h, n_epochs=1, batch_size=64, dtype="float32", rng=14).fit(X, y)
+
+    def lstm_products(h):
+        T, B = 50, 64
+        Wh = g.standard_normal((h, 4 * h)).astype(np.float32)
+        Wi = g.standard_normal((8, 4 * h)).astype(np.float32)
+        Hs = g.standard_normal((T * B, h)).astype(np.float32)
+        Gs = g.standard_normal((T * B, 4 * h)).astype(np.float32)
+        Xs = g.standard_normal((T * B, 8)).astype(np.float32)
+
+        def run():  # the loss pass before and after (two forward passes) and the training step itself
+            for _ in range(3):
+                Xs @ Wi
+                for t in range(T):
+                    Hs[t * B:(t + 1) * B] @ Wh
+            for t in range(T):  # backward: the recurrent product per step, then the weight gradients at once
+                Gs[t * B:(t + 1) * B] @ Wh.T
+            Hs.T @ Gs, Xs.T @ Gs
+        return run
+
+    out.append(Kernel("rnn", "LSTM BPTT step, 64 sequences, hidden 128, float32", "steps", lad(25, 25), lstm_steps,
+                      1.0, "T B H^2"))
+    out.append(Kernel("rnn", "LSTM BPTT step, 64 sequences x 50 steps, float32", "hidden units", lad(16, 16),
+                      lstm_hidden, 2.0, "T B (d + H) 4H",
+                      flops=lambda h: (3 * 2.0 * 50 * 64 * (8 + h) * 4 * h + 2 * 2.0 * 50 * 64 * (8 + h) * 4 * h),
+                      products=lstm_products, dtype="float32"))
 
     # --- control, RL, criticality ------------------------------------------------------------
     A = np.array([[1.0, 0.01], [0.0, 1.0]])
