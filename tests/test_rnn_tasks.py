@@ -232,3 +232,70 @@ def test_char_sequences_bad_input(tmp_path):
 def test_bad_input_names_the_argument(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+# ------------------------------------------------------------------------------ neurogym (optional)
+def test_from_neurogym_gives_the_tasks_own_trials_padded_and_masked():
+    ngym = pytest.importorskip("neurogym")
+    import warnings
+
+    from neurocomp.random import as_generator
+    from neurocomp.rnn.tasks import from_neurogym
+
+    ds = from_neurogym("PerceptualDecisionMaking-v0", n_trials=20, rng=5, dt=100)
+    assert ds.inputs.dims == ("trial", "time", "input") and ds.targets.dims == ("trial", "time")
+    again = from_neurogym("PerceptualDecisionMaking-v0", n_trials=20, rng=5, dt=100)
+    np.testing.assert_array_equal(ds.inputs.values, again.inputs.values)
+    # the peer's own trials for the seed the adapter derives from rng, step for step
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        env = ngym.make("PerceptualDecisionMaking-v0", dt=100).unwrapped
+    env.seed(int(as_generator(5).integers(2**31 - 1)))
+    for i in range(20):
+        env.new_trial()
+        n = len(env.gt)
+        assert ds["mask"].values[i].sum() == n and ds["mask"].values[i, :n].all()
+        np.testing.assert_array_equal(ds.inputs.values[i, :n], env.ob)
+        np.testing.assert_array_equal(ds.targets.values[i, :n], env.gt)
+    # the decision step asks for the correct choice (actions 1, 2 = choices 0, 1)
+    last = ds["mask"].values.sum(axis=1) - 1
+    np.testing.assert_array_equal(ds.targets.values[np.arange(20), last], ds.ground_truth.values + 1)
+    assert float(ds.time[1] - ds.time[0]) == pytest.approx(0.1)
+    with pytest.raises(ValueError, match="env must name a neurogym task"):
+        from_neurogym("NoSuchTask-v0", n_trials=2)
+    with pytest.raises(ValueError, match="n_trials must be"):
+        from_neurogym("PerceptualDecisionMaking-v0", n_trials=0)
+
+
+class _TrialEnv:
+    """A task with neurogym's trial interface (seed, new_trial -> ob, gt; dt in ms), without neurogym."""
+
+    dt = 20
+
+    def seed(self, seed):
+        self.rng = np.random.default_rng(seed)
+
+    def new_trial(self):
+        n = int(self.rng.integers(3, 8))
+        choice = int(self.rng.integers(2))
+        self.ob = np.c_[np.ones(n), np.full(n, 2.0 * choice - 1)]
+        self.gt = np.r_[np.zeros(n - 1, int), choice + 1]
+        return {"ground_truth": choice}
+
+
+def test_from_neurogym_pads_ragged_trials_with_a_prefix_mask():
+    from neurocomp.rnn.tasks import from_neurogym, to_arrays
+
+    ds = from_neurogym(_TrialEnv(), n_trials=30, rng=1)
+    lengths = ds["mask"].values.sum(axis=1)
+    assert lengths.min() >= 3 and lengths.max() == ds.sizes["time"] and len(set(lengths)) > 1
+    for i, n in enumerate(lengths):  # True on a prefix, zeros after it
+        assert ds["mask"].values[i, :n].all() and not ds["mask"].values[i, n:].any()
+        assert not ds.inputs.values[i, n:].any() and not ds.targets.values[i, n:].any()
+    X, y, mask = to_arrays(ds, readout="last")
+    np.testing.assert_array_equal(y, ds.ground_truth.values + 1)
+    assert ds.time.attrs["units"] == "s" and float(ds.time[0]) == pytest.approx(0.02)
+    with pytest.raises(ValueError, match="env must be a neurogym task"):
+        from_neurogym(object(), n_trials=2)
+    with pytest.raises(ValueError, match="keyword arguments"):
+        from_neurogym(_TrialEnv(), n_trials=2, dt=100)

@@ -56,6 +56,7 @@ __all__ = [
     "load_text",
     "encode_text",
     "char_sequences",
+    "from_neurogym",
 ]
 
 _ONE = {"units": "1"}
@@ -937,3 +938,117 @@ def char_sequences(text=None, *, path=None, n_steps: int = 50, n_trials: int | N
     np.put_along_axis(inputs, codes[idx][..., None], 1.0, axis=-1)
     return _dataset(inputs, codes[idx + 1], np.ones((n_trials, n_steps), bool), input_names=alphabet,
                     output_names=alphabet)
+
+
+# ------------------------------------------------------------------------------------ neurogym adapter
+#: Most steps one neurogym trial set may hold (trials x longest trial): a guard against a typo's size.
+MAX_NEUROGYM_STEPS = 10**7
+
+
+def from_neurogym(env, *, n_trials: int = 256, rng=None, **kwargs) -> xr.Dataset:
+    """Trials of a NeuroGym task in this module's layout (needs ``neurogym``, optional).
+
+    NeuroGym (Molano-Mazón et al. 2022) collects cognitive-neuroscience tasks as
+    Gymnasium environments whose trials carry an observation sequence ``ob`` and the
+    correct action at every step ``gt`` (0 = fixate). This draws ``n_trials`` trials
+    with the task's own trial generator, seeded from ``rng``, and pads them to the
+    longest one, so a softmax :class:`~neurocomp.rnn.RNN` with ``readout="all"`` is
+    trained on it like on the built-in tasks.
+
+    Parameters
+    ----------
+    env : str or neurogym environment
+        A registered task name (e.g. ``"PerceptualDecisionMaking-v0"``; made with
+        ``neurogym.make(env, **kwargs)``) or an environment already made.
+    n_trials : int, default 256
+        Trials to draw.
+    rng : int, Generator or None
+        Seeds the task's trial generator; same rng, same trials.
+    **kwargs
+        Passed to ``neurogym.make`` when ``env`` is a name (e.g. ``dt=100`` in ms).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``inputs`` (trial, time, input), ``targets`` (trial, time): the correct
+        action's index (into the ``output`` coordinate), ``mask`` (trial, time);
+        ``time`` in s (the task's ``dt``); per-trial ``ground_truth``. Attrs ``task``.
+
+    Raises
+    ------
+    ImportError
+        When ``env`` is a name and neurogym is not installed.
+
+    Notes
+    -----
+    neurogym 2.3 pins numpy 2.2 and gymnasium 0.29 in its metadata; it runs with
+    the gymnasium 1.x that neurocomp's tests use when installed with
+    ``pip install --no-deps neurogym natsort loguru pydantic-settings tomlkit``
+    (how the adapter was tested against it). Any object with neurogym's trial
+    interface (``seed``, ``new_trial`` filling ``ob`` and ``gt``, ``dt`` in ms)
+    works without neurogym.
+
+    References
+    ----------
+    Molano-Mazón, M. et al. (2022). NeuroGym: An open resource for developing and
+        sharing neuroscience tasks. PsyArXiv aqc9n.
+
+    Examples
+    --------
+    >>> ds = from_neurogym("PerceptualDecisionMaking-v0", n_trials=3, rng=0, dt=100)  # doctest: +SKIP
+    >>> ds.inputs.dims, ds.targets.dims  # doctest: +SKIP
+    (('trial', 'time', 'input'), ('trial', 'time'))
+    """
+    n_trials = check_int("n_trials", n_trials, 1, 10**6)
+    if isinstance(env, str):
+        try:
+            import neurogym
+        except ImportError as exc:  # optional dependency
+            raise ImportError("from_neurogym(name) needs the optional package neurogym (see Notes)") from exc
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # gymnasium's metadata warnings about neurogym's registry
+            try:
+                env = neurogym.make(env, **kwargs)
+            except Exception as exc:  # unknown name, bad keyword: one clear error
+                raise ValidationError(f"env must name a neurogym task; neurogym.make({env!r}) failed: "
+                                      f"{' '.join(str(exc).split())[:200]}") from None
+    elif kwargs:
+        raise ValidationError(f"keyword arguments {sorted(kwargs)} are for neurogym.make; env is already made")
+    task = getattr(env, "unwrapped", env)
+    if not (hasattr(task, "new_trial") and hasattr(task, "seed")):
+        raise ValidationError(f"env must be a neurogym task (with new_trial and seed); got {type(env).__name__}")
+    seed = int(as_generator(rng).integers(2**31 - 1))
+    task.seed(seed)
+    obs, gts, truths = [], [], []
+    total = 0
+    for _ in range(n_trials):
+        info = task.new_trial() or {}
+        ob = np.asarray(task.ob, dtype=float)
+        gt = np.asarray(task.gt)
+        if ob.ndim != 2 or gt.ndim != 1 or len(gt) != len(ob):
+            raise ValidationError(f"env {type(task).__name__} gives observations of shape {ob.shape} and ground "
+                                  f"truth of shape {gt.shape}; from_neurogym needs (steps, inputs) and (steps,)")
+        total += len(ob)
+        if total > MAX_NEUROGYM_STEPS:
+            raise ValidationError(f"n_trials={n_trials} trials of this task would exceed {MAX_NEUROGYM_STEPS} steps")
+        obs.append(ob)
+        gts.append(gt.astype(int))
+        truths.append(info.get("ground_truth", np.nan) if isinstance(info, dict) else np.nan)
+    n_steps = max(len(o) for o in obs)
+    inputs = np.zeros((n_trials, n_steps, obs[0].shape[1]))
+    targets = np.zeros((n_trials, n_steps), dtype=int)
+    mask = np.zeros((n_trials, n_steps), dtype=bool)
+    for i, (o, g) in enumerate(zip(obs, gts)):
+        inputs[i, :len(o)], targets[i, :len(g)], mask[i, :len(o)] = o, g, True
+    n_actions = int(getattr(getattr(env, "action_space", None), "n", targets.max() + 1))
+    try:
+        truth = np.asarray(truths, dtype=float)
+    except (TypeError, ValueError):  # a task whose ground truth is not a number
+        truth = np.full(n_trials, np.nan)
+    ds = _dataset(inputs, targets, mask, input_names=[f"ob{i}" for i in range(inputs.shape[2])],
+                  output_names=[f"action{a}" for a in range(n_actions)], dt=float(task.dt) * 1e-3,
+                  ground_truth=("trial", truth, {**_ONE, "long_name": "the trial's correct choice"}))
+    ds.attrs["task"] = type(task).__name__
+    return ds
