@@ -854,7 +854,7 @@ class RecurrentEstimator(BaseEstimator):
 
         Parameters
         ----------
-        state : array of shape (..., n_state_)
+        state : array of shape (..., n_state) with n_state = ``n_state_``
             States, as :meth:`step` takes them.
 
         Returns

@@ -608,14 +608,14 @@ class RNN(RecurrentEstimator):
 
         Parameters
         ----------
-        state : array of shape (..., n_state_)
+        state : array of shape (..., n_state) with n_state = ``n_state_``
             Hidden state h (``concat(h, c)`` for the LSTM).
         u : array of shape (..., n_features)
             Input at this step; leading dims broadcast against those of ``state``.
 
         Returns
         -------
-        ndarray of shape (..., n_state_)
+        ndarray of shape (..., n_state)
             The next state.
         """
         self._check_fitted()
@@ -642,14 +642,14 @@ class RNN(RecurrentEstimator):
 
         Parameters
         ----------
-        state : array of shape (..., n_state_)
+        state : array of shape (..., n_state) with n_state = ``n_state_``
             Hidden state h (``concat(h, c)`` for the LSTM).
         u : array of shape (..., n_features)
             Input at this step.
 
         Returns
         -------
-        ndarray of shape (..., n_state_, n_state_)
+        ndarray of shape (..., n_state, n_state)
             ``J[..., i, j] = d step(state, u)_i / d state_j``.
         """
         self._check_fitted()
