@@ -13,7 +13,7 @@ import numpy as np
 
 from neurocomp._validation import check_array, check_is_fitted
 
-__all__ = ["validate_X", "validate_X_y"]
+__all__ = ["output_tags", "validate_X", "validate_X_y"]
 
 
 def _finite(name, X):
@@ -47,3 +47,24 @@ def validate_X_y(estimator, X, y="no_validation", *, y_numeric: bool = False, mu
     X, y = validate_data(estimator, X, y, reset=True, dtype=np.float64, ensure_all_finite=False,
                          y_numeric=y_numeric, multi_output=multi_output)
     return _finite(name, X), y
+
+
+def output_tags(tags, output: str):
+    """Set scikit-learn's estimator type and target tags for a network's output layer; returns ``tags``.
+
+    ``"linear"``: a (multi-output) regressor. ``"softmax"``: a classifier choosing one
+    label among many. ``"sigmoid"``: two classes (one unit) or several independent 0/1
+    outputs given as a 2-D y (multi-label). Shared by the MLP and the recurrent networks.
+    """
+    from sklearn.utils import ClassifierTags, RegressorTags
+
+    tags.target_tags.required = True
+    if output == "linear":
+        tags.estimator_type = "regressor"
+        tags.regressor_tags = RegressorTags()
+        tags.target_tags.multi_output = True
+    else:
+        tags.estimator_type = "classifier"
+        tags.classifier_tags = ClassifierTags(multi_class=output == "softmax", multi_label=output == "sigmoid")
+        tags.target_tags.multi_output = output == "sigmoid"
+    return tags

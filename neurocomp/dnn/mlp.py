@@ -210,22 +210,9 @@ class MLP(BaseEstimator):
         check_is_fitted(self, "coefs_")
 
     def __sklearn_tags__(self):
-        from sklearn.utils import ClassifierTags, RegressorTags
+        from neurocomp._sklearn import output_tags
 
-        tags = super().__sklearn_tags__()
-        tags.target_tags.required = True
-        if self.output == "linear":
-            tags.estimator_type = "regressor"
-            tags.regressor_tags = RegressorTags()
-            tags.target_tags.multi_output = True
-        else:
-            tags.estimator_type = "classifier"
-            # softmax: one label among many; sigmoid: two classes (one unit), or several
-            # independent 0/1 outputs given as a 2-D y (multi-label)
-            tags.classifier_tags = ClassifierTags(multi_class=self.output == "softmax",
-                                                  multi_label=self.output == "sigmoid")
-            tags.target_tags.multi_output = self.output == "sigmoid"
-        return tags
+        return output_tags(super().__sklearn_tags__(), self.output)
 
     def _check_X(self, X, name="X", *, reset=False):
         from sklearn.utils.validation import validate_data

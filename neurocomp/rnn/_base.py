@@ -101,20 +101,10 @@ class RecurrentEstimator(BaseEstimator):
             raise TypeError(f"init_params must be None or a dict name -> array; got {type(self.init_params).__name__}")
 
     def __sklearn_tags__(self):
-        from sklearn.utils import ClassifierTags, RegressorTags
+        from neurocomp._sklearn import output_tags
 
-        tags = super().__sklearn_tags__()
-        tags.target_tags.required = True
+        tags = output_tags(super().__sklearn_tags__(), self.output)
         tags.non_deterministic = False
-        if self.output == "linear":
-            tags.estimator_type = "regressor"
-            tags.regressor_tags = RegressorTags()
-            tags.target_tags.multi_output = True
-        else:
-            tags.estimator_type = "classifier"
-            tags.classifier_tags = ClassifierTags(multi_class=self.output == "softmax",
-                                                  multi_label=self.output == "sigmoid")
-            tags.target_tags.multi_output = self.output == "sigmoid"
         return tags
 
     @property
